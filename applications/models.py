@@ -1,0 +1,109 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class EmailState(models.TextChoices):
+    DRAFT = "draft", _("Draft: waits for a person to release it")
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    UNKNOWN = "unknown", _("Unknown: may have been sent")
+
+
+class EmailKind(models.TextChoices):
+    """What an email is for. Later features add their kinds here."""
+
+    GENERIC = "generic", _("Other")
+    EMAIL_VERIFICATION = "email_verification", _("Email address verification")
+    LOGIN_CODE = "login_code", _("Login code")
+    PASSWORD_RESET = "password_reset", _("Password reset")
+    TEAM_INVITATION = "team_invitation", _("Team invitation")
+
+
+# Their bodies hold a code, a reset link or an invitation token: hidden from staff, cleared once
+# sent, never resent (a fresh one must be asked for instead).
+SECRET_EMAIL_KINDS = frozenset(
+    {
+        EmailKind.EMAIL_VERIFICATION,
+        EmailKind.LOGIN_CODE,
+        EmailKind.PASSWORD_RESET,
+        EmailKind.TEAM_INVITATION,
+    }
+)
+
+
+class OutgoingEmail(models.Model):
+    """One email, written in the transaction of the change that caused it and sent by a worker.
+
+    The state moves draft → queued → sending → sent, or back to queued for a retry after a
+    transient error, or to failed; a row left in sending past its lease becomes unknown. Only
+    services in applications/services.py change it.
+    """
+
+    kind = models.CharField(_("kind"), max_length=40, choices=EmailKind.choices)
+    idempotency_key = models.CharField(
+        _("idempotency key"),
+        max_length=200,
+        blank=True,
+        help_text=_("Unique per kind: a second email with the same key is never created."),
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient user"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="emails_received",
+    )
+    to_address = models.EmailField(_("to"), max_length=254)
+    from_address = models.CharField(_("from"), max_length=254)
+    subject = models.CharField(_("subject"), max_length=255)
+    body_text = models.TextField(_("text body"), blank=True)
+    body_html = models.TextField(_("HTML body"), blank=True)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    state = models.CharField(
+        _("state"), max_length=10, choices=EmailState.choices, default=EmailState.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    sending_since = models.DateTimeField(_("sending since"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    body_cleared_at = models.DateTimeField(_("body cleared at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing email")
+        verbose_name_plural = _("outgoing emails")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="outbox_due_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state__in=EmailState.values), name="outbox_state_known"
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="outbox_idempotency_key_unique_per_kind",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state="queued") | models.Q(next_attempt_at__isnull=False),
+                name="outbox_queued_has_next_attempt",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.to_address}: {self.subject}"
+
+    @property
+    def message_id(self) -> str:
+        """Stable across retries, so a receiving server can tell a resend from a new email."""
+        return f"<outbox-{self.pk}@{settings.EMAIL_MESSAGE_ID_DOMAIN}>"
+
+    @property
+    def carries_secret(self) -> bool:
+        return self.kind in SECRET_EMAIL_KINDS

@@ -1,0 +1,241 @@
+"""Every write of the applications app. One function per state change; its side effects are in
+its docstring."""
+
+import logging
+import smtplib
+from datetime import datetime, timedelta
+
+from anymail.exceptions import AnymailAPIError
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+
+from .models import EmailKind, EmailState, OutgoingEmail
+
+logger = logging.getLogger(__name__)
+
+# Retrying a failed publish once bounds a request at about two broker timeouts when the broker
+# is down or hangs; the outbox sweep publishes whatever did not get through.
+PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+SWEEP_BATCH_SIZE = 500
+
+
+class OutboxError(Exception):
+    """A staff action on the outbox that cannot be done; its message is shown to them."""
+
+
+def _publish_delivery(email_id: int) -> None:
+    from .tasks import task_deliver_email  # tasks import services: bind at call time
+
+    task_deliver_email.apply_async(args=[email_id], retry_policy=PUBLISH_RETRY_POLICY)
+
+
+def _publish_delivery_after_commit(email_id: int) -> None:
+    def publish_delivery() -> None:
+        _publish_delivery(email_id)
+
+    # robust: a broker that is down is logged, never raised into the request that caused the
+    # email; the row stays queued and the sweep publishes it later. (A named function, not a
+    # functools.partial: Django 5.2 reads __qualname__ to log a robust callback's failure.)
+    transaction.on_commit(publish_delivery, robust=True)
+
+
+def email_queue(
+    *,
+    kind: EmailKind,
+    to_address: str,
+    subject: str,
+    body_text: str,
+    body_html: str = "",
+    language: str | None = None,
+    recipient=None,
+    idempotency_key: str = "",
+    draft: bool = False,
+    from_address: str | None = None,
+) -> OutgoingEmail:
+    """Write an email to the outbox, in the caller's transaction.
+
+    Side effects: unless `draft`, publishes a delivery task once the transaction commits (a
+    rollback sends nothing). With an `idempotency_key` already used for this kind, returns the
+    existing row and writes nothing.
+    """
+    if idempotency_key:
+        existing = OutgoingEmail.objects.filter(kind=kind, idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
+    if language is None:
+        language = recipient.language if recipient else translation.get_language()
+    now = timezone.now()
+    email = OutgoingEmail(
+        kind=kind,
+        idempotency_key=idempotency_key,
+        recipient=recipient,
+        to_address=to_address,
+        from_address=from_address or settings.DEFAULT_FROM_EMAIL,
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        language=language or settings.LANGUAGE_CODE,
+        state=EmailState.DRAFT if draft else EmailState.QUEUED,
+        next_attempt_at=None if draft else now,
+        created_at=now,
+    )
+    try:
+        with transaction.atomic():
+            email.save()
+    except IntegrityError:
+        if not idempotency_key:
+            raise
+        # Another transaction wrote the same key between our read and our insert.
+        return OutgoingEmail.objects.get(kind=kind, idempotency_key=idempotency_key)
+    if not draft:
+        _publish_delivery_after_commit(email.pk)
+    return email
+
+
+def _is_transient(error: Exception) -> bool:
+    """Whether trying again later may succeed: 4xx answers and broken connections."""
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 400 <= error.smtp_code < 500
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(400 <= code < 500 for code, _message in error.recipients.values())
+    if isinstance(error, smtplib.SMTPServerDisconnected):
+        return True
+    if isinstance(error, smtplib.SMTPException):
+        return False
+    if isinstance(error, AnymailAPIError):
+        return error.status_code is None or error.status_code == 429 or error.status_code >= 500
+    return isinstance(error, OSError)  # refused, reset, timed out, name not resolved
+
+
+def _retry_delay(attempts: int) -> timedelta:
+    return timedelta(seconds=settings.OUTBOX_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0))
+
+
+def _transport_send(email: OutgoingEmail) -> None:
+    connection = get_connection(settings.OUTBOX_EMAIL_BACKEND, fail_silently=False)
+    message = EmailMultiAlternatives(
+        subject=email.subject,
+        body=email.body_text,
+        from_email=email.from_address,
+        to=[email.to_address],
+        headers={"Message-ID": email.message_id},
+        connection=connection,
+    )
+    if email.body_html:
+        message.attach_alternative(email.body_html, "text/html")
+    message.send()
+
+
+def email_deliver(*, email_id: int) -> EmailState | None:
+    """Send one queued, due email, if this call is the one that claims it.
+
+    The claim is a conditional UPDATE (queued → sending), so of two workers given the same row
+    only one sends it. Then: sent (a secret-bearing body is cleared); after a transient error,
+    queued again with exponential backoff until OUTBOX_MAX_ATTEMPTS, then failed; after a
+    permanent error, failed. Returns the new state, or None when there was nothing to send.
+    """
+    now = timezone.now()
+    claimed = OutgoingEmail.objects.filter(
+        pk=email_id, state=EmailState.QUEUED, next_attempt_at__lte=now
+    ).update(
+        state=EmailState.SENDING,
+        sending_since=now,
+        next_attempt_at=None,
+        attempts=F("attempts") + 1,
+        updated_at=now,
+    )
+    if not claimed:
+        return None
+    email = OutgoingEmail.objects.get(pk=email_id)
+    try:
+        _transport_send(email)
+    except Exception as error:
+        return _record_failure(email, error)
+    return _record_success(email)
+
+
+def _record_success(email: OutgoingEmail) -> EmailState:
+    now = timezone.now()
+    changes = {"state": EmailState.SENT, "sent_at": now, "last_error": "", "updated_at": now}
+    if email.carries_secret:
+        changes.update(body_text="", body_html="", body_cleared_at=now)
+    OutgoingEmail.objects.filter(pk=email.pk, state=EmailState.SENDING).update(**changes)
+    return EmailState.SENT
+
+
+def _record_failure(email: OutgoingEmail, error: Exception) -> EmailState:
+    now = timezone.now()
+    retry = _is_transient(error) and email.attempts < settings.OUTBOX_MAX_ATTEMPTS
+    state = EmailState.QUEUED if retry else EmailState.FAILED
+    logger.warning("Email %s attempt %s failed (%s): %r", email.pk, email.attempts, state, error)
+    OutgoingEmail.objects.filter(pk=email.pk, state=EmailState.SENDING).update(
+        state=state,
+        next_attempt_at=now + _retry_delay(email.attempts) if retry else None,
+        sending_since=None,
+        last_error=f"{type(error).__name__}: {error}"[:2000],
+        updated_at=now,
+    )
+    return state
+
+
+def outbox_sweep(*, now: datetime | None = None) -> list[int]:
+    """Catch up on what no task is carrying.
+
+    Side effects: rows in sending past the lease become unknown (they may have gone out, so they
+    are never retried automatically); queued rows that are due get a delivery task published,
+    oldest first, stopping at the first publish that fails. Returns the ids published.
+    """
+    now = now or timezone.now()
+    lease_start = now - timedelta(seconds=settings.OUTBOX_SENDING_LEASE_SECONDS)
+    OutgoingEmail.objects.filter(state=EmailState.SENDING, sending_since__lt=lease_start).update(
+        state=EmailState.UNKNOWN,
+        last_error=gettext("The sender stopped while sending; it may have gone out."),
+        updated_at=now,
+    )
+    due_ids = list(
+        OutgoingEmail.objects.filter(state=EmailState.QUEUED, next_attempt_at__lte=now)
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)[:SWEEP_BATCH_SIZE]
+    )
+    published = []
+    for email_id in due_ids:
+        try:
+            _publish_delivery(email_id)
+        except Exception:
+            logger.exception("Outbox sweep: the broker refused email %s; next sweep", email_id)
+            break
+        published.append(email_id)
+    return published
+
+
+def email_release(*, email: OutgoingEmail) -> None:
+    """Release a draft a person has read: it becomes queued and is sent after commit."""
+    now = timezone.now()
+    released = OutgoingEmail.objects.filter(pk=email.pk, state=EmailState.DRAFT).update(
+        state=EmailState.QUEUED, next_attempt_at=now, updated_at=now
+    )
+    if not released:
+        raise OutboxError(gettext("Only a draft can be released."))
+    _publish_delivery_after_commit(email.pk)
+
+
+def email_resend(*, email: OutgoingEmail) -> None:
+    """Queue a failed or unknown email again, with a fresh count of attempts; sent after commit.
+
+    Secret-bearing emails are never resent: their body is gone and their code may be stale.
+    """
+    if email.carries_secret:
+        raise OutboxError(
+            gettext("An email carrying a code or a link is never resent; ask for a new one.")
+        )
+    now = timezone.now()
+    requeued = OutgoingEmail.objects.filter(
+        pk=email.pk, state__in=[EmailState.FAILED, EmailState.UNKNOWN]
+    ).update(state=EmailState.QUEUED, attempts=0, next_attempt_at=now, updated_at=now)
+    if not requeued:
+        raise OutboxError(gettext("Only a failed or unknown email can be sent again."))
+    _publish_delivery_after_commit(email.pk)

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Starts `make run` on a fresh var/ with no DATABASE_URL or CELERY_BROKER_URL (SQLite and the
+# filesystem broker), waits for /healthz to say both are ok, then stops it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+smoke_var="$(mktemp -d /tmp/accelerator-smoke.XXXXXX)"
+port="${SMOKE_PORT:-8765}"
+log="$smoke_var/run.log"
+
+env -u DATABASE_URL -u CELERY_BROKER_URL VAR_DIR="$smoke_var/var" PORT="$port" \
+  setsid make --no-print-directory run >"$log" 2>&1 &
+run_pid=$!
+cleanup() {
+  kill -TERM -- "-$run_pid" 2>/dev/null || true
+  wait "$run_pid" 2>/dev/null || true
+  rm -rf "$smoke_var"
+}
+trap cleanup EXIT
+
+body=""
+for _ in $(seq 120); do
+  body="$(curl --silent --max-time 5 "http://127.0.0.1:$port/healthz" || true)"
+  [ "$body" = '{"database": "ok", "broker": "ok"}' ] && break
+  kill -0 "$run_pid" 2>/dev/null || break
+  sleep 0.5
+done
+if [ "$body" != '{"database": "ok", "broker": "ok"}' ]; then
+  echo "Smoke test failed: /healthz answered '$body'. make run printed:"
+  cat "$log"
+  exit 1
+fi
+home_status="$(curl --silent --output /dev/null --write-out '%{http_code}' "http://127.0.0.1:$port/")"
+if [ "$home_status" != 200 ]; then
+  echo "Smoke test failed: the home page answered $home_status."
+  cat "$log"
+  exit 1
+fi
+echo "Smoke test passed: make run serves the home page and /healthz is $body."
