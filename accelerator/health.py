@@ -13,8 +13,8 @@ logger = logging.getLogger(__name__)
 
 BROKER_DEADLINE_SECONDS = 2.0
 
-# One spare thread: a probe stuck on a hung broker finishes on its own socket timeout,
-# and never holds the request past the deadline.
+# The probe runs in a thread so the request can give up at the deadline; a probe stuck on a hung
+# broker ends on its own socket timeout.
 _probe_pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="healthz")
 
 
@@ -30,7 +30,9 @@ def database_is_up() -> bool:
 
 def _probe_broker() -> None:
     with celery_app.connection_for_write() as conn:
-        conn.ensure_connection(max_retries=1, timeout=BROKER_DEADLINE_SECONDS / 2)
+        conn.ensure_connection(
+            max_retries=1, interval_start=0, interval_step=0.2, timeout=BROKER_DEADLINE_SECONDS / 2
+        )
         if conn.transport_cls == "filesystem" or conn.transport.driver_type == "filesystem":
             options = conn.transport_options
             for key in ("data_folder_in", "data_folder_out"):

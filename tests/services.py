@@ -6,12 +6,14 @@ import socket
 import subprocess
 import tempfile
 import threading
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email import message_from_bytes
 from email.message import Message
 
 import kombu.pools
+import redis
 from aiosmtpd.controller import Controller
 
 from accelerator.celery import app as celery_app
@@ -40,11 +42,16 @@ class RedisServer:
             ],
             check=True,
         )  # fmt: skip
-        # --wait-for-server-style readiness: redis-cli retries until the server answers.
-        subprocess.run(
-            ["redis-cli", "-p", str(self.port), "-i", "0.05", "-r", "100", "ping"],
-            check=True, capture_output=True, timeout=10,
-        )  # fmt: skip
+        client = redis.Redis(port=self.port, socket_connect_timeout=1)
+        deadline = time.monotonic() + 10
+        while True:  # a daemonised redis-server returns before it listens
+            try:
+                client.ping()
+                return
+            except redis.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)
 
     def stop(self) -> None:
         subprocess.run(
@@ -99,7 +106,7 @@ class SMTPRecorder:
     refusal: str = "451 4.3.0 Try again later"
     arrived: threading.Condition = field(default_factory=threading.Condition)
 
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd's name)
+    async def handle_DATA(self, server, session, envelope) -> str:
         with self.arrived:
             if self.refusals_left:
                 self.refusals_left -= 1

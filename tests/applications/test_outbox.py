@@ -29,11 +29,16 @@ def subjects(messages) -> list[str]:
     return [message["Subject"] for message in messages]
 
 
-def test_email_of_rolled_back_transaction_never_arrives(smtp):
-    committed = queue_email(subject="Committed")
-    with pytest.raises(RuntimeError), transaction.atomic():
+def change_that_fails_after_queueing_an_email() -> None:
+    with transaction.atomic():
         queue_email(subject="Rolled back")
         raise RuntimeError("the change that caused the email failed")
+
+
+def test_email_of_rolled_back_transaction_never_arrives(smtp):
+    committed = queue_email(subject="Committed")
+    with pytest.raises(RuntimeError):
+        change_that_fails_after_queueing_an_email()
 
     assert email_deliver(email_id=committed.pk) == EmailState.SENT
     assert subjects(smtp.messages) == ["Committed"]
