@@ -39,9 +39,15 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra_fields)
 
     def create_superuser(self, email: str, password: str | None = None, **extra_fields) -> "User":
+        from allauth.account.models import EmailAddress
+
         extra_fields["is_staff"] = True
         extra_fields["is_superuser"] = True
-        return self._create_user(email, password, **extra_fields)
+        user = self._create_user(email, password, **extra_fields)
+        # Whoever runs createsuperuser owns the address: record it verified, so the superuser
+        # logs in (and sets up two-factor authentication) without a verification round-trip.
+        EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+        return user
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -69,6 +75,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=DEFAULT_TIME_ZONE,
         validators=[validate_time_zone],
         help_text=_("Deadlines are shown in Paris time and in this time zone."),
+    )
+    time_zone_chosen = models.BooleanField(
+        _("time zone chosen"),
+        default=False,
+        help_text=_("Until the user saves a time zone, the browser's own is offered."),
     )
     is_staff = models.BooleanField(
         _("staff status"),

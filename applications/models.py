@@ -21,6 +21,7 @@ class EmailKind(models.TextChoices):
     LOGIN_CODE = "login_code", _("Login code")
     PASSWORD_RESET = "password_reset", _("Password reset")
     TEAM_INVITATION = "team_invitation", _("Team invitation")
+    ACCOUNT_NOTICE = "account_notice", _("Account security notice")
 
 
 # Their bodies hold a code, a reset link or an invitation token: hidden from staff, cleared once

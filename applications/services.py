@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from anymail.exceptions import AnymailAPIError
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone, translation
@@ -94,6 +94,43 @@ def email_queue(
     if not draft:
         _publish_delivery_after_commit(email.pk)
     return email
+
+
+def email_queue_message(
+    message: EmailMessage,
+    *,
+    kind: EmailKind = EmailKind.GENERIC,
+    language: str | None = None,
+    recipient=None,
+) -> list[OutgoingEmail]:
+    """Write a rendered Django EmailMessage to the outbox: one row per recipient, its text body
+    and its HTML alternative, if any. Side effects: those of `email_queue` for each row.
+
+    Attachments are refused rather than dropped: the outbox carries text and links only.
+    """
+    if message.attachments:
+        raise ValueError("The outbox does not carry attachments; link to the file instead.")
+    body_html = next(
+        (
+            content
+            for content, mimetype in getattr(message, "alternatives", [])
+            if mimetype == "text/html"
+        ),
+        "",
+    )
+    return [
+        email_queue(
+            kind=kind,
+            to_address=address,
+            from_address=message.from_email,
+            subject=str(message.subject),
+            body_text=message.body,
+            body_html=body_html,
+            language=language,
+            recipient=recipient,
+        )
+        for address in message.recipients()
+    ]
 
 
 def _is_transient(error: Exception) -> bool:

@@ -1,6 +1,7 @@
 import logging
 
 import pytest
+from django.utils import translation
 
 from tests import services
 
@@ -26,3 +27,31 @@ def private_redis():
     server.start()
     yield server
     server.remove()
+
+
+@pytest.fixture
+def staff_with_totp(db):
+    """A superuser with a verified address and an authenticator app set up; `.totp_secret`."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    from tests.factories import UserFactory
+
+    user = UserFactory(email="manager@stationf.example", is_staff=True, is_superuser=True)
+    user.totp_secret = generate_totp_secret()
+    TOTP.activate(user, user.totp_secret)
+    return user
+
+
+@pytest.fixture
+def staff_client(client, staff_with_totp):
+    client.force_login(staff_with_totp)
+    return client
+
+
+@pytest.fixture(autouse=True)
+def _english_in_the_test_thread():
+    """A request activates its language in the thread that serves it, which under the test
+    client is the test's own: start each test in English so reverse() gives unprefixed URLs."""
+    translation.activate("en")
+    yield
+    translation.deactivate()

@@ -37,9 +37,13 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
     "csp",
     "django_htmx",
     "rules.apps.AutodiscoverRulesConfig",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     "accounts",
     "cohorts",
     "applications",
@@ -55,11 +59,14 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.StaffMFAMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "accelerator.urls"
+FORM_RENDERER = "accelerator.forms.FormRenderer"
 WSGI_APPLICATION = "accelerator.wsgi.application"
 
 TEMPLATES = [
@@ -75,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accelerator.context_processors.languages",
+                "accounts.context_processors.staff_mfa",
             ],
         },
     },
@@ -110,6 +118,38 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Accounts ----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "allauth.account.auth_backends.AuthenticationBackend",
+    "rules.permissions.ObjectPermissionBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "home"
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_LOGOUT_ON_GET = False  # logging out asks for confirmation
+ACCOUNT_EMAIL_NOTIFICATIONS = True  # password changed, email changed, 2FA on or off
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[AI Startup Program] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = env.str("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http")
+ACCOUNT_SESSION_REMEMBER = None  # the login form offers "remember me"
+# Kept in the database cache, shared by every process and alive when Redis is down.
+ACCOUNT_RATE_LIMITS = {
+    # Five wrong passwords for one address in five minutes lock that address until the window
+    # passes (the right password too); allauth's defaults apply to every other action.
+    "login_failed": "10/m/ip,5/5m/key",
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "AI Startup Program"
+# Staff (program managers, superusers) must set up two-factor authentication before any admin
+# or staff page. Off only for `make run`, where the admin says so in a banner.
+STAFF_REQUIRE_MFA = env.bool("STAFF_REQUIRE_MFA", default=True)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

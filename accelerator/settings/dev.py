@@ -5,6 +5,9 @@ import secrets
 from .base import *
 
 DEBUG = env.bool("DEBUG", default=True)
+# A person trying the app should not need an authenticator app to see the admin; the admin
+# shows a banner saying so.
+STAFF_REQUIRE_MFA = env.bool("STAFF_REQUIRE_MFA", default=False)
 
 if not SECRET_KEY:
     # Generated once and kept, so sessions survive a restart of `make run`.

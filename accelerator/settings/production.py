@@ -29,6 +29,9 @@ OUTBOX_EMAIL_BACKEND = env.str(
     "OUTBOX_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend"
 )
 
+STAFF_REQUIRE_MFA = True
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 # /healthz is probed over plain HTTP from inside the network.

@@ -21,13 +21,13 @@ def history_url(email: OutgoingEmail) -> str:
     return reverse("admin:applications_outgoingemail_history", args=[email.pk])
 
 
-def test_list_filters_by_state_and_kind(admin_client):
+def test_list_filters_by_state_and_kind(staff_client):
     queue_email(to_address="queued@startup.example")
     queue_email(to_address="draft@startup.example", draft=True)
     queue_email(to_address="invited@startup.example", kind=EmailKind.TEAM_INVITATION, draft=True)
 
-    drafts = admin_client.get(CHANGELIST, {"state__exact": "draft"})
-    invitations = admin_client.get(CHANGELIST, {"kind__exact": "team_invitation"})
+    drafts = staff_client.get(CHANGELIST, {"state__exact": "draft"})
+    invitations = staff_client.get(CHANGELIST, {"kind__exact": "team_invitation"})
 
     assert drafts.status_code == 200
     assert [e.to_address for e in drafts.context["cl"].result_list] == [
@@ -39,16 +39,16 @@ def test_list_filters_by_state_and_kind(admin_client):
     ]
 
 
-def test_secret_body_is_hidden_from_staff_before_and_after_sending(admin_client):
+def test_secret_body_is_hidden_from_staff_before_and_after_sending(staff_client):
     email = queue_email(
         kind=EmailKind.PASSWORD_RESET,
         to_address="ada@startup.example",
         body_text="Reset your password: https://apply.example/reset/SECRET-TOKEN/",
     )
 
-    before = admin_client.get(change_url(email))
+    before = staff_client.get(change_url(email))
     email_deliver(email_id=email.pk)
-    pages = [admin_client.get(url) for url in (CHANGELIST, change_url(email), history_url(email))]
+    pages = [staff_client.get(url) for url in (CHANGELIST, change_url(email), history_url(email))]
 
     assert [page.status_code for page in [before, *pages]] == [200, 200, 200, 200]
     for page in [before, *pages]:
@@ -58,28 +58,28 @@ def test_secret_body_is_hidden_from_staff_before_and_after_sending(admin_client)
     assert "SECRET-TOKEN" in mail.outbox[0].body
 
 
-def test_release_action_queues_a_draft_and_records_it(admin_client):
+def test_release_action_queues_a_draft_and_records_it(staff_client):
     draft = queue_email(draft=True)
 
-    response = admin_client.post(
+    response = staff_client.post(
         CHANGELIST, {"action": "release_drafts", "_selected_action": [draft.pk]}, follow=True
     )
 
     draft.refresh_from_db()
     assert draft.state == EmailState.QUEUED
     assert [str(m) for m in response.context["messages"]] == ["1 email queued."]
-    history = admin_client.get(history_url(draft)).content.decode()
+    history = staff_client.get(history_url(draft)).content.decode()
     assert "Released" in history
 
 
-def test_resend_action_requeues_failed_but_never_a_secret(admin_client):
+def test_resend_action_requeues_failed_but_never_a_secret(staff_client):
     failed = queue_email()
     secret = queue_email(kind=EmailKind.LOGIN_CODE)
     OutgoingEmail.objects.filter(pk__in=[failed.pk, secret.pk]).update(
         state=EmailState.FAILED, attempts=6, next_attempt_at=None
     )
 
-    response = admin_client.post(
+    response = staff_client.post(
         CHANGELIST,
         {"action": "resend", "_selected_action": [failed.pk, secret.pk]},
         follow=True,
@@ -95,10 +95,10 @@ def test_resend_action_requeues_failed_but_never_a_secret(admin_client):
     ]
 
 
-def test_release_refuses_an_email_that_is_not_a_draft(admin_client):
+def test_release_refuses_an_email_that_is_not_a_draft(staff_client):
     queued = queue_email()
 
-    response = admin_client.post(
+    response = staff_client.post(
         CHANGELIST, {"action": "release_drafts", "_selected_action": [queued.pk]}, follow=True
     )
 
@@ -107,11 +107,11 @@ def test_release_refuses_an_email_that_is_not_a_draft(admin_client):
     ]
 
 
-def test_outbox_cannot_be_added_to_or_deleted_from_in_the_admin(admin_client):
+def test_outbox_cannot_be_added_to_or_deleted_from_in_the_admin(staff_client):
     email = queue_email()
 
-    add = admin_client.get(reverse("admin:applications_outgoingemail_add"))
-    delete = admin_client.get(reverse("admin:applications_outgoingemail_delete", args=[email.pk]))
+    add = staff_client.get(reverse("admin:applications_outgoingemail_add"))
+    delete = staff_client.get(reverse("admin:applications_outgoingemail_delete", args=[email.pk]))
 
     assert (add.status_code, delete.status_code) == (403, 403)
 

@@ -1,8 +1,11 @@
 import factory
+from allauth.account.models import EmailAddress
 
 from accounts.models import User
 from applications import services
 from applications.models import EmailKind, OutgoingEmail
+
+PASSWORD = "correct horse battery staple"
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -12,7 +15,13 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"founder{n}@startup.example")
     full_name = factory.Faker("name")
-    password = factory.django.Password("correct horse battery staple")
+    password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def verified_email(user, create, extracted, **kwargs):
+        """The address is verified unless the test says `verified_email=False`."""
+        if create and extracted is not False:
+            EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
 
 
 def queue_email(**overrides) -> OutgoingEmail:

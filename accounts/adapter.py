@@ -1,0 +1,53 @@
+"""allauth, customised only here: its emails go through the outbox in the reader's language, and
+new users keep the language they signed up in."""
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.contrib.sites.shortcuts import get_current_site
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import translation
+
+from applications.models import EmailKind
+from applications.services import email_queue_message
+
+from .models import User
+
+# allauth's email templates by what they carry; any other is a security notice.
+EMAIL_KIND_BY_TEMPLATE = {
+    "account/email/email_confirmation_signup": EmailKind.EMAIL_VERIFICATION,
+    "account/email/email_confirmation": EmailKind.EMAIL_VERIFICATION,
+    "account/email/login_code": EmailKind.LOGIN_CODE,
+    "account/email/password_reset_key": EmailKind.PASSWORD_RESET,
+    "account/email/password_reset_code": EmailKind.PASSWORD_RESET,
+}
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        recipient = context.get("user") or User.objects.filter(email__iexact=email).first()
+        # Someone without an account (a password reset for an unknown address) reads the
+        # language of the page they were on.
+        language = recipient.language if recipient else translation.get_language()
+        full_context = {
+            "request": self.request,
+            "email": email,
+            "current_site": get_current_site(self.request),
+            **context,
+        }
+        with translation.override(language):
+            message = self.render_mail(template_prefix, email, full_context)
+        email_queue_message(
+            message,
+            kind=EMAIL_KIND_BY_TEMPLATE.get(template_prefix, EmailKind.ACCOUNT_NOTICE),
+            language=language,
+            recipient=recipient,
+        )
+
+    def save_user(self, request: HttpRequest, user: User, form, commit: bool = True) -> User:
+        user.language = translation.get_language() or user.language
+        return super().save_user(request, user, form, commit=commit)
+
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        # The home page in the user's own language.
+        with translation.override(request.user.language):
+            return reverse("home")
