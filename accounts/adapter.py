@@ -1,7 +1,10 @@
 """allauth, customised only here: its emails go through the outbox in the reader's language, and
 new users keep the language they signed up in."""
 
+from types import SimpleNamespace
+
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.http import HttpRequest
 from django.urls import reverse
@@ -31,7 +34,10 @@ class AccountAdapter(DefaultAccountAdapter):
         full_context = {
             "request": self.request,
             "email": email,
-            "current_site": get_current_site(self.request),
+            # allauth's emails greet and sign off with the site's name: ours, not a host name.
+            "current_site": SimpleNamespace(
+                name=settings.SITE_NAME, domain=get_current_site(self.request).domain
+            ),
             **context,
         }
         with translation.override(language):

@@ -136,7 +136,9 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGOUT_ON_GET = False  # logging out asks for confirmation
 ACCOUNT_EMAIL_NOTIFICATIONS = True  # password changed, email changed, 2FA on or off
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[AI Startup Program] "
+# How emails name the service: greeting, sign-off, subject prefix.
+SITE_NAME = env.str("SITE_NAME", default="AI Startup Program")
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env.str("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http")
 ACCOUNT_SESSION_REMEMBER = None  # the login form offers "remember me"
 # Kept in the database cache, shared by every process and alive when Redis is down.

@@ -118,3 +118,50 @@ def test_staff_see_recipient_and_kind_of_a_sent_verification_email_but_not_its_c
         assert "Email address verification" in page.content.decode()
     for page in pages:
         assert code not in page.content.decode()
+
+
+def test_login_by_code_sends_a_secret_code_and_logs_in(client):
+    founder = UserFactory(email="ada@startup.example")
+
+    requested = client.post(reverse("account_request_login_code"), {"email": founder.email})
+    deliver_queued()
+    code = CODE.search(mail.outbox[0].body)[0]
+    confirmed = client.post(requested["Location"], {"code": code})
+
+    email = OutgoingEmail.objects.get()
+    assert (email.kind, email.body_text) == (EmailKind.LOGIN_CODE, "")
+    assert requested["Location"] == reverse("account_confirm_login_code")
+    assert confirmed.status_code == 302
+    assert client.session["_auth_user_id"] == str(founder.pk)
+
+
+def test_changing_the_email_address_needs_the_new_one_verified(client):
+    from allauth.account.models import EmailAddress
+
+    founder = UserFactory(email="ada@startup.example")
+    client.post(reverse("account_login"), {"login": founder.email, "password": PASSWORD})
+
+    changed = client.post(
+        reverse("account_email"), {"action_add": "", "email": "ada@newstartup.example"}
+    )
+    deliver_queued()
+    [message] = [m for m in mail.outbox if m.to == ["ada@newstartup.example"]]
+    founder.refresh_from_db()
+    email_before_verifying = founder.email
+    client.post(reverse("account_email_verification_sent"), {"code": CODE.search(message.body)[0]})
+
+    founder.refresh_from_db()
+    assert changed.status_code == 302
+    assert email_before_verifying == "ada@startup.example"
+    assert founder.email == "ada@newstartup.example"
+    assert EmailAddress.objects.get(user=founder).email == "ada@newstartup.example"
+
+
+def test_account_emails_greet_with_the_site_name_not_a_host(client, settings):
+    settings.SITE_NAME = "AI Startup Program"
+    sign_up(client, "ada@startup.example")
+    deliver_queued()
+
+    body = mail.outbox[0].body
+    assert body.startswith("Hello from AI Startup Program!")
+    assert "Thank you for using AI Startup Program!\ntestserver" in body
