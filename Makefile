@@ -35,7 +35,8 @@ messages: $(MO_FILES)
 lock:
 	rm -rf /tmp/accelerator-lock && $(PYTHON) -m venv /tmp/accelerator-lock
 	/tmp/accelerator-lock/bin/pip install --quiet --upgrade "pip>=25"
-	/tmp/accelerator-lock/bin/pip install --quiet $$($(PYTHON) scripts/dependencies.py)
+	$(PYTHON) scripts/dependencies.py > /tmp/accelerator-lock/requirements.in
+	/tmp/accelerator-lock/bin/pip install --quiet -r /tmp/accelerator-lock/requirements.in
 	(echo "# Pinned by \`make lock\` from the ranges in pyproject.toml; \`make run\` and \`make test\` install exactly these."; \
 	 /tmp/accelerator-lock/bin/pip freeze --exclude-editable) > requirements.lock
 

@@ -1,9 +1,7 @@
-"""Print the dependency ranges of pyproject.toml (runtime and dev), for `make lock`."""
+"""Print the dependency ranges of pyproject.toml (runtime and dev), one per line, for `make lock`."""
 
-import shlex
 import tomllib
 from pathlib import Path
 
 project = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text())["project"]
-requirements = project["dependencies"] + project["optional-dependencies"]["dev"]
-print(" ".join(shlex.quote(requirement) for requirement in requirements))
+print("\n".join(project["dependencies"] + project["optional-dependencies"]["dev"]))

@@ -10,6 +10,8 @@ PY=.venv/bin/python
 
 $PY manage.py migrate --noinput
 $PY manage.py createcachetable
+# The Station F calls, a demo cohort open now and demo accounts (README.md); create-only.
+$PY manage.py load_station_f --demo
 
 worker_pid=""
 server_pid=""

@@ -8,7 +8,7 @@ def test_home_page_in_english(live_server, page):
     page.goto(live_server.url + "/")
 
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Apply to the AI Startup Program")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Calls for applications")
     expect(page.get_by_text("Not signed in")).to_be_visible()
     # htmx is loaded from our static files and configured for a CSP without eval.
     config = page.evaluate(
@@ -24,7 +24,7 @@ def test_home_page_in_french_through_the_language_switcher(live_server, page):
 
     expect(page).to_have_url(live_server.url + "/fr/")
     expect(page.locator("html")).to_have_attribute("lang", "fr")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Candidatez à l’AI Startup Program")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Appels à candidatures")
     expect(page.get_by_text("Non connecté")).to_be_visible()
     page.get_by_role("link", name="English").click()
     expect(page).to_have_url(live_server.url + "/")

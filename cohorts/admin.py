@@ -1,0 +1,167 @@
+from django import forms
+from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
+from rules.contrib.admin import (
+    ObjectPermissionsInlineModelAdminMixin,
+    ObjectPermissionsModelAdminMixin,
+)
+
+from . import services
+from .enums import Phase, Stage
+from .models import Cohort, CohortPartner, Partner, Program, Question, RubricCriterion
+
+
+class ManagedAdminMixin(ObjectPermissionsModelAdminMixin):
+    """Permissions from cohorts/rules.py; program managers see only their own programs."""
+
+    program_path = "program"  # from this admin's model to its Program
+
+    def has_module_permission(self, request) -> bool:
+        return self.has_view_permission(request)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(**{f"{self.program_path}__managers": request.user}).distinct()
+
+
+@admin.register(Program)
+class ProgramAdmin(ManagedAdminMixin, TranslationAdmin):
+    list_display = ["name", "kind", "slug"]
+    search_fields = ["name", "slug"]
+    filter_horizontal = ["managers"]
+    prepopulated_fields = {"slug": ["name_en"]}
+
+    def get_queryset(self, request):
+        queryset = admin.ModelAdmin.get_queryset(self, request)
+        return queryset if request.user.is_superuser else queryset.filter(managers=request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        # Who manages a program is the superusers' call.
+        return [] if request.user.is_superuser else ["managers", "slug", "kind"]
+
+
+class CohortPartInline(ObjectPermissionsInlineModelAdminMixin, TranslationTabularInline):
+    extra = 0
+
+
+class CohortPartnerInline(CohortPartInline):
+    model = CohortPartner
+    autocomplete_fields = ["partner"]
+    fields = ["partner", "role", "contribution", "display_order"]
+
+
+class QuestionInline(CohortPartInline):
+    model = Question
+    fields = ["order", "kind", "label", "help_text", "required", "word_limit", "choices",
+              "is_example"]  # fmt: skip
+
+
+class RubricCriterionInline(CohortPartInline):
+    model = RubricCriterion
+    fields = ["order", "name", "guidance", "weight", "scale_max", "is_example"]
+
+
+class PhaseFilter(admin.SimpleListFilter):
+    title = _("phase")
+    parameter_name = "phase"
+
+    def lookups(self, request, model_admin):
+        return Phase.choices
+
+    def queryset(self, request, queryset):
+        if self.value() not in Phase.values:
+            return queryset
+        # The phase is derived by one function, never stored: filter with it.
+        matching = [cohort.pk for cohort in queryset if cohort.phase() == self.value()]
+        return queryset.filter(pk__in=matching)
+
+
+class CohortAdminForm(forms.ModelForm):
+    required_stages = forms.MultipleChoiceField(
+        label=_("Required stages"),
+        choices=Stage.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Stages a startup must be at to apply. None ticked: any stage."),
+    )
+
+    class Meta:
+        model = Cohort
+        fields = "__all__"  # noqa: DJ007 (the admin's fieldsets choose)
+
+
+@admin.register(Cohort)
+class CohortAdmin(ManagedAdminMixin, TranslationAdmin):
+    form = CohortAdminForm
+    inlines = [CohortPartnerInline, QuestionInline, RubricCriterionInline]
+    list_display = ["name", "program", "year", "opens_at", "closes_at", "phase_display", "is_demo"]
+    list_filter = ["program", PhaseFilter, "year", "is_demo"]
+    list_select_related = ["program"]
+    search_fields = ["name", "slug", "program__name"]
+    actions = ["duplicate_for_next_year"]
+    fieldsets = [
+        (None, {"fields": ["program", "name", "slug", "year", "is_demo"]}),
+        (
+            _("Dates"),
+            {
+                "fields": [
+                    "opens_at",
+                    "closes_at",
+                    "grace_minutes",
+                    "reviews_close_at",
+                    "decisions_at",
+                    "program_starts_on",
+                    "program_ends_on",
+                ],
+                "description": _("Times are in Paris time (Europe/Paris)."),
+            },
+        ),
+        (
+            _("Who can apply"),
+            {"fields": ["applicant_kind", "region", "required_stages", "eligibility", "benefits"]},
+        ),
+        (
+            _("Selection"),
+            {"fields": ["capacity", "reviews_per_application", "blind_review"]},
+        ),
+    ]
+
+    @admin.display(description=_("phase"))
+    def phase_display(self, obj: Cohort) -> str:
+        return obj.phase().label
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "program" and not request.user.is_superuser:
+            kwargs["queryset"] = Program.objects.filter(managers=request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.action(description=_("Duplicate for next year"), permissions=["add"])
+    def duplicate_for_next_year(self, request, queryset) -> None:
+        for cohort in queryset:
+            copy = services.cohort_duplicate(cohort=cohort)
+            self.log_addition(request, copy, [{"added": {}}])
+            url = reverse("admin:cohorts_cohort_change", args=[copy.pk])
+            self.message_user(
+                request,
+                format_html(
+                    _("Created {name}, one year after {source}."),
+                    name=format_html('<a href="{}">{}</a>', url, copy.name),
+                    source=cohort.name,
+                ),
+                messages.SUCCESS,
+            )
+
+
+@admin.register(Partner)
+class PartnerAdmin(ObjectPermissionsModelAdminMixin, TranslationAdmin):
+    list_display = ["name", "slug", "website"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name_en"]}
+
+    def has_module_permission(self, request) -> bool:
+        return self.has_view_permission(request)

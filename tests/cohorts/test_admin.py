@@ -1,0 +1,133 @@
+from datetime import UTC, date, datetime
+
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.urls import reverse
+
+from cohorts.models import Cohort
+from tests.factories import UserFactory
+from tests.factories.cohorts import (
+    CohortFactory,
+    CohortPartnerFactory,
+    ProgramFactory,
+    QuestionFactory,
+    RubricCriterionFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def manager(client):
+    """Staff (with an authenticator set up) who manage one program, and nothing else."""
+    user = UserFactory(email="manager@stationf.example", is_staff=True)
+    TOTP.activate(user, generate_totp_secret())
+    program = ProgramFactory(name="AI Startup Program", slug="ai-startup-program")
+    program.managers.add(user)
+    client.force_login(user)
+    return user
+
+
+def test_a_manager_sees_and_edits_only_their_programs_cohorts(client, manager):
+    mine = CohortFactory(program=manager.managed_programs.get(), name="2024 cohort")
+    theirs = CohortFactory(name="Research call 2024")
+
+    changelist = client.get(reverse("admin:cohorts_cohort_changelist"))
+    my_page = client.get(reverse("admin:cohorts_cohort_change", args=[mine.pk]))
+    their_page = client.get(reverse("admin:cohorts_cohort_change", args=[theirs.pk]))
+    programs = client.get(reverse("admin:cohorts_program_changelist"))
+
+    assert changelist.status_code == 200
+    assert [c.name for c in changelist.context["cl"].result_list] == ["2024 cohort"]
+    assert my_page.status_code == 200
+    assert their_page.status_code == 302  # the admin's "does not exist" redirect
+    assert [p.name for p in programs.context["cl"].result_list] == ["AI Startup Program"]
+    assert list(my_page.context["adminform"].form.fields["program"].queryset) == [
+        manager.managed_programs.get()
+    ]
+
+
+def test_staff_who_manage_nothing_see_no_cohorts(client):
+    user = UserFactory(is_staff=True)
+    TOTP.activate(user, generate_totp_secret())
+    client.force_login(user)
+
+    response = client.get(reverse("admin:cohorts_cohort_changelist"))
+
+    assert response.status_code == 403
+
+
+def test_phase_filter(client, manager):
+    program = manager.managed_programs.get()
+    CohortFactory(program=program, name="Closed call")
+    CohortFactory(
+        program=program,
+        name="Open call",
+        opens_at=datetime(2026, 11, 1, tzinfo=UTC),
+        closes_at=datetime(2026, 12, 1, tzinfo=UTC),
+        program_starts_on=None,
+        program_ends_on=None,
+    )
+
+    response = client.get(reverse("admin:cohorts_cohort_changelist"), {"phase": "open"})
+
+    assert [c.name for c in response.context["cl"].result_list] == ["Open call"]
+
+
+def test_duplicating_2024_gives_2025_one_year_later_with_the_same_parts(client, manager):
+    cohort_2024 = CohortFactory(
+        program=manager.managed_programs.get(),
+        name_en="2024 cohort",
+        name_fr="Promotion 2024",
+        slug="2024",
+        year=2024,
+        decisions_at=datetime(2024, 8, 30, 10, 0, tzinfo=UTC),
+    )
+    for _index in range(2):
+        QuestionFactory(cohort=cohort_2024)
+        RubricCriterionFactory(cohort=cohort_2024)
+    CohortPartnerFactory.create_batch(3, cohort=cohort_2024)
+
+    response = client.post(
+        reverse("admin:cohorts_cohort_changelist"),
+        {"action": "duplicate_for_next_year", "_selected_action": [cohort_2024.pk]},
+        follow=True,
+    )
+
+    cohort_2025 = Cohort.objects.get(slug="2025")
+    assert response.status_code == 200
+    assert (cohort_2025.name_en, cohort_2025.name_fr, cohort_2025.year) == (
+        "2025 cohort",
+        "Promotion 2025",
+        2025,
+    )
+    # Same Paris wall-clock times one year later (the UTC offset is the same in summer).
+    assert cohort_2025.opens_at == datetime(2025, 6, 24, 22, 0, tzinfo=UTC)
+    assert cohort_2025.closes_at == datetime(2025, 8, 16, 21, 59, 59, tzinfo=UTC)
+    assert cohort_2025.decisions_at == datetime(2025, 8, 30, 10, 0, tzinfo=UTC)
+    assert (cohort_2025.program_starts_on, cohort_2025.program_ends_on) == (
+        date(2025, 9, 1),
+        date(2026, 2, 28),
+    )
+
+    def parts(cohort):
+        return (
+            list(cohort.questions.values_list("label", "kind", "word_limit")),
+            list(cohort.criteria.values_list("name", "weight")),
+            list(cohort.cohort_partners.values_list("partner_id", "role", "contribution")),
+        )
+
+    assert parts(cohort_2025) == parts(cohort_2024)
+    assert cohort_2024.questions.count() == 2  # the source keeps its own
+
+
+def test_duplicating_twice_numbers_the_slug(client, manager):
+    cohort = CohortFactory(program=manager.managed_programs.get(), slug="2024", name="2024 cohort")
+    CohortFactory(program=cohort.program, slug="2025", name="2025 cohort")
+
+    client.post(
+        reverse("admin:cohorts_cohort_changelist"),
+        {"action": "duplicate_for_next_year", "_selected_action": [cohort.pk]},
+    )
+
+    assert sorted(Cohort.objects.values_list("slug", flat=True)) == ["2024", "2025", "2025-2"]

@@ -1,0 +1,140 @@
+from datetime import UTC, datetime, timedelta
+from io import StringIO
+
+import pytest
+import time_machine
+from django.core.management import CommandError, call_command
+
+from cohorts.enums import Phase
+from cohorts.models import Cohort, Program
+
+pytestmark = pytest.mark.django_db
+
+DUMPED = ["accounts", "account.emailaddress", "cohorts"]
+
+
+def dump() -> str:
+    output = StringIO()
+    call_command("dumpdata", *DUMPED, indent=1, stdout=output)
+    return output.getvalue()
+
+
+def load(*args: str) -> str:
+    output = StringIO()
+    call_command("load_station_f", *args, stdout=output)
+    return output.getvalue()
+
+
+@pytest.fixture
+def in_november_2026():
+    with time_machine.travel(datetime(2026, 11, 22, 10, 0, tzinfo=UTC), tick=False) as clock:
+        yield clock
+
+
+def test_twice_leaves_every_row_and_field_identical(in_november_2026):
+    load("--demo")
+    first = dump()
+
+    second_output = load("--demo")
+
+    assert second_output.strip() == "Nothing to create."
+    assert dump() == first
+
+
+def test_station_f_data_as_announced(in_november_2026):
+    load()
+
+    startup_program = Program.objects.get(slug="ai-startup-program")
+    cohort_2023 = Cohort.objects.get(program=startup_program, slug="2023")
+    cohort_2024 = Cohort.objects.get(program=startup_program, slug="2024")
+    research = Cohort.objects.get(program__slug="open-innovation-ai-research-community")
+    assert cohort_2023.opens_at == datetime(2023, 11, 7, 23, 0, tzinfo=UTC)
+    assert cohort_2023.closes_at == datetime(2023, 12, 1, 22, 59, 59, tzinfo=UTC)
+    assert cohort_2024.opens_at == datetime(2024, 6, 24, 22, 0, tzinfo=UTC)
+    assert cohort_2024.closes_at == datetime(2024, 8, 16, 21, 59, 59, tzinfo=UTC)
+    assert (cohort_2024.required_stages, cohort_2024.region, cohort_2024.capacity) == (
+        ["mvp", "product"],
+        "europe",
+        5,
+    )
+    assert [p.partner.slug for p in cohort_2024.cohort_partners.all()] == [
+        "meta",
+        "hugging-face",
+        "scaleway",
+        "station-f",
+    ]
+    assert cohort_2024.questions.count() == 6
+    assert next((c.name_en, c.name_fr, c.weight) for c in cohort_2024.criteria.all()) == (
+        "Use of open models",
+        "Usage des modèles ouverts",
+        3,
+    )
+    assert all(q.is_example for q in cohort_2024.questions.all())
+    assert (research.capacity, research.applicant_kind, research.opens_at) == (
+        None,
+        "research_team",
+        None,
+    )
+    assert research.closes_at == datetime(2024, 9, 10, 21, 59, 59, tzinfo=UTC)
+
+
+def test_an_admins_edit_survives_a_rerun(in_november_2026):
+    load()
+    Cohort.objects.filter(slug="2024", program__slug="ai-startup-program").update(
+        name_en="2024 cohort (edited)", capacity=6
+    )
+
+    load()
+
+    edited = Cohort.objects.get(slug="2024", program__slug="ai-startup-program")
+    assert (edited.name_en, edited.capacity) == ("2024 cohort (edited)", 6)
+
+
+def test_demo_cohort_is_open_for_30_days_and_moves_forward_once_closed(in_november_2026):
+    load("--demo")
+    demo = Cohort.objects.get(slug="demo")
+    assert demo.phase() == Phase.OPEN
+    assert demo.closes_at == datetime(2026, 12, 22, 22, 59, 59, tzinfo=UTC)
+    assert sorted(demo.questions.values_list("kind", flat=True)) == sorted(
+        ["short_text", "long_text", "single_choice", "multiple_choice", "url", "number",
+         "yes_no", "file"]
+    )  # fmt: skip
+    assert demo.questions.get(kind="file").required is False
+
+    in_november_2026.shift(timedelta(days=29))
+    assert load("--demo").strip() == "Nothing to create."
+
+    in_november_2026.shift(timedelta(days=2))
+    assert load("--demo").strip() == "Created demo cohort moved forward"
+    demo.refresh_from_db()
+    assert demo.phase() == Phase.OPEN
+    # 23 December in Paris, from 00:00, for 30 days.
+    assert demo.opens_at == datetime(2026, 12, 22, 23, 0, tzinfo=UTC)
+    assert demo.closes_at == datetime(2027, 1, 22, 22, 59, 59, tzinfo=UTC)
+    assert Cohort.objects.filter(slug="demo").count() == 1
+
+
+def test_demo_users_have_verified_addresses_and_roles(in_november_2026, client):
+    from allauth.account.models import EmailAddress
+
+    load("--demo")
+
+    manager = Program.objects.get(slug="ai-startup-program").managers.get()
+    assert manager.email == "manager@demo.accelerator.localhost"
+    assert manager.is_staff
+    assert not manager.is_superuser
+    assert EmailAddress.objects.filter(verified=True).count() == 2
+    logged_in = client.login(
+        email="admin@demo.accelerator.localhost", password="demo-admin-Station-F"
+    )
+    assert logged_in
+
+
+def test_demo_is_refused_under_production_settings(settings):
+    settings.DEMO_DATA_ALLOWED = False
+
+    with pytest.raises(CommandError) as error:
+        load("--demo")
+
+    assert str(error.value) == "--demo is refused here: demo accounts have published passwords."
+    assert Cohort.objects.count() == 0
