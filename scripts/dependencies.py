@@ -1,4 +1,4 @@
-"""Print the dependency ranges of pyproject.toml (runtime and dev), one per line, for `make lock`."""
+"""Print the dependency ranges of pyproject.toml (runtime and dev), one a line, for make lock."""
 
 import tomllib
 from pathlib import Path

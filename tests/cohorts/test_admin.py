@@ -131,3 +131,43 @@ def test_duplicating_twice_numbers_the_slug(client, manager):
     )
 
     assert sorted(Cohort.objects.values_list("slug", flat=True)) == ["2024", "2025", "2025-2"]
+
+
+def test_the_admin_form_explains_a_closing_time_before_the_opening(client, manager):
+    cohort = CohortFactory(program=manager.managed_programs.get(), name="2024 cohort")
+    url = reverse("admin:cohorts_cohort_change", args=[cohort.pk])
+    form = client.get(url).context["adminform"].form
+    data = {
+        key: value
+        for key, value in form.initial.items()
+        if value is not None and key not in {"required_stages", "opens_at", "closes_at"}
+    }
+    data |= {
+        "opens_at_0": "2024-08-17",
+        "opens_at_1": "00:00:00",
+        "closes_at_0": "2024-08-16",
+        "closes_at_1": "23:59:59",
+        "program": cohort.program_id,
+    }
+    for prefix in ("cohort_partners", "questions", "criteria"):
+        data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert "The closing time must be after the opening time." in response.content.decode()
+    cohort.refresh_from_db()
+    assert cohort.opens_at == datetime(2024, 6, 24, 22, 0, tzinfo=UTC)
+
+
+def test_a_duplicated_cohort_appears_on_the_home_page(client, manager):
+    cohort = CohortFactory(program=manager.managed_programs.get(), slug="2024", name="2024 cohort")
+
+    client.post(
+        reverse("admin:cohorts_cohort_changelist"),
+        {"action": "duplicate_for_next_year", "_selected_action": [cohort.pk]},
+    )
+
+    home = client.get("/").content.decode()
+    assert "2025 cohort" in home
+    assert 'href="/programs/' + cohort.program.slug + '/2025/"' in home

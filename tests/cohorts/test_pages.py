@@ -133,3 +133,26 @@ def test_calendar_parses_and_holds_the_closing_time_in_utc(client):
     assert sorted(events) == sorted(
         [f"cohort-{cohort.pk}-{key}" for key in ("opens", "closes", "programme")]
     )
+
+
+def test_partner_logo_is_served_with_its_type_and_nosniff(client, settings, tmp_path):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from tests.factories.cohorts import PartnerFactory
+
+    settings.MEDIA_ROOT = tmp_path
+    png = io.BytesIO()
+    Image.new("RGB", (8, 8), "#000").save(png, format="PNG")
+    partner = PartnerFactory(slug="scaleway", logo=SimpleUploadedFile("x.png", png.getvalue()))
+
+    response = client.get("/partners/scaleway/logo")
+    page = client.get(partner.get_absolute_url()).content.decode()
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert '<img class="partner-logo" src="/partners/scaleway/logo"' in page
+    assert client.get("/partners/nobody/logo").status_code == 404
