@@ -39,7 +39,10 @@ case "$action" in
       "${as_postgres[@]}" "$pg_bin/pg_ctl" --pgdata="$dir/pg" --mode=immediate --silent stop || true
     fi
     redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
-    rm -rf "$dir"
+    # Only ever delete a folder this script made.
+    if [ -d "$dir/pg" ] && [ -d "$dir/redis" ]; then
+      rm -rf "$dir"
+    fi
     echo "PostgreSQL and Redis stopped."
     ;;
   *)
