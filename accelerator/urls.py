@@ -13,6 +13,7 @@ urlpatterns = [
 # English at /, French at /fr/: a page's address says its language, so links can be shared.
 urlpatterns += i18n_patterns(
     path("", include("cohorts.urls")),
+    path("", include("applications.urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),

@@ -1,5 +1,7 @@
-from django.http import HttpRequest, HttpResponsePermanentRedirect, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.templatetags.static import static
+from django.utils.translation import gettext
+from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -21,3 +23,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
     # Resolved per request: the hashed name exists only once collectstatic has run.
     return HttpResponsePermanentRedirect(static("favicon.svg"))
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """An htmx request without a session (cookies cleared, session expired) fails the CSRF
+    check before reaching its view: answer it as the view would, 401, so the page keeps the
+    text and asks the user to log in. Anything else gets Django's own 403 page."""
+    if request.headers.get("HX-Request") and not request.user.is_authenticated:
+        return HttpResponse(gettext("Your session has expired: log in again."), status=401)
+    return django_csrf_failure(request, reason=reason)

@@ -12,6 +12,7 @@ from modeltranslation.utils import build_localized_fieldname
 from . import station_f
 from .enums import ProgramKind, Region
 from .models import Cohort, CohortPartner, Partner, Program, Question, RubricCriterion
+from .signals import demo_loaded
 from .station_f import closing as station_f_closing
 from .station_f import opening as station_f_opening
 
@@ -177,4 +178,6 @@ def _load_demo(*, now: datetime) -> list[str]:
         if "manages" in fields:
             Program.objects.get(slug=fields["manages"]).managers.add(user)
         done.append(f"user {user.email}")
+    for _receiver, created in demo_loaded.send(sender=Cohort, cohort=cohort, now=now):
+        done += created or []
     return done

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.forms",
+    "django_countries",
     "csp",
     "django_htmx",
     "rules.apps.AutodiscoverRulesConfig",
@@ -67,6 +68,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "accelerator.urls"
 FORM_RENDERER = "accelerator.forms.FormRenderer"
+CSRF_FAILURE_VIEW = "accelerator.views.csrf_failure"
 WSGI_APPLICATION = "accelerator.wsgi.application"
 
 TEMPLATES = [

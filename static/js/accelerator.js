@@ -68,3 +68,208 @@ function showDeadline(element) {
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("[data-deadline]").forEach(showDeadline);
 });
+
+// Words: the definition of applications/words.py, on the same fixtures in the tests.
+function countWords(text) {
+  const words = (text || "").normalize("NFC").match(/[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*/gu);
+  return words ? words.length : 0;
+}
+window.acceleratorCountWords = countWords;
+
+function updateWordCounter(form) {
+  const counter = form.querySelector(".word-counter");
+  const field = form.querySelector("textarea");
+  if (!counter || !field) {
+    return;
+  }
+  const count = countWords(field.value);
+  counter.querySelector(".word-count").textContent = String(count);
+  counter.classList.toggle("over-limit", count > Number(counter.dataset.wordLimit));
+}
+
+// Application drafts never lose a word: every keystroke is kept in localStorage until the
+// server has it; offline, an expired session or another tab's newer text each say so beside
+// the field and keep the text.
+const pendingForms = new Set();
+
+function answerValue(form) {
+  const boxes = form.querySelectorAll("input[type=checkbox][name=value]");
+  if (boxes.length) {
+    return Array.from(boxes).filter((box) => box.checked).map((box) => box.value);
+  }
+  const radios = form.querySelectorAll("input[type=radio][name=value]");
+  if (radios.length) {
+    const checked = Array.from(radios).find((radio) => radio.checked);
+    return checked ? checked.value : "";
+  }
+  const field = form.querySelector("[name=value]");
+  return field ? field.value : "";
+}
+
+function setAnswerValue(form, value) {
+  const choices = form.querySelectorAll("input[name=value][type=checkbox], input[name=value][type=radio]");
+  if (choices.length) {
+    const chosen = Array.isArray(value) ? value : [value];
+    choices.forEach((choice) => { choice.checked = chosen.includes(choice.value); });
+  } else {
+    form.querySelector("[name=value]").value = value;
+  }
+  updateWordCounter(form);
+}
+
+function versionInput(form) {
+  return form.querySelector("input[name=version]");
+}
+
+function labels(form) {
+  return form.closest(".application-form").dataset;
+}
+
+function showSaveState(form, text, state) {
+  const status = form.querySelector(".answer-status");
+  let line = status.querySelector(".save-state");
+  if (!line) {
+    line = document.createElement("p");
+    status.prepend(line);
+  }
+  line.className = `save-state ${state}`;
+  line.textContent = text;
+}
+
+function keepLocally(form) {
+  const copy = { value: answerValue(form), version: versionInput(form).value };
+  try {
+    localStorage.setItem(form.dataset.storageKey, JSON.stringify(copy));
+  } catch (error) {
+    // Storage full or disabled: the text still stays in the page.
+  }
+}
+
+function savePending() {
+  pendingForms.forEach((form) => window.htmx.trigger(form, "save-now"));
+}
+
+function clearDrafts(prefix) {
+  Object.keys(localStorage)
+    .filter((key) => key.startsWith(prefix))
+    .forEach((key) => localStorage.removeItem(key));
+}
+
+document.addEventListener("input", (event) => {
+  const form = event.target.closest(".answer-form");
+  if (!form) {
+    return;
+  }
+  updateWordCounter(form);
+  if (!form.hasAttribute("hx-post")) {
+    return;
+  }
+  keepLocally(form);
+  pendingForms.add(form);
+  showSaveState(form, labels(form).labelUnsaved, "unsaved");
+});
+
+document.addEventListener("htmx:beforeRequest", (event) => {
+  const form = event.detail.elt;
+  if (form.classList && form.classList.contains("answer-form")) {
+    form.dataset.sending = JSON.stringify(answerValue(form));
+  }
+});
+
+document.addEventListener("htmx:afterRequest", (event) => {
+  const form = event.detail.elt;
+  if (!form.classList || !form.classList.contains("answer-form") || !event.detail.xhr) {
+    return;
+  }
+  const status = event.detail.xhr.status;
+  if (status >= 200 && status < 300 && form.dataset.sending === JSON.stringify(answerValue(form))) {
+    localStorage.removeItem(form.dataset.storageKey);
+    pendingForms.delete(form);
+  }
+});
+
+document.addEventListener("htmx:sendError", (event) => {
+  const form = event.detail.elt;
+  if (form.classList && form.classList.contains("answer-form")) {
+    pendingForms.add(form);
+    showSaveState(form, labels(form).labelOffline, "not-saved");
+  }
+});
+
+document.addEventListener("htmx:responseError", (event) => {
+  const form = event.detail.elt;
+  if (!form.classList || !form.classList.contains("answer-form")) {
+    return;
+  }
+  pendingForms.add(form);
+  if (event.detail.xhr.status === 401) {
+    showSaveState(form, labels(form).labelExpired, "not-saved");
+    const banner = document.querySelector(".session-banner");
+    if (banner) {
+      banner.hidden = false;
+    }
+  } else {
+    showSaveState(form, labels(form).labelError, "not-saved");
+  }
+});
+
+window.addEventListener("online", savePending);
+
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("button");
+  if (!button) {
+    return;
+  }
+  if (button.classList.contains("save-pending")) {
+    document.querySelector(".session-banner").hidden = true;
+    savePending();
+    return;
+  }
+  const form = button.closest(".answer-form");
+  const conflict = button.closest(".conflict");
+  if (!form || !conflict) {
+    return;
+  }
+  versionInput(form).value = conflict.dataset.savedVersion;
+  if (button.classList.contains("keep-mine")) {
+    window.htmx.trigger(form, "save-now");
+  } else if (button.classList.contains("keep-saved")) {
+    setAnswerValue(form, JSON.parse(button.dataset.savedJson));
+    localStorage.removeItem(form.dataset.storageKey);
+    pendingForms.delete(form);
+    conflict.remove();
+    showSaveState(form, labels(form).labelKept, "saved");
+  }
+});
+
+document.addEventListener("submit", (event) => {
+  // Logging out leaves no draft behind on a shared computer.
+  if (event.target.matches("form[action$='/accounts/logout/']")) {
+    clearDrafts("draft:");
+  }
+});
+
+window.addEventListener("load", () => {
+  document.querySelectorAll("[data-clear-drafts]").forEach((element) => {
+    clearDrafts(element.dataset.clearDrafts);
+  });
+  document.querySelectorAll(".answer-form").forEach((form) => {
+    updateWordCounter(form);
+    const stored = localStorage.getItem(form.dataset.storageKey);
+    if (!stored || !form.hasAttribute("hx-post")) {
+      return;
+    }
+    const copy = JSON.parse(stored);
+    if (JSON.stringify(copy.value) === JSON.stringify(answerValue(form))) {
+      localStorage.removeItem(form.dataset.storageKey);
+      return;
+    }
+    // Text typed here that never reached the server: put it back and save it. Saved with its
+    // old version, a newer text from elsewhere shows as a conflict instead of being lost.
+    setAnswerValue(form, copy.value);
+    versionInput(form).value = copy.version;
+    pendingForms.add(form);
+    showSaveState(form, labels(form).labelUnsaved, "unsaved");
+    window.htmx.trigger(form, "save-now");
+  });
+});

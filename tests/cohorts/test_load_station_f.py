@@ -123,7 +123,7 @@ def test_demo_users_have_verified_addresses_and_roles(in_november_2026, client):
     assert manager.email == "manager@demo.accelerator.localhost"
     assert manager.is_staff
     assert not manager.is_superuser
-    assert EmailAddress.objects.filter(verified=True).count() == 2
+    assert EmailAddress.objects.filter(verified=True).count() == 3  # admin, manager, founder
     logged_in = client.login(
         email="admin@demo.accelerator.localhost", password="demo-admin-Station-F"
     )

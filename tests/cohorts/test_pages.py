@@ -108,7 +108,9 @@ def test_apply_button_while_open_and_its_reason_otherwise(client):
     assert "Applications open on" in before
     assert "disabled" in before
     assert "25 June 2024, 00:00:00 Paris time" in before
-    assert 'class="button button-primary" href="/accounts/signup/?next=' in during
+    assert f'class="button button-primary" href="/apply/{cohort.program.slug}/{cohort.slug}/"' in (
+        during
+    )
     assert "Applications closed on" in after
     assert "disabled" in after
     assert "16 August 2024, 23:59:59 Paris time" in after

@@ -1,5 +1,4 @@
-"""Every write of the applications app. One function per state change; its side effects are in
-its docstring."""
+"""The email outbox: rows written in the caller's transaction, sent by a worker, swept by beat."""
 
 import logging
 import smtplib
@@ -13,7 +12,7 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from .models import EmailKind, EmailState, OutgoingEmail
+from ..models import EmailKind, EmailState, OutgoingEmail
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +27,7 @@ class OutboxError(Exception):
 
 
 def _publish_delivery(email_id: int) -> None:
-    from .tasks import task_deliver_email  # tasks import services: bind at call time
+    from ..tasks import task_deliver_email  # tasks import services: bind at call time
 
     task_deliver_email.apply_async(args=[email_id], retry_policy=PUBLISH_RETRY_POLICY)
 

@@ -22,6 +22,7 @@ class EmailKind(models.TextChoices):
     PASSWORD_RESET = "password_reset", _("Password reset")
     TEAM_INVITATION = "team_invitation", _("Team invitation")
     ACCOUNT_NOTICE = "account_notice", _("Account security notice")
+    APPLICATION_SUBMITTED = "application_submitted", _("Application submitted")
 
 
 # Their bodies hold a code, a reset link or an invitation token: hidden from staff, cleared once

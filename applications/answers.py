@@ -1,0 +1,65 @@
+"""What makes an answer acceptable for submission, by question kind. Saving never validates:
+a draft keeps whatever was typed, and these messages are shown beside the field."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from cohorts.enums import QuestionKind
+
+from .words import count_words
+
+SHORT_TEXT_MAX_CHARACTERS = 300
+YES, NO = "yes", "no"
+
+
+def is_empty(value) -> bool:
+    if isinstance(value, list):
+        return not value
+    return not str(value or "").strip()
+
+
+def answer_problem(question, value) -> str:
+    """The reason an answer cannot be submitted, or "" when it can (an empty optional one can)."""
+    if is_empty(value):
+        return _("This question needs an answer.") if question.required else ""
+    kind = question.kind
+    if kind in (QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT) and not isinstance(value, str):
+        return _("Write your answer as text.")
+    if kind == QuestionKind.SHORT_TEXT and len(value) > SHORT_TEXT_MAX_CHARACTERS:
+        return _("Keep this short: %(limit)d characters at most (now %(count)d).") % {
+            "limit": SHORT_TEXT_MAX_CHARACTERS,
+            "count": len(value),
+        }
+    if kind == QuestionKind.LONG_TEXT and question.word_limit:
+        words = count_words(value)
+        if words > question.word_limit:
+            return ngettext(
+                "%(count)d words: %(over)d over the limit of %(limit)d.",
+                "%(count)d words: %(over)d over the limit of %(limit)d.",
+                words,
+            ) % {"count": words, "over": words - question.word_limit, "limit": question.word_limit}
+    if kind == QuestionKind.SINGLE_CHOICE and value not in question.choice_list:
+        return _("Choose one of the options.")
+    if kind == QuestionKind.MULTIPLE_CHOICE and (
+        not isinstance(value, list) or not set(value) <= set(question.choice_list)
+    ):
+        return _("Choose among the options.")
+    if kind == QuestionKind.URL:
+        try:
+            URLValidator(schemes=["http", "https"])(str(value).strip())
+        except ValidationError:
+            return _("Enter a full web address, starting with https://.")
+    if kind == QuestionKind.NUMBER:
+        try:
+            number = Decimal(str(value).strip().replace(" ", "").replace(",", "."))
+        except InvalidOperation:
+            return _("Enter a number, using digits only.")
+        if not number.is_finite() or number < 0:
+            return _("Enter a number of zero or more.")
+    if kind == QuestionKind.YES_NO and value not in (YES, NO):
+        return _("Answer yes or no.")
+    return ""

@@ -1,0 +1,60 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ApplicationStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    SHORTLISTED = "shortlisted", _("Shortlisted")
+    WAITLISTED = "waitlisted", _("Waitlisted")
+    WINNER = "winner", _("Winner")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+S = ApplicationStatus
+
+# Every status change the product allows, as data: from → the statuses it may become.
+# application_transition() is the only code that reads it to write a status.
+TRANSITIONS: dict[ApplicationStatus, frozenset[ApplicationStatus]] = {
+    S.DRAFT: frozenset({S.SUBMITTED, S.WITHDRAWN}),
+    S.SUBMITTED: frozenset({S.SHORTLISTED, S.WAITLISTED, S.REJECTED, S.WITHDRAWN}),
+    S.SHORTLISTED: frozenset({S.WINNER, S.WAITLISTED, S.REJECTED, S.WITHDRAWN}),
+    S.WAITLISTED: frozenset({S.WINNER, S.REJECTED, S.WITHDRAWN}),
+    # A winner who declines the offer withdraws; the first waitlisted is promoted.
+    S.WINNER: frozenset({S.WITHDRAWN}),
+    S.REJECTED: frozenset(),
+    S.WITHDRAWN: frozenset(),
+}
+
+# Decisions in the making: applicants see "under review" until decisions are published.
+INTERNAL_STATUSES = frozenset({S.SHORTLISTED, S.WAITLISTED, S.WINNER, S.REJECTED})
+
+
+class ApplicantStatus(models.TextChoices):
+    """What an applicant is shown, derived from the status and the cohort's phase."""
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    UNDER_REVIEW = "under_review", _("Under review")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    NOT_SUBMITTED = "not_submitted", _("Not submitted")
+
+
+class FundingRange(models.TextChoices):
+    NONE = "none", _("None yet")
+    UNDER_100K = "under_100k", _("Less than €100k")
+    FROM_100K_TO_500K = "100k_500k", _("€100k to €500k")
+    FROM_500K_TO_2M = "500k_2m", _("€500k to €2M")
+    OVER_2M = "over_2m", _("More than €2M")
+
+
+class FoundationModel(models.TextChoices):
+    LLAMA_2 = "llama_2", "Llama 2"
+    LLAMA_3 = "llama_3", "Llama 3"
+    MISTRAL_7B = "mistral_7b", "Mistral 7B"
+    MIXTRAL = "mixtral", "Mixtral"
+    GEMMA = "gemma", "Gemma"
+    FALCON = "falcon", "Falcon"
+    BLOOM = "bloom", "BLOOM"
+    OTHER = "other", _("Other")

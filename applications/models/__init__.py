@@ -1,0 +1,16 @@
+from .applications import Answer, Application, ApplicationEvent
+from .outbox import SECRET_EMAIL_KINDS, EmailKind, EmailState, OutgoingEmail
+from .startups import Invitation, Membership, Startup
+
+__all__ = [
+    "SECRET_EMAIL_KINDS",
+    "Answer",
+    "Application",
+    "ApplicationEvent",
+    "EmailKind",
+    "EmailState",
+    "Invitation",
+    "Membership",
+    "OutgoingEmail",
+    "Startup",
+]

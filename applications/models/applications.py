@@ -1,0 +1,168 @@
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ..enums import ApplicationStatus
+
+# Set only by services.application_transition(): any other write of Application.status, through
+# save(), update() or bulk_update(), is refused.
+_status_writes_allowed: ContextVar[bool] = ContextVar("status_writes_allowed", default=False)
+
+
+class StatusChangeRefused(Exception):
+    """A status was written outside application_transition()."""
+
+
+@contextmanager
+def status_writes_allowed():
+    token = _status_writes_allowed.set(True)
+    try:
+        yield
+    finally:
+        _status_writes_allowed.reset(token)
+
+
+def _refuse_status_write() -> None:
+    if not _status_writes_allowed.get():
+        raise StatusChangeRefused(
+            "Application.status changes only through services.application_transition()."
+        )
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        if "status" in kwargs:
+            _refuse_status_write()
+        return super().update(**kwargs)
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        if "status" in fields:
+            _refuse_status_write()
+        return super().bulk_update(objs, fields, batch_size=batch_size)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        if any(obj.status != ApplicationStatus.DRAFT for obj in objs):
+            _refuse_status_write()
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+class Application(models.Model):
+    """One startup's application to one cohort."""
+
+    startup = models.ForeignKey(
+        "applications.Startup",
+        verbose_name=_("startup"),
+        on_delete=models.CASCADE,
+        related_name="applications",
+    )
+    cohort = models.ForeignKey(
+        "cohorts.Cohort",
+        verbose_name=_("cohort"),
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ApplicationStatus.choices,
+        default=ApplicationStatus.DRAFT,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("started at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("last change"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    privacy_notice_version = models.CharField(
+        _("privacy notice accepted"), max_length=20, blank=True
+    )
+    privacy_accepted_at = models.DateTimeField(
+        _("privacy notice accepted at"), null=True, blank=True
+    )
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["startup", "cohort"],
+                name="application_one_per_startup_and_cohort",
+                violation_error_message=_("Your startup already has an application to this call."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ApplicationStatus.values), name="application_status_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.startup} → {self.cohort}"
+
+    def save(self, *args, **kwargs) -> None:
+        expected = getattr(self, "_status_in_db", ApplicationStatus.DRAFT)
+        if expected is None and self.pk:  # loaded with status deferred
+            expected = type(self).objects.filter(pk=self.pk).values_list("status", flat=True)[0]
+        if self.status != expected:
+            _refuse_status_write()
+        super().save(*args, **kwargs)
+        self._status_in_db = self.status
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._status_in_db = instance.__dict__.get("status")
+        return instance
+
+
+class Answer(models.Model):
+    """What an applicant typed for one question, as typed: validated at submission, not on
+    save. `version` grows with each save, so a stale tab cannot overwrite a newer text."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(
+        "cohorts.Question", on_delete=models.CASCADE, related_name="answers"
+    )
+    value = models.JSONField(_("value"), default=str, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=0)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(fields=["application", "question"], name="answer_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application} / {self.question}"
+
+
+class ApplicationEvent(models.Model):
+    """The history of an application's status: who moved it, when, from what to what, why."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    from_status = models.CharField(max_length=20, choices=ApplicationStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=ApplicationStatus.choices)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("application event")
+        verbose_name_plural = _("application events")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.application}: {self.from_status or '—'} → {self.to_status}"

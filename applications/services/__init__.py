@@ -1,0 +1,52 @@
+"""Every write of the applications app, one function per state change; each docstring lists
+its side effects."""
+
+from .applications import (
+    AnswerConflict,
+    ApplicationError,
+    answer_save,
+    application_start,
+    application_submit,
+    application_transition,
+    submission_problems,
+)
+from .outbox import (
+    OutboxError,
+    email_deliver,
+    email_queue,
+    email_queue_message,
+    email_release,
+    email_resend,
+    outbox_sweep,
+)
+from .startups import (
+    TeamError,
+    invitation_accept,
+    invitation_create,
+    invitation_revoke,
+    membership_leave,
+    startup_create,
+)
+
+__all__ = [
+    "AnswerConflict",
+    "ApplicationError",
+    "OutboxError",
+    "TeamError",
+    "answer_save",
+    "application_start",
+    "application_submit",
+    "application_transition",
+    "email_deliver",
+    "email_queue",
+    "email_queue_message",
+    "email_release",
+    "email_resend",
+    "invitation_accept",
+    "invitation_create",
+    "invitation_revoke",
+    "membership_leave",
+    "outbox_sweep",
+    "startup_create",
+    "submission_problems",
+]

@@ -1,0 +1,29 @@
+from django.urls import path
+
+from .views import applicant
+
+urlpatterns = [
+    path("startup/", applicant.dashboard, name="dashboard"),
+    path("startup/new/", applicant.startup_create, name="startup_create"),
+    path("startup/<int:startup_id>/", applicant.startup_profile, name="startup"),
+    path("startup/<int:startup_id>/invite/", applicant.invitation_create, name="invitation_create"),
+    path(
+        "startup/<int:startup_id>/invitations/<int:invitation_id>/revoke/",
+        applicant.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path("startup/<int:startup_id>/leave/", applicant.membership_leave, name="membership_leave"),
+    path("invitations/<str:token>/", applicant.invitation_accept, name="invitation_accept"),
+    path("apply/<slug:program_slug>/<slug:cohort_slug>/", applicant.apply, name="apply"),
+    path("applications/<int:application_id>/", applicant.application_form, name="application"),
+    path(
+        "applications/<int:application_id>/answers/<int:question_id>/",
+        applicant.answer_autosave,
+        name="answer_autosave",
+    ),
+    path(
+        "applications/<int:application_id>/submit/",
+        applicant.application_submit,
+        name="application_submit",
+    ),
+]

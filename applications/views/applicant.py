@@ -1,0 +1,308 @@
+"""Pages and htmx endpoints of startups and their applications. Every object is looked up
+through the user's own startups: anything else is a 404."""
+
+from functools import wraps
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
+from django.views.decorators.http import require_POST
+
+from cohorts.enums import QuestionKind
+from cohorts.models import Cohort
+
+from .. import selectors, services
+from ..answers import answer_problem
+from ..eligibility import eligibility_problems, profile_problems
+from ..forms import InvitationForm, MembershipForm, StartupForm
+from ..models import Answer, Invitation
+from ..privacy import PRIVACY_NOTICE_VERSION
+from ..selectors import applicant_status
+
+
+def _safe_next(request: HttpRequest) -> str:
+    wanted = request.POST.get("next") or request.GET.get("next") or ""
+    allowed = url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()})
+    return wanted if allowed else ""
+
+
+def _my_startup(request: HttpRequest, startup_id: int):
+    return get_object_or_404(selectors.startups_of(request.user), pk=startup_id)
+
+
+def _my_application(request: HttpRequest, application_id: int):
+    return get_object_or_404(selectors.applications_of(request.user), pk=application_id)
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    memberships = selectors.dashboard_memberships(request.user)
+    now = timezone.now()
+    for membership in memberships:
+        for application in membership.startup.applications.all():
+            application.applicant_status = applicant_status(application, now)
+    return render(request, "applications/dashboard.html", {"memberships": memberships})
+
+
+@login_required
+def startup_create(request: HttpRequest) -> HttpResponse:
+    form = StartupForm(request.POST or None)
+    membership_form = MembershipForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and membership_form.is_valid():
+        startup = services.startup_create(
+            user=request.user, role=membership_form.cleaned_data["role"], **form.cleaned_data
+        )
+        messages.success(request, gettext("Your startup is created."))
+        return HttpResponseRedirect(_safe_next(request) or reverse("startup", args=[startup.pk]))
+    context = {"form": form, "membership_form": membership_form, "next": _safe_next(request)}
+    return render(request, "applications/startup_create.html", context)
+
+
+@login_required
+def startup_profile(request: HttpRequest, startup_id: int) -> HttpResponse:
+    startup = _my_startup(request, startup_id)
+    membership = startup.memberships.get(user=request.user)
+    form = StartupForm(request.POST or None, instance=startup, prefix="startup")
+    membership_form = MembershipForm(request.POST or None, instance=membership, prefix="me")
+    if request.method == "POST" and form.is_valid() and membership_form.is_valid():
+        form.save()
+        membership_form.save()
+        messages.success(request, gettext("Your startup's profile is saved."))
+        return HttpResponseRedirect(_safe_next(request) or request.path)
+    return render(
+        request,
+        "applications/startup_profile.html",
+        {
+            "startup": startup,
+            "form": form,
+            "membership_form": membership_form,
+            "invitation_form": InvitationForm(),
+            "members": startup.memberships.select_related("user"),
+            "pending_invitations": [
+                invitation for invitation in startup.invitations.all() if invitation.is_pending()
+            ],
+            "next": _safe_next(request),
+        },
+    )
+
+
+@login_required
+@require_POST
+def invitation_create(request: HttpRequest, startup_id: int) -> HttpResponse:
+    startup = _my_startup(request, startup_id)
+    form = InvitationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.invitation_create(
+                startup=startup,
+                email=form.cleaned_data["email"],
+                invited_by=request.user,
+                base_url=request.build_absolute_uri("/").rstrip("/"),
+            )
+        except services.TeamError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                gettext("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]},
+            )
+    else:
+        messages.error(request, " ".join(form.errors["email"]))
+    return HttpResponseRedirect(reverse("startup", args=[startup.pk]))
+
+
+@login_required
+@require_POST
+def invitation_revoke(request: HttpRequest, startup_id: int, invitation_id: int) -> HttpResponse:
+    startup = _my_startup(request, startup_id)
+    invitation = get_object_or_404(Invitation, pk=invitation_id, startup=startup)
+    try:
+        services.invitation_revoke(invitation=invitation)
+    except services.TeamError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, gettext("The invitation is revoked."))
+    return HttpResponseRedirect(reverse("startup", args=[startup.pk]))
+
+
+@login_required
+@require_POST
+def membership_leave(request: HttpRequest, startup_id: int) -> HttpResponse:
+    startup = _my_startup(request, startup_id)
+    try:
+        services.membership_leave(membership=startup.memberships.get(user=request.user))
+    except services.TeamError as error:
+        messages.error(request, str(error))
+        return HttpResponseRedirect(reverse("startup", args=[startup.pk]))
+    messages.success(request, gettext("You left %(startup)s.") % {"startup": startup.name})
+    return HttpResponseRedirect(reverse("dashboard"))
+
+
+@login_required
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = Invitation.objects.select_related("startup").filter(token=token).first()
+    if invitation is None:
+        raise Http404
+    if request.method == "POST":
+        try:
+            services.invitation_accept(token=token, user=request.user)
+        except services.TeamError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                gettext("Welcome to %(startup)s.") % {"startup": invitation.startup.name},
+            )
+            return HttpResponseRedirect(reverse("dashboard"))
+    return render(request, "applications/invitation_accept.html", {"invitation": invitation})
+
+
+@login_required
+def apply(request: HttpRequest, program_slug: str, cohort_slug: str) -> HttpResponse:
+    """Eligibility before effort: what does not fit is explained before anything is written."""
+    cohort = get_object_or_404(
+        Cohort.objects.select_related("program"), program__slug=program_slug, slug=cohort_slug
+    )
+    startups = list(selectors.startups_of(request.user))
+    if not startups:
+        messages.info(request, gettext("First, tell us about your startup."))
+        return HttpResponseRedirect(f"{reverse('startup_create')}?next={request.path}")
+    chosen = request.POST.get("startup") or request.GET.get("startup")
+    if len(startups) > 1 and not chosen:
+        context = {"cohort": cohort, "startups": startups}
+        return render(request, "applications/apply_choose.html", context)
+    if chosen:
+        startup = get_object_or_404(selectors.startups_of(request.user), pk=chosen)
+    else:
+        startup = startups[0]
+    existing = selectors.applications_of(request.user).filter(startup=startup, cohort=cohort)
+    if existing:
+        return HttpResponseRedirect(reverse("application", args=[existing[0].pk]))
+    problems = eligibility_problems(startup, cohort)
+    if request.method == "POST" and not problems:
+        try:
+            application = services.application_start(
+                startup=startup, cohort=cohort, user=request.user
+            )
+        except services.ApplicationError as error:
+            problems = error.problems
+        else:
+            return HttpResponseRedirect(reverse("application", args=[application.pk]))
+    context = {"cohort": cohort, "startup": startup, "problems": problems}
+    return render(request, "applications/apply.html", context)
+
+
+@login_required
+def application_form(request: HttpRequest, application_id: int) -> HttpResponse:
+    application = _my_application(request, application_id)
+    answers = {answer.question_id: answer for answer in application.answers.all()}
+    items = []
+    for question in application.cohort.questions.all():
+        answer = answers.get(question.pk)
+        value = answer.value if answer else ([] if question.kind == QuestionKind.MULTIPLE_CHOICE
+                                             else "")  # fmt: skip
+        items.append(
+            {
+                "question": question,
+                "value": value,
+                "version": answer.version if answer else 0,
+                "problem": answer_problem(question, value) if answer else "",
+            }
+        )
+    context = {
+        "application": application,
+        "items": items,
+        "status": applicant_status(application),
+        "editable": application.status == "draft" and application.cohort.accepts_submissions(),
+    }
+    return render(request, "applications/application_form.html", context)
+
+
+def login_required_401(view):
+    """For htmx endpoints: an expired session answers 401, never a redirect that htmx would
+    swap into the form; the page keeps the text and asks the user to log in."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return HttpResponse(gettext("Your session has expired: log in again."), status=401)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@login_required_401
+@require_POST
+def answer_autosave(request: HttpRequest, application_id: int, question_id: int) -> HttpResponse:
+    application = _my_application(request, application_id)
+    question = get_object_or_404(application.cohort.questions, pk=question_id)
+    if question.kind == QuestionKind.MULTIPLE_CHOICE:
+        value = request.POST.getlist("value")
+    else:
+        value = request.POST.get("value", "")
+    try:
+        base_version = int(request.POST.get("version", "0"))
+    except ValueError:
+        base_version = -1
+    context = {"question": question, "value": value}
+    try:
+        answer = services.answer_save(
+            application=application,
+            question=question,
+            value=value,
+            base_version=base_version,
+            user=request.user,
+        )
+    except services.AnswerConflict as conflict:
+        context |= {"conflict": conflict.answer}
+        return render(request, "applications/partials/answer_status.html", context, status=409)
+    except services.ApplicationError as error:
+        context |= {"refused": error.problems}
+        return render(request, "applications/partials/answer_status.html", context, status=409)
+    saved_at = timezone.localtime(answer.updated_at, ZoneInfo(request.user.time_zone))
+    context |= {
+        "answer": answer,
+        "saved_at": saved_at,
+        "problem": answer_problem(question, value),
+    }
+    return render(request, "applications/partials/answer_status.html", context)
+
+
+@login_required
+def application_submit(request: HttpRequest, application_id: int) -> HttpResponse:
+    application = _my_application(request, application_id)
+    problems = services.submission_problems(application)
+    errors = []
+    if request.method == "POST":
+        try:
+            services.application_submit(
+                application=application,
+                user=request.user,
+                privacy_notice_version=request.POST.get("privacy_notice_version", ""),
+            )
+        except services.ApplicationError as error:
+            errors = error.problems
+        else:
+            messages.success(
+                request,
+                gettext(
+                    "Your application to %(cohort)s is submitted. A confirmation is on its way."
+                )
+                % {"cohort": application.cohort},
+            )
+            return HttpResponseRedirect(f"{reverse('dashboard')}?submitted={application.pk}")
+    context = {
+        "application": application,
+        "problems": problems,
+        "profile_problems": profile_problems(application.startup, application.cohort),
+        "errors": errors,
+        "privacy_notice_version": PRIVACY_NOTICE_VERSION,
+        "answered": Answer.objects.filter(application=application).count(),
+    }
+    return render(request, "applications/application_submit.html", context)
