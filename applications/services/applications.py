@@ -4,6 +4,7 @@ from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from ..answers import answer_problem
@@ -122,10 +123,8 @@ def application_submit(*, application: Application, user, privacy_notice_version
     cohort = application.cohort
     if not cohort.accepts_submissions():
         raise ApplicationError(
-            gettext(
-                "Applications to this call closed on %(date)s (Paris time). Your draft is kept."
-            )
-            % {"date": timezone.localtime(cohort.closes_at).strftime("%d/%m/%Y %H:%M:%S")}
+            gettext("Applications to this call closed on %(date)s Paris time. Your draft is kept.")
+            % {"date": date_format(timezone.localtime(cohort.closes_at), "j F Y, H:i:s")}
         )
     problems = profile_problems(application.startup, cohort)
     problems += [message for _question, message in submission_problems(application)]

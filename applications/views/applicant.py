@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
+from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_POST
 
 from cohorts.enums import QuestionKind
@@ -199,6 +200,7 @@ def apply(request: HttpRequest, program_slug: str, cohort_slug: str) -> HttpResp
 
 
 @login_required
+@ensure_csrf_cookie  # htmx sends the token from the cookie, read at each request
 def application_form(request: HttpRequest, application_id: int) -> HttpResponse:
     application = _my_application(request, application_id)
     answers = {answer.question_id: answer for answer in application.answers.all()}

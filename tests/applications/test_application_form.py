@@ -1,0 +1,220 @@
+"""The application form: every kind of question saves what was typed, says what is wrong beside
+the field, and blocks submitting until it is right; nothing else is lost meanwhile."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+from django.urls import reverse
+
+from applications.enums import ApplicationStatus
+from applications.models import Answer, Application, EmailKind, OutgoingEmail
+from applications.privacy import PRIVACY_NOTICE_VERSION
+from applications.services import email_deliver
+from cohorts.enums import QuestionKind
+from tests.factories.applications import make_application, open_cohort
+from tests.factories.cohorts import QuestionFactory
+
+pytestmark = pytest.mark.django_db
+
+KINDS = {
+    # kind: (question fields, a valid answer, an invalid answer, its message)
+    QuestionKind.SHORT_TEXT: ({}, "Lumen Legal AI", "x" * 301,
+                              "Keep this short: 300 characters at most (now 301)."),
+    QuestionKind.LONG_TEXT: ({"word_limit": 5}, "We fine-tune Llama 3.",
+                             "one two three four five six", "6 words: 1 over the limit of 5."),
+    QuestionKind.SINGLE_CHOICE: ({"choices": "MVP\nProduct"}, "MVP", "Unicorn",
+                                 "Choose one of the options."),
+    QuestionKind.MULTIPLE_CHOICE: ({"choices": "Llama 3\nMistral 7B"}, ["Llama 3"],
+                                   ["Llama 3", "GPT"], "Choose among the options."),
+    QuestionKind.URL: ({}, "https://demo.example", "demo dot example",
+                       "Enter a full web address, starting with https://."),
+    QuestionKind.NUMBER: ({}, "1 200", "twelve", "Enter a number, using digits only."),
+    QuestionKind.YES_NO: ({}, "yes", "maybe", "Answer yes or no."),
+}  # fmt: skip
+
+
+@pytest.fixture
+def application(client):
+    cohort = open_cohort(name="Demo cohort")
+    for order, (kind, (fields, *_rest)) in enumerate(KINDS.items()):
+        QuestionFactory(cohort=cohort, order=order, kind=kind, label=f"Question {kind}",
+                        **({"word_limit": None} | fields))  # fmt: skip
+    application = make_application(cohort=cohort)
+    client.force_login(application.startup.memberships.get().user)
+    return application
+
+
+def question(application, kind):
+    return application.cohort.questions.get(kind=kind)
+
+
+def autosave(client, application, kind, value, version=None):
+    asked = question(application, kind)
+    if version is None:
+        answer = Answer.objects.filter(application=application, question=asked).first()
+        version = answer.version if answer else 0
+    return client.post(
+        reverse("answer_autosave", args=[application.pk, asked.pk]),
+        {"value": value, "version": version},
+        HTTP_HX_REQUEST="true",
+    )
+
+
+def submit(client, application):
+    return client.post(
+        reverse("application_submit", args=[application.pk]),
+        {"privacy_notice_version": PRIVACY_NOTICE_VERSION},
+    )
+
+
+def fill_all_valid(client, application):
+    for kind, (_fields, valid, *_rest) in KINDS.items():
+        assert autosave(client, application, kind, valid).status_code == 200
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_invalid_input_is_saved_shown_and_blocks_submitting(client, application, kind):
+    _fields, _valid, invalid, message = KINDS[kind]
+    fill_all_valid(client, application)
+
+    saved = autosave(client, application, kind, invalid)
+    refused = submit(client, application)
+
+    assert saved.status_code == 200
+    assert message in saved.content.decode()
+    assert "Saved at" in saved.content.decode()
+    assert (
+        Answer.objects.get(application=application, question=question(application, kind)).value
+        == invalid
+    )
+    assert refused.status_code == 200
+    assert message in refused.content.decode()
+    assert f'href="/applications/{application.pk}/#answer-{question(application, kind).pk}"' in (
+        refused.content.decode()
+    )
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.DRAFT
+    others = Answer.objects.filter(application=application).exclude(question__kind=kind)
+    assert {a.question.kind: a.value for a in others} == {
+        other: valid for other, (_f, valid, *_r) in KINDS.items() if other != kind
+    }
+
+
+def test_every_missing_answer_is_listed_at_once(client, application):
+    response = client.get(reverse("application_submit", args=[application.pk]))
+
+    page = response.content.decode()
+    assert page.count("This question needs an answer.") == len(KINDS)
+
+
+def test_a_valid_application_is_submitted_with_its_privacy_notice_and_a_confirmation(
+    client, application
+):
+    fill_all_valid(client, application)
+    user = application.startup.memberships.get().user
+
+    response = submit(client, application)
+
+    application.refresh_from_db()
+    assert response.status_code == 302
+    assert response["Location"] == f"/startup/?submitted={application.pk}"
+    assert application.status == ApplicationStatus.SUBMITTED
+    assert application.privacy_notice_version == PRIVACY_NOTICE_VERSION
+    assert application.privacy_accepted_at == application.submitted_at
+    email = OutgoingEmail.objects.get(kind=EmailKind.APPLICATION_SUBMITTED)
+    assert (email.to_address, email.language) == (user.email, "en")
+    email_deliver(email_id=email.pk)
+    body = mail.outbox[0].body
+    assert "We fine-tune Llama 3." in body
+    assert "Llama 3" in body
+    assert "https://demo.example" in body
+
+
+def test_submitting_without_accepting_the_privacy_notice_is_refused(client, application):
+    fill_all_valid(client, application)
+
+    response = client.post(reverse("application_submit", args=[application.pk]), {})
+
+    assert "Please read and accept the privacy notice." in response.content.decode()
+    assert Application.objects.get(pk=application.pk).status == ApplicationStatus.DRAFT
+
+
+def test_a_stale_version_is_refused_with_both_texts(client, application):
+    autosave(client, application, QuestionKind.LONG_TEXT, "From the first tab.")
+    autosave(client, application, QuestionKind.LONG_TEXT, "From the second tab.", version=1)
+
+    stale = autosave(client, application, QuestionKind.LONG_TEXT, "Late first tab.", version=1)
+
+    page = stale.content.decode()
+    assert stale.status_code == 409
+    assert "Late first tab." in page
+    assert "From the second tab." in page
+    answer = Answer.objects.get(application=application, question__kind=QuestionKind.LONG_TEXT)
+    assert (answer.value, answer.version) == ("From the second tab.", 2)
+
+
+def test_different_questions_from_two_tabs_both_keep_their_text(client, application):
+    autosave(client, application, QuestionKind.LONG_TEXT, "Tab one text.", version=0)
+    autosave(client, application, QuestionKind.SHORT_TEXT, "Tab two text.", version=0)
+
+    values = dict(Answer.objects.filter(application=application).values_list("question__kind",
+                                                                             "value"))  # fmt: skip
+    assert values == {
+        QuestionKind.LONG_TEXT: "Tab one text.",
+        QuestionKind.SHORT_TEXT: "Tab two text.",
+    }
+
+
+def test_autosave_answers_401_without_a_session(client, application):
+    client.logout()
+
+    response = autosave(client, application, QuestionKind.LONG_TEXT, "Typed after expiry.")
+
+    assert response.status_code == 401
+    assert Answer.objects.filter(application=application).count() == 0
+
+
+def test_autosave_answers_401_when_cookies_are_gone(application):
+    from django.test import Client
+
+    without_cookies = Client(enforce_csrf_checks=True)
+
+    response = autosave(without_cookies, application, QuestionKind.LONG_TEXT, "Typed.")
+
+    assert response.status_code == 401
+    assert Answer.objects.filter(application=application).count() == 0
+
+
+@pytest.mark.parametrize(
+    ("after_closing", "accepted"),
+    [(-timedelta(seconds=1), True), (timedelta(seconds=1), False), (timedelta(minutes=9), True)],
+    ids=["one-second-before", "one-second-after", "inside-grace"],
+)
+def test_submission_deadline_is_checked_by_the_server(client, after_closing, accepted):
+    closes_at = datetime(2024, 8, 16, 21, 59, 59, tzinfo=UTC)
+    grace = 10 if after_closing == timedelta(minutes=9) else 0
+    cohort = open_cohort(
+        opens_at=closes_at - timedelta(days=30), closes_at=closes_at, grace_minutes=grace
+    )
+    QuestionFactory(cohort=cohort, kind=QuestionKind.SHORT_TEXT, word_limit=None)
+    with time_machine.travel(closes_at - timedelta(days=1), tick=False) as clock:
+        application = make_application(cohort=cohort)
+        client.force_login(application.startup.memberships.get().user)
+        autosave(client, application, QuestionKind.SHORT_TEXT, "Lumen Legal AI")
+        clock.move_to(closes_at + after_closing)
+        response = submit(client, application)
+
+    application.refresh_from_db()
+    if accepted:
+        assert response.status_code == 302
+        assert application.status == ApplicationStatus.SUBMITTED
+    else:
+        assert response.status_code == 200
+        assert (
+            "Applications to this call closed on 16 August 2024, 23:59:59 Paris time. "
+            "Your draft is kept."
+        ) in response.content.decode()
+        assert application.status == ApplicationStatus.DRAFT
+        assert Answer.objects.get(application=application).value == "Lumen Legal AI"
