@@ -20,7 +20,8 @@ install: $(VENV)/.installed
 
 # Reinstalls only when the lock file changes, so a second `make run` starts in seconds.
 $(VENV)/.installed: requirements.lock
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(PYTHON) -m ensurepip --version >/dev/null 2>&1 || scripts/system-packages.sh python3-venv
+	@test -x $(BIN)/pip || { rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade "pip>=25"
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	@touch $@

@@ -58,6 +58,13 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return self.get_fields(request, obj)
 
+    def lookup_allowed(self, lookup, value, request=None) -> bool:
+        # A filter on a body (?body_text__regex=^K7) would spell out a code one answer at a
+        # time: bodies are never a filter.
+        if lookup.startswith("body_"):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
     @admin.display(description=_("Message-ID"))
     def message_id(self, obj: OutgoingEmail) -> str:
         return obj.message_id

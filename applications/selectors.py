@@ -3,13 +3,15 @@ does not exist for them."""
 
 from datetime import datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Max, Prefetch, QuerySet
 from django.utils import timezone
-
-from cohorts.enums import Phase
 
 from .enums import INTERNAL_STATUSES, ApplicantStatus, ApplicationStatus
 from .models import Application, ApplicationEvent, Membership, Startup
+
+APPLICANT_VISIBLE = [
+    ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED, ApplicationStatus.WITHDRAWN,
+]  # fmt: skip
 
 
 def startups_of(user) -> QuerySet[Startup]:
@@ -31,8 +33,15 @@ def dashboard_memberships(user) -> list[Membership]:
         .prefetch_related(
             Prefetch(
                 "startup__applications",
-                queryset=Application.objects.select_related("cohort__program").prefetch_related(
-                    Prefetch("events", queryset=ApplicationEvent.objects.select_related("actor"))
+                queryset=_with_change_times(
+                    Application.objects.select_related("cohort__program")
+                ).prefetch_related(
+                    "extensions",
+                    # Decisions in the making stay internal until they are published.
+                    Prefetch(
+                        "events",
+                        queryset=ApplicationEvent.objects.filter(to_status__in=APPLICANT_VISIBLE),
+                    ),
                 ),
             )
         )
@@ -46,9 +55,31 @@ def applicant_status(application: Application, now: datetime | None = None) -> A
     if status == ApplicationStatus.WITHDRAWN:
         return ApplicantStatus.WITHDRAWN
     if status == ApplicationStatus.DRAFT:
-        if application.cohort.accepts_submissions(now):
+        if application.accepts_submissions(now):
             return ApplicantStatus.DRAFT
         return ApplicantStatus.NOT_SUBMITTED
-    if status in INTERNAL_STATUSES or application.cohort.phase(now) != Phase.OPEN:
+    if status in INTERNAL_STATUSES or not application.accepts_submissions(now):
         return ApplicantStatus.UNDER_REVIEW
     return ApplicantStatus.SUBMITTED
+
+
+def changed_since_submitted(application: Application) -> bool:
+    """Whether an answer was saved after the latest submitted version (lists annotate
+    `last_submitted_at` and `last_answer_saved_at` to answer without a query)."""
+    if not hasattr(application, "last_submitted_at"):
+        application = _with_change_times(Application.objects.filter(pk=application.pk)).get()
+    if application.last_submitted_at is None or application.last_answer_saved_at is None:
+        return False
+    return application.last_answer_saved_at > application.last_submitted_at
+
+
+def _with_change_times(queryset: QuerySet[Application]) -> QuerySet[Application]:
+    return queryset.annotate(
+        last_submitted_at=Max("submissions__submitted_at"),
+        last_answer_saved_at=Max("answers__updated_at"),
+    )
+
+
+def latest_submission(application: Application):
+    """What readers (reviewers, exports, emails) see: the last submitted version."""
+    return application.submissions.order_by("-number").first()

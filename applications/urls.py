@@ -26,4 +26,9 @@ urlpatterns = [
         applicant.application_submit,
         name="application_submit",
     ),
+    path(
+        "applications/<int:application_id>/withdraw/",
+        applicant.application_withdraw,
+        name="application_withdraw",
+    ),
 ]

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$(date +%s)
 
-scripts/system-packages.sh postgresql redis-server chromium chromium-driver gettext
+scripts/system-packages.sh postgresql redis-server chromium chromium-driver gettext curl
 
 export PG_PORT="${PG_PORT:-54329}" REDIS_PORT="${REDIS_PORT:-63799}"
 services_dir="$(mktemp -d /tmp/accelerator-services.XXXXXX)"

@@ -1,4 +1,4 @@
-from .applications import Answer, Application, ApplicationEvent
+from .applications import Answer, Application, ApplicationEvent, Extension, Submission
 from .outbox import SECRET_EMAIL_KINDS, EmailKind, EmailState, OutgoingEmail
 from .startups import Invitation, Membership, Startup
 
@@ -9,8 +9,10 @@ __all__ = [
     "ApplicationEvent",
     "EmailKind",
     "EmailState",
+    "Extension",
     "Invitation",
     "Membership",
     "OutgoingEmail",
     "Startup",
+    "Submission",
 ]

@@ -111,8 +111,38 @@ class Application(models.Model):
             expected = type(self).objects.filter(pk=self.pk).values_list("status", flat=True)[0]
         if self.status != expected:
             _refuse_status_write()
+        if self.pk and not self._state.adding and not _status_writes_allowed.get():
+            # A copy loaded before a transition must not write its old status back.
+            fields = kwargs.get("update_fields") or [
+                field.attname for field in self._meta.concrete_fields if not field.primary_key
+            ]
+            kwargs["update_fields"] = [name for name in fields if name != "status"]
         super().save(*args, **kwargs)
         self._status_in_db = self.status
+
+    def refresh_from_db(self, *args, **kwargs) -> None:
+        super().refresh_from_db(*args, **kwargs)
+        self._status_in_db = self.__dict__.get("status")
+
+    @property
+    def extension(self):
+        """The latest extension granted, if any (prefetch `extensions` for lists)."""
+        grants = sorted(self.extensions.all(), key=lambda grant: (grant.granted_at, grant.pk))
+        return grants[-1] if grants else None
+
+    @property
+    def closes_at(self):
+        """The cohort's closing time, or this startup's personal one."""
+        extension = self.extension
+        return extension.closes_at if extension else self.cohort.closes_at
+
+    def accepts_submissions(self, now=None) -> bool:
+        now = now or timezone.now()
+        extension = self.extension
+        if extension is None:
+            return self.cohort.accepts_submissions(now)
+        opens_at = self.cohort.opens_at
+        return (opens_at is None or opens_at <= now) and now < extension.closes_at
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -166,3 +196,76 @@ class ApplicationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application}: {self.from_status or '—'} → {self.to_status}"
+
+
+class SubmissionQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise SubmissionImmutable("A submitted version never changes.")
+
+
+class SubmissionImmutable(Exception):
+    """A submitted version was about to be changed."""
+
+
+class Submission(models.Model):
+    """What the startup sent, frozen at each submit: the answers, the profile, the team and the
+    pitch deck's reference, with the SHA-256 of that content. Reviewers, exports and emails
+    read the latest one, never the live draft."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="submissions"
+    )
+    number = models.PositiveIntegerField(_("version"))
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    content = models.JSONField(_("content"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+
+    objects = SubmissionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("submitted version")
+        verbose_name_plural = _("submitted versions")
+        ordering = ["application", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "number"], name="submission_number_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application} v{self.number}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise SubmissionImmutable("A submitted version never changes.")
+        super().save(*args, **kwargs)
+
+
+class Extension(models.Model):
+    """A personal closing time granted to one startup's application, with the reason; the
+    latest grant applies. Its submit, countdown and reminders use it."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="extensions"
+    )
+    closes_at = models.DateTimeField(_("personal closing time"))
+    reason = models.TextField(_("reason"))
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("granted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    granted_at = models.DateTimeField(_("granted at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("extension")
+        verbose_name_plural = _("extensions")
+        ordering = ["granted_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.application}: {self.closes_at:%Y-%m-%d %H:%M}"

@@ -8,6 +8,8 @@ from .applications import (
     application_start,
     application_submit,
     application_transition,
+    application_withdraw,
+    extension_grant,
     submission_problems,
 )
 from .outbox import (
@@ -37,11 +39,13 @@ __all__ = [
     "application_start",
     "application_submit",
     "application_transition",
+    "application_withdraw",
     "email_deliver",
     "email_queue",
     "email_queue_message",
     "email_release",
     "email_resend",
+    "extension_grant",
     "invitation_accept",
     "invitation_create",
     "invitation_revoke",

@@ -1,6 +1,6 @@
 """Applications: their status, their answers, their submission."""
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -10,9 +10,10 @@ from django.utils.translation import gettext
 from ..answers import answer_problem
 from ..eligibility import eligibility_problems, profile_problems
 from ..enums import TRANSITIONS, ApplicationStatus
-from ..models import Answer, Application, ApplicationEvent, EmailKind
+from ..models import Answer, Application, ApplicationEvent, EmailKind, Extension, Submission
 from ..models.applications import status_writes_allowed
 from ..privacy import PRIVACY_NOTICE_VERSION
+from ..snapshots import application_content, content_sha256
 from .outbox import email_queue
 
 
@@ -74,7 +75,14 @@ def application_start(*, startup, cohort, user) -> Application:
         problems.insert(0, gettext("This call is not open for applications."))
     if problems:
         raise ApplicationError(*problems)
-    application = Application.objects.create(startup=startup, cohort=cohort, created_by=user)
+    try:
+        with transaction.atomic():
+            application = Application.objects.create(
+                startup=startup, cohort=cohort, created_by=user
+            )
+    except IntegrityError:
+        # A second click, or a co-founder at the same moment: theirs is the draft.
+        return Application.objects.get(startup=startup, cohort=cohort)
     ApplicationEvent.objects.create(
         application=application, actor=user, to_status=ApplicationStatus.DRAFT
     )
@@ -85,10 +93,12 @@ def application_start(*, startup, cohort, user) -> Application:
 def answer_save(*, application: Application, question, value, base_version: int, user) -> Answer:
     """Store whatever was typed, valid or not (validation blocks submitting, never saving).
     Refused with AnswerConflict when the answer changed since `base_version`, so a stale tab
-    never overwrites a newer text; refused with ApplicationError once the draft is closed."""
-    if application.status != ApplicationStatus.DRAFT:
-        raise ApplicationError(gettext("This application is submitted: it can no longer change."))
-    if not application.cohort.accepts_submissions():
+    never overwrites a newer text; refused with ApplicationError once the draft is closed.
+    The application row is locked, so a save and a submit never interleave."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.status not in (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED):
+        raise ApplicationError(gettext("This application can no longer change."))
+    if not application.accepts_submissions():
         raise ApplicationError(gettext("This call is closed: your draft can no longer change."))
     answer, _created = Answer.objects.select_for_update().get_or_create(
         application=application, question=question
@@ -115,38 +125,58 @@ def submission_problems(application: Application) -> list[tuple]:
 
 @transaction.atomic
 def application_submit(*, application: Application, user, privacy_notice_version: str):
-    """Submit, checked on the server at this moment: before the cohort's closing time plus its
-    grace minutes, every answer acceptable, the current privacy notice accepted. Side effects:
-    the status becomes submitted (with its event) and the submitter gets a confirmation email
-    with a copy of the answers, in their language. Refused with ApplicationError, the draft
-    kept as it is."""
+    """Submit, checked on the server at this moment: before the closing time (the cohort's
+    plus its grace minutes, or the startup's personal one), every answer acceptable, the
+    current privacy notice accepted. A submitted application can be submitted again until the
+    deadline. Side effects: a new immutable Submission (answers, profile, team, with its
+    SHA-256); the first time, the status becomes submitted (with its event), later an event
+    notes the new version; the submitter gets a confirmation email with a copy of the answers,
+    in their language. Refused with ApplicationError, the draft kept as it is. The application
+    row is locked first, so no autosave lands between the checks and the frozen version."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.status not in (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED):
+        raise ApplicationError(gettext("This application can no longer be submitted."))
     cohort = application.cohort
-    if not cohort.accepts_submissions():
+    if not application.accepts_submissions():
         raise ApplicationError(
             gettext("Applications to this call closed on %(date)s Paris time. Your draft is kept.")
-            % {"date": date_format(timezone.localtime(cohort.closes_at), "j F Y, H:i:s")}
+            % {"date": date_format(timezone.localtime(application.closes_at), "j F Y, H:i:s")}
         )
-    problems = profile_problems(application.startup, cohort)
+    problems = eligibility_problems(application.startup, cohort)
+    problems += profile_problems(application.startup, cohort)
     problems += [message for _question, message in submission_problems(application)]
     if privacy_notice_version != PRIVACY_NOTICE_VERSION:
         problems.append(gettext("Please read and accept the privacy notice."))
     if problems:
         raise ApplicationError(*problems)
-    submitted = application_transition(
-        application=application, to_status=ApplicationStatus.SUBMITTED, actor=user
+    if application.status == ApplicationStatus.DRAFT:
+        application = application_transition(
+            application=application, to_status=ApplicationStatus.SUBMITTED, actor=user
+        )
+        now = application.submitted_at
+    else:
+        now = timezone.now()
+    content = application_content(application)
+    number = application.submissions.count() + 1
+    submission = Submission.objects.create(
+        application=application,
+        number=number,
+        submitted_at=now,
+        submitted_by=user,
+        content=content,
+        sha256=content_sha256(content),
     )
-    Application.objects.filter(pk=submitted.pk).update(
-        privacy_notice_version=PRIVACY_NOTICE_VERSION, privacy_accepted_at=submitted.submitted_at
+    if number > 1:
+        ApplicationEvent.objects.create(
+            application=application, actor=user, at=now, from_status=application.status,
+            to_status=application.status, note=gettext("Submitted again (version %(number)d).")
+            % {"number": number},
+        )  # fmt: skip
+    Application.objects.filter(pk=application.pk).update(
+        privacy_notice_version=PRIVACY_NOTICE_VERSION, privacy_accepted_at=now
     )
     with translation.override(user.language):
-        answers = {answer.question_id: answer.value for answer in submitted.answers.all()}
-        context = {
-            "application": submitted,
-            "user": user,
-            "answers": [
-                (question, answers.get(question.pk, "")) for question in cohort.questions.all()
-            ],
-        }
+        context = {"application": application, "submission": submission, "user": user}
         email_queue(
             kind=EmailKind.APPLICATION_SUBMITTED,
             to_address=user.email,
@@ -154,6 +184,30 @@ def application_submit(*, application: Application, user, privacy_notice_version
             subject=render_to_string("emails/application_submitted_subject.txt", context).strip(),
             body_text=render_to_string("emails/application_submitted.txt", context),
             language=user.language,
-            idempotency_key=f"application-submitted:{submitted.pk}:{submitted.submitted_at:%s}",
+            idempotency_key=f"application-submitted:{application.pk}:{number}",
         )
-    return submitted
+    return application
+
+
+def application_withdraw(*, application: Application, user) -> Application:
+    """Withdraw, while the transition table allows it (decisions not yet final). Side
+    effects: the status becomes withdrawn, with its event."""
+    return application_transition(
+        application=application,
+        to_status=ApplicationStatus.WITHDRAWN,
+        actor=user,
+        note=gettext("Withdrawn by the startup."),
+    )
+
+
+@transaction.atomic
+def extension_grant(*, application: Application, closes_at, reason: str, granted_by) -> Extension:
+    """A personal closing time for this startup, after the cohort's, with the reason; the
+    latest grant applies to its submit and countdown."""
+    if closes_at <= application.cohort.closes_at:
+        raise ApplicationError(gettext("An extension must end after the call closes."))
+    if not reason.strip():
+        raise ApplicationError(gettext("Say why the extension is granted."))
+    return Extension.objects.create(
+        application=application, closes_at=closes_at, reason=reason.strip(), granted_by=granted_by
+    )

@@ -12,7 +12,7 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from ..models import EmailKind, EmailState, OutgoingEmail
+from ..models import SECRET_EMAIL_KINDS, EmailKind, EmailState, OutgoingEmail
 
 logger = logging.getLogger(__name__)
 
@@ -208,13 +208,17 @@ def _record_failure(email: OutgoingEmail, error: Exception) -> EmailState:
     retry = _is_transient(error) and email.attempts < settings.OUTBOX_MAX_ATTEMPTS
     state = EmailState.QUEUED if retry else EmailState.FAILED
     logger.warning("Email %s attempt %s failed (%s): %r", email.pk, email.attempts, state, error)
-    OutgoingEmail.objects.filter(pk=email.pk, state=EmailState.SENDING).update(
-        state=state,
-        next_attempt_at=now + _retry_delay(email.attempts) if retry else None,
-        sending_since=None,
-        last_error=f"{type(error).__name__}: {error}"[:2000],
-        updated_at=now,
-    )
+    changes = {
+        "state": state,
+        "next_attempt_at": now + _retry_delay(email.attempts) if retry else None,
+        "sending_since": None,
+        "last_error": f"{type(error).__name__}: {error}"[:2000],
+        "updated_at": now,
+    }
+    if state == EmailState.FAILED and email.carries_secret:
+        # Never resent: its code or link has no further use and must not linger.
+        changes.update(body_text="", body_html="", body_cleared_at=now)
+    OutgoingEmail.objects.filter(pk=email.pk, state=EmailState.SENDING).update(**changes)
     return state
 
 
@@ -227,7 +231,11 @@ def outbox_sweep(*, now: datetime | None = None) -> list[int]:
     """
     now = now or timezone.now()
     lease_start = now - timedelta(seconds=settings.OUTBOX_SENDING_LEASE_SECONDS)
-    OutgoingEmail.objects.filter(state=EmailState.SENDING, sending_since__lt=lease_start).update(
+    stuck = OutgoingEmail.objects.filter(state=EmailState.SENDING, sending_since__lt=lease_start)
+    stuck.filter(kind__in=SECRET_EMAIL_KINDS).update(
+        body_text="", body_html="", body_cleared_at=now
+    )
+    stuck.update(
         state=EmailState.UNKNOWN,
         last_error=gettext("The sender stopped while sending; it may have gone out."),
         updated_at=now,

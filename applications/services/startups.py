@@ -4,6 +4,7 @@ import secrets
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -57,6 +58,7 @@ def invitation_create(*, startup: Startup, email: str, invited_by, base_url: str
             "startup": startup,
             "inviter": invited_by,
             "accept_url": base_url + reverse("invitation_accept", args=[invitation.token]),
+            "site_name": settings.SITE_NAME,
         }
         email_queue(
             kind=EmailKind.TEAM_INVITATION,

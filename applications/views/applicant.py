@@ -21,10 +21,14 @@ from cohorts.models import Cohort
 from .. import selectors, services
 from ..answers import answer_problem
 from ..eligibility import eligibility_problems, profile_problems
+from ..enums import TRANSITIONS, ApplicationStatus
 from ..forms import InvitationForm, MembershipForm, StartupForm
 from ..models import Answer, Invitation
 from ..privacy import PRIVACY_NOTICE_VERSION
 from ..selectors import applicant_status
+
+# Answers can change, and be submitted again, until the deadline.
+EDITABLE = (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED)
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -48,6 +52,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     for membership in memberships:
         for application in membership.startup.applications.all():
             application.applicant_status = applicant_status(application, now)
+            application.editable = application.status in EDITABLE and (
+                application.accepts_submissions(now)
+            )
+            application.changed = selectors.changed_since_submitted(application)
+            application.withdrawable = (
+                ApplicationStatus.WITHDRAWN in TRANSITIONS[ApplicationStatus(application.status)]
+            )
     return render(request, "applications/dashboard.html", {"memberships": memberships})
 
 
@@ -175,6 +186,8 @@ def apply(request: HttpRequest, program_slug: str, cohort_slug: str) -> HttpResp
         messages.info(request, gettext("First, tell us about your startup."))
         return HttpResponseRedirect(f"{reverse('startup_create')}?next={request.path}")
     chosen = request.POST.get("startup") or request.GET.get("startup")
+    if chosen and not chosen.isdigit():
+        raise Http404
     if len(startups) > 1 and not chosen:
         context = {"cohort": cohort, "startups": startups}
         return render(request, "applications/apply_choose.html", context)
@@ -221,7 +234,7 @@ def application_form(request: HttpRequest, application_id: int) -> HttpResponse:
         "application": application,
         "items": items,
         "status": applicant_status(application),
-        "editable": application.status == "draft" and application.cohort.accepts_submissions(),
+        "editable": application.status in EDITABLE and application.accepts_submissions(),
     }
     return render(request, "applications/application_form.html", context)
 
@@ -306,5 +319,25 @@ def application_submit(request: HttpRequest, application_id: int) -> HttpRespons
         "errors": errors,
         "privacy_notice_version": PRIVACY_NOTICE_VERSION,
         "answered": Answer.objects.filter(application=application).count(),
+        "editable": application.status in EDITABLE and application.accepts_submissions(),
     }
     return render(request, "applications/application_submit.html", context)
+
+
+@login_required
+def application_withdraw(request: HttpRequest, application_id: int) -> HttpResponse:
+    """A confirmation step, then the withdrawal."""
+    application = _my_application(request, application_id)
+    if request.method == "POST":
+        try:
+            services.application_withdraw(application=application, user=request.user)
+        except services.ApplicationError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                gettext("Your application to %(cohort)s is withdrawn.")
+                % {"cohort": application.cohort},
+            )
+        return HttpResponseRedirect(reverse("dashboard"))
+    return render(request, "applications/application_withdraw.html", {"application": application})

@@ -13,6 +13,7 @@ from applications.models import Answer, Application, EmailKind, OutgoingEmail
 from applications.privacy import PRIVACY_NOTICE_VERSION
 from applications.services import email_deliver
 from cohorts.enums import QuestionKind
+from tests.factories import UserFactory
 from tests.factories.applications import make_application, open_cohort
 from tests.factories.cohorts import QuestionFactory
 
@@ -218,3 +219,121 @@ def test_submission_deadline_is_checked_by_the_server(client, after_closing, acc
         ) in response.content.decode()
         assert application.status == ApplicationStatus.DRAFT
         assert Answer.objects.get(application=application).value == "Lumen Legal AI"
+
+
+def test_the_submitted_version_is_frozen_and_a_new_submit_adds_one(client, application):
+    from applications.models import Submission
+    from applications.models.applications import SubmissionImmutable
+    from applications.selectors import changed_since_submitted, latest_submission
+
+    fill_all_valid(client, application)
+    submit(client, application)
+    first = Submission.objects.get()
+    first_hash = first.sha256
+
+    autosave(client, application, QuestionKind.LONG_TEXT, "An edit after submitting.")
+
+    first.refresh_from_db()
+    assert first.sha256 == first_hash
+    long_answer = next(a for a in first.content["answers"] if a["kind"] == "long_text")
+    assert long_answer["value"] == "We fine-tune Llama 3."
+    assert changed_since_submitted(application) is True
+    dashboard = client.get(reverse("dashboard")).content.decode()
+    assert "Changed since submitted — submit again." in dashboard
+
+    assert submit(client, application).status_code == 302
+
+    assert list(Submission.objects.values_list("number", flat=True)) == [1, 2]
+    latest = latest_submission(application)
+    assert latest.number == 2
+    assert next(a for a in latest.content["answers"] if a["kind"] == "long_text")["value"] == (
+        "An edit after submitting."
+    )
+    assert latest.sha256 != first_hash
+    assert changed_since_submitted(application) is False
+    assert application.events.last().note == "Submitted again (version 2)."
+    assert OutgoingEmail.objects.filter(kind=EmailKind.APPLICATION_SUBMITTED).count() == 2
+    with pytest.raises(SubmissionImmutable):
+        Submission.objects.filter(pk=first.pk).update(sha256="0" * 64)
+    first.content = {}
+    with pytest.raises(SubmissionImmutable):
+        first.save()
+
+
+def test_an_extension_lets_one_startup_submit_after_the_cohort_closes(client):
+    from applications.services import extension_grant
+
+    closes_at = datetime(2024, 8, 16, 21, 59, 59, tzinfo=UTC)
+    personal = closes_at + timedelta(days=2)
+    cohort = open_cohort(opens_at=closes_at - timedelta(days=30), closes_at=closes_at)
+    QuestionFactory(cohort=cohort, kind=QuestionKind.SHORT_TEXT, word_limit=None)
+    manager = UserFactory(is_staff=True)
+    with time_machine.travel(closes_at - timedelta(days=1), tick=False) as clock:
+        late = make_application(cohort=cohort)
+        on_time = make_application(cohort=cohort)
+        for application in (late, on_time):
+            client.force_login(application.startup.memberships.get().user)
+            autosave(client, application, QuestionKind.SHORT_TEXT, "Lumen Legal AI")
+        extension_grant(application=late, closes_at=personal, reason="Founder in hospital",
+                        granted_by=manager)  # fmt: skip
+
+        clock.move_to(personal - timedelta(seconds=1))
+        client.force_login(on_time.startup.memberships.get().user)
+        refused = submit(client, on_time)
+        client.force_login(late.startup.memberships.get().user)
+        dashboard = client.get(reverse("dashboard")).content.decode()
+        accepted = submit(client, late)
+
+        clock.move_to(personal + timedelta(seconds=1))
+        too_late = submit(client, late)
+
+    assert refused.status_code == 200
+    assert (
+        "Your personal closing time: 18 August 2024, 23:59:59 Paris time, granted by the "
+        "program: Founder in hospital"
+    ) in dashboard
+    assert accepted.status_code == 302
+    assert too_late.status_code == 200
+    assert "closed on 18 August 2024, 23:59:59 Paris time" in too_late.content.decode()
+    late.refresh_from_db()
+    on_time.refresh_from_db()
+    assert (late.status, on_time.status) == (ApplicationStatus.SUBMITTED, ApplicationStatus.DRAFT)
+    assert late.submissions.count() == 1
+
+
+def test_extension_must_end_after_the_call_and_say_why():
+    from applications.services import ApplicationError, extension_grant
+
+    application = make_application()
+
+    with pytest.raises(ApplicationError) as early:
+        extension_grant(application=application, closes_at=application.cohort.closes_at,
+                        reason="x", granted_by=None)  # fmt: skip
+    with pytest.raises(ApplicationError) as silent:
+        extension_grant(application=application,
+                        closes_at=application.cohort.closes_at + timedelta(days=1), reason=" ",
+                        granted_by=None)  # fmt: skip
+
+    assert early.value.problems == ["An extension must end after the call closes."]
+    assert silent.value.problems == ["Say why the extension is granted."]
+
+
+def test_withdrawing_asks_for_confirmation_then_records_it(client, application):
+    url = reverse("application_withdraw", args=[application.pk])
+
+    confirmation = client.get(url)
+    client.post(url)
+
+    application.refresh_from_db()
+    assert "The program will no longer consider it, and you cannot undo this." in (
+        confirmation.content.decode()
+    )
+    assert application.status == ApplicationStatus.WITHDRAWN
+    event = application.events.last()
+    assert (event.from_status, event.to_status, event.note) == (
+        "draft",
+        "withdrawn",
+        "Withdrawn by the startup.",
+    )
+    assert client.post(url).status_code == 302  # a second time is refused with a message
+    assert Application.objects.get(pk=application.pk).status == ApplicationStatus.WITHDRAWN

@@ -113,8 +113,8 @@ def test_dashboard_shows_every_application_in_a_fixed_number_of_queries(client, 
     assert response.status_code == 200
     for application in applications:
         assert application.cohort.name in page
-    # session, user, memberships with startups, applications with cohorts, events
-    assert len(queries) == 5
+    # session, user, memberships with startups, applications with cohorts, extensions, events
+    assert len(queries) == 6
 
 
 def applicant_urls(application, invitation) -> list[tuple[str, str]]:
@@ -151,3 +151,28 @@ def test_every_applicant_url_is_404_to_a_user_of_another_startup(client):
     assert set(answers.values()) == {404}, answers
     assert Invitation.objects.get().revoked_at is None
     assert application.startup.memberships.count() == 1
+
+
+def test_a_non_numeric_startup_is_a_404(client, founder):
+    StartupFactory(members=[founder])
+
+    response = client.get(apply_url(open_cohort()) + "?startup=abc")
+
+    assert response.status_code == 404
+
+
+def test_changing_country_after_starting_blocks_submitting(client, founder):
+    startup = StartupFactory(members=[founder], country="FR")
+    cohort = open_cohort(region=Region.FRANCE)
+    application = make_application(startup=startup, cohort=cohort)
+    startup.country = "US"
+    startup.save()
+
+    response = client.get(reverse("application_submit", args=[application.pk]))
+    refused = client.post(reverse("application_submit", args=[application.pk]),
+                          {"privacy_notice_version": "2024-06"})  # fmt: skip
+
+    assert refused.status_code == 200
+    assert "This call is for startups based in France" in refused.content.decode()
+    assert response.status_code == 200
+    assert Application.objects.get().status == ApplicationStatus.DRAFT

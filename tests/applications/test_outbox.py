@@ -204,3 +204,14 @@ def test_idempotency_key_makes_one_row_and_one_message_per_kind(smtp):
     assert again.pk == first.pk
     assert other_kind.pk != first.pk
     assert len(smtp.messages) == 2
+
+
+def test_a_secret_email_that_fails_for_good_loses_its_body(smtp):
+    smtp.refusals_left = 1
+    smtp.refusal = "550 5.1.1 Mailbox does not exist"
+    email = queue_email(kind=EmailKind.LOGIN_CODE, body_text="Your code is K7QM-3XPA")
+
+    assert email_deliver(email_id=email.pk) == EmailState.FAILED
+
+    email.refresh_from_db()
+    assert (email.body_text, email.body_cleared_at is not None) == ("", True)

@@ -124,3 +124,12 @@ def test_non_staff_cannot_see_the_outbox(client, django_user_model):
 
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
+
+
+def test_bodies_cannot_be_probed_with_list_filters(staff_client):
+    queue_email(kind=EmailKind.PASSWORD_RESET, body_text="Reset: https://x.example/reset/SECRET/")
+
+    probe = staff_client.get(CHANGELIST, {"body_text__contains": "SECRET"})
+
+    # A disallowed lookup is a suspicious operation: 400, never an answer.
+    assert probe.status_code == 400

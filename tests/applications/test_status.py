@@ -112,3 +112,19 @@ def test_the_database_keeps_the_status_to_known_values():
             "UPDATE applications_application SET status = 'approved' WHERE id = %s",
             [application.pk],
         )
+
+
+def test_a_stale_copy_never_writes_its_old_status_back():
+    application = make_application()
+    stale = Application.objects.get(pk=application.pk)
+    services.application_transition(
+        application=application, to_status=ApplicationStatus.SUBMITTED, actor=None
+    )
+
+    stale.privacy_notice_version = "2024-06"
+    stale.save()
+
+    assert Application.objects.get(pk=application.pk).status == ApplicationStatus.SUBMITTED
+    stale.refresh_from_db()
+    assert stale.status == ApplicationStatus.SUBMITTED
+    stale.save()  # the refreshed copy saves freely

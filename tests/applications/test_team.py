@@ -40,7 +40,7 @@ def test_invitation_email_is_a_secret_with_a_link(client, founder):
     email = OutgoingEmail.objects.get()
     assert response.status_code == 302
     assert (email.kind, email.to_address) == (EmailKind.TEAM_INVITATION, "grace@lumen.example")
-    assert email.subject == "Join Lumen Legal AI on the AI Startup Program"
+    assert email.subject == "Join Lumen Legal AI on AI Startup Program"
     link = invitation_link()
     assert link.startswith("/invitations/")
     email.refresh_from_db()

@@ -35,6 +35,7 @@ def console_errors(page):
     errors: list[str] = []
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
     page.on("pageerror", lambda error: errors.append(str(error)))
+    page.context.set_default_timeout(BROWSER_TIMEOUT_MS)
     page.set_default_timeout(BROWSER_TIMEOUT_MS)
     expect.set_options(timeout=BROWSER_TIMEOUT_MS)
     return errors

@@ -130,6 +130,7 @@ def test_the_journey_from_sign_up_to_submission_with_a_co_founder(live_server, p
 
     cofounder = UserFactory(email="grace@lumen.example", full_name="Grace Hopper")
     second = browser.new_context()
+    second.set_default_timeout(10_000)
     other_page = second.new_page()
     other_page.goto(link)
     other_page.get_by_label("Email").fill(cofounder.email)
@@ -141,7 +142,7 @@ def test_the_journey_from_sign_up_to_submission_with_a_co_founder(live_server, p
         other_page.get_by_role("heading", name="AI Startup Program — Demo cohort")
     ).to_be_visible()
     expect(other_page.locator(".status-badge")).to_have_text("Submitted")
-    other_page.get_by_role("link", name="See your answers").click()
+    other_page.get_by_role("link", name="Edit your answers").click()
     expect(long_text_field(other_page)).to_have_value(
         "We draft contracts with a fine-tuned Llama 3."
     )
