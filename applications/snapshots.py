@@ -36,7 +36,13 @@ def application_content(application) -> dict:
             {"name": m.user.get_full_name(), "role": m.role, "linkedin": m.linkedin_url}
             for m in startup.memberships.select_related("user")
         ],
-        "deck": None,
+        "deck": {
+            "file": application.pitch_deck.name,
+            "sha256": application.pitch_deck_sha256,
+            "pages": application.pitch_deck_pages,
+        }
+        if application.pitch_deck
+        else None,
     }
 
 

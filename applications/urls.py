@@ -31,4 +31,14 @@ urlpatterns = [
         applicant.application_withdraw,
         name="application_withdraw",
     ),
+    path(
+        "applications/<int:application_id>/deck/",
+        applicant.pitch_deck_upload,
+        name="pitch_deck_upload",
+    ),
+    path(
+        "applications/<int:application_id>/deck/download/",
+        applicant.pitch_deck_download,
+        name="pitch_deck_download",
+    ),
 ]

@@ -2,12 +2,20 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..decks import deck_file_name
 from ..enums import ApplicationStatus
+
+
+def storages_private():
+    """Files only their owners may read: never under MEDIA_URL, served by a view that checks."""
+    return storages["private"]
+
 
 # Set only by services.application_transition(): any other write of Application.status, through
 # save(), update() or bulk_update(), is refused.
@@ -83,6 +91,17 @@ class Application(models.Model):
     )
     privacy_accepted_at = models.DateTimeField(
         _("privacy notice accepted at"), null=True, blank=True
+    )
+    pitch_deck = models.FileField(
+        _("pitch deck"),
+        storage=storages_private,
+        upload_to=deck_file_name,
+        blank=True,
+        max_length=200,
+    )
+    pitch_deck_sha256 = models.CharField(_("pitch deck SHA-256"), max_length=64, blank=True)
+    pitch_deck_pages = models.PositiveSmallIntegerField(
+        _("pitch deck pages"), null=True, blank=True
     )
 
     objects = ApplicationQuerySet.as_manager()

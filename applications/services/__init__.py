@@ -10,6 +10,7 @@ from .applications import (
     application_transition,
     application_withdraw,
     extension_grant,
+    pitch_deck_upload,
     submission_problems,
 )
 from .outbox import (
@@ -51,6 +52,7 @@ __all__ = [
     "invitation_revoke",
     "membership_leave",
     "outbox_sweep",
+    "pitch_deck_upload",
     "startup_create",
     "submission_problems",
 ]

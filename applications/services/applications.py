@@ -1,5 +1,6 @@
 """Applications: their status, their answers, their submission."""
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
@@ -8,6 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from ..answers import answer_problem
+from ..decks import file_sha256, validate_pitch_deck
 from ..eligibility import eligibility_problems, profile_problems
 from ..enums import TRANSITIONS, ApplicationStatus
 from ..models import Answer, Application, ApplicationEvent, EmailKind, Extension, Submission
@@ -211,3 +213,25 @@ def extension_grant(*, application: Application, closes_at, reason: str, granted
     return Extension.objects.create(
         application=application, closes_at=closes_at, reason=reason.strip(), granted_by=granted_by
     )
+
+
+@transaction.atomic
+def pitch_deck_upload(*, application: Application, upload, user) -> Application:
+    """Store a checked PDF under a random name in the private storage, replacing the current
+    deck; earlier files stay, since submitted versions refer to them. Refused with
+    ApplicationError (the reason) for anything but an acceptable PDF, or once closed."""
+    try:
+        pages = validate_pitch_deck(upload)
+    except ValidationError as error:
+        raise ApplicationError(*error.messages) from error
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.status not in (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED):
+        raise ApplicationError(gettext("This application can no longer change."))
+    if not application.accepts_submissions():
+        raise ApplicationError(gettext("This call is closed: your draft can no longer change."))
+    application.pitch_deck_sha256 = file_sha256(upload)
+    application.pitch_deck_pages = pages
+    application.pitch_deck.save("deck.pdf", upload, save=False)
+    application.save(update_fields=["pitch_deck", "pitch_deck_sha256", "pitch_deck_pages",
+                                     "updated_at"])  # fmt: skip
+    return application

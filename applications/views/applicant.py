@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -341,3 +341,37 @@ def application_withdraw(request: HttpRequest, application_id: int) -> HttpRespo
             )
         return HttpResponseRedirect(reverse("dashboard"))
     return render(request, "applications/application_withdraw.html", {"application": application})
+
+
+@login_required
+@require_POST
+def pitch_deck_upload(request: HttpRequest, application_id: int) -> HttpResponse:
+    application = _my_application(request, application_id)
+    upload = request.FILES.get("pitch_deck")
+    if upload is None:
+        messages.error(request, gettext("Choose a PDF file to upload."))
+    else:
+        try:
+            services.pitch_deck_upload(application=application, upload=upload, user=request.user)
+        except services.ApplicationError as error:
+            messages.error(request, " ".join(error.problems))
+        else:
+            messages.success(request, gettext("Your pitch deck is uploaded."))
+    return HttpResponseRedirect(reverse("application", args=[application.pk]) + "#pitch-deck")
+
+
+def pitch_deck_download(request: HttpRequest, application_id: int) -> FileResponse:
+    """Members only; anyone else, signed in or not, finds nothing here."""
+    if not request.user.is_authenticated:
+        raise Http404
+    application = _my_application(request, application_id)
+    if not application.pitch_deck:
+        raise Http404
+    response = FileResponse(
+        application.pitch_deck.open("rb"),
+        as_attachment=True,
+        filename=f"{application.startup.name} - pitch deck.pdf",
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,66 @@
+"""Pitch decks: a PDF judged by its bytes and by opening it, never by its name."""
+
+import hashlib
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import File
+from django.utils.translation import gettext as _
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
+
+DECK_MAX_BYTES = 20 * 1024 * 1024
+DECK_MAX_PAGES = 30
+EOF_WINDOW = 1024
+
+
+def validate_pitch_deck(upload: File) -> int:
+    """Raise ValidationError with the reason the file is not an acceptable deck; return its
+    page count otherwise."""
+    if upload.size > DECK_MAX_BYTES:
+        raise ValidationError(
+            _("The deck is %(size).1f MB: 20 MB at most.") % {"size": upload.size / 1024 / 1024},
+            code="too_big",
+        )
+    upload.seek(0)
+    if upload.read(5) != b"%PDF-":
+        raise ValidationError(_("This file is not a PDF. Export your deck as PDF."), code="not_pdf")
+    upload.seek(max(upload.size - EOF_WINDOW, 0))
+    if b"%%EOF" not in upload.read():
+        raise ValidationError(
+            _("This PDF is incomplete (it was cut short). Export it again."), code="truncated"
+        )
+    upload.seek(0)
+    try:
+        reader = PdfReader(upload)
+        if reader.is_encrypted:
+            raise ValidationError(
+                _("This PDF is protected by a password. Upload it without protection."),
+                code="encrypted",
+            )
+        pages = len(reader.pages)
+    except (PdfReadError, ValueError, KeyError, TypeError) as error:
+        raise ValidationError(
+            _("This PDF cannot be opened. Export it again."), code="unreadable"
+        ) from error
+    finally:
+        upload.seek(0)
+    if pages > DECK_MAX_PAGES:
+        raise ValidationError(
+            _("The deck has %(pages)d pages: 30 at most.") % {"pages": pages}, code="too_long"
+        )
+    return pages
+
+
+def deck_file_name(instance, filename: str) -> str:
+    """A random name: the uploaded name says nothing and is never used."""
+    return f"decks/{uuid.uuid4().hex}.pdf"
+
+
+def file_sha256(file: File) -> str:
+    digest = hashlib.sha256()
+    file.seek(0)
+    for chunk in file.chunks():
+        digest.update(chunk)
+    file.seek(0)
+    return digest.hexdigest()

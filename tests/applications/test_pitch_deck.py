@@ -1,0 +1,138 @@
+"""Pitch decks: checked by their bytes and by opening them, stored privately, served only to
+their startup's members."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from PIL import Image
+from pypdf import PdfWriter
+
+from applications.models import Application
+from tests.factories import UserFactory
+from tests.factories.applications import StartupFactory, make_application
+
+pytestmark = pytest.mark.django_db
+
+
+def pdf_bytes(pages: int = 3, *, password: str | None = None) -> bytes:
+    writer = PdfWriter()
+    for _page in range(pages):
+        writer.add_blank_page(width=842, height=595)
+    if password:
+        writer.encrypt(password)
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
+def png_bytes() -> bytes:
+    output = io.BytesIO()
+    Image.new("RGB", (20, 20), "#2f5bea").save(output, format="PNG")
+    return output.getvalue()
+
+
+@pytest.fixture
+def member(client):
+    application = make_application()
+    client.force_login(application.startup.memberships.get().user)
+    client.application = application
+    return client
+
+
+def upload(client, content: bytes, name: str = "deck.pdf"):
+    return client.post(
+        reverse("pitch_deck_upload", args=[client.application.pk]),
+        {"pitch_deck": SimpleUploadedFile(name, content, "application/pdf")},
+        follow=True,
+    )
+
+
+def messages_of(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+def test_a_real_pdf_is_accepted_and_stored_under_a_random_name(member):
+    response = upload(member, pdf_bytes(12), name="Our Secret Deck v3.pdf")
+
+    application = Application.objects.get()
+    assert messages_of(response) == ["Your pitch deck is uploaded."]
+    assert application.pitch_deck_pages == 12
+    assert application.pitch_deck.name.startswith("decks/")
+    assert "Secret" not in application.pitch_deck.name
+    assert len(application.pitch_deck_sha256) == 64
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (png_bytes(), "This file is not a PDF. Export your deck as PDF."),
+        (pdf_bytes(password="hunter2"),
+         "This PDF is protected by a password. Upload it without protection."),
+        (pdf_bytes(31), "The deck has 31 pages: 30 at most."),
+        (b"%PDF-1.7\n" + b"0" * (21 * 1024 * 1024), "The deck is 21.0 MB: 20 MB at most."),
+        (pdf_bytes(3)[:-600], "This PDF is incomplete (it was cut short). Export it again."),
+    ],
+    ids=["png-renamed", "encrypted", "31-pages", "21-mb", "truncated"],
+)  # fmt: skip
+def test_what_is_not_an_acceptable_deck_is_refused_with_its_reason(member, content, message):
+    response = upload(member, content)
+
+    assert messages_of(response) == [message]
+    assert not Application.objects.get().pitch_deck
+
+
+def test_download_sends_the_deck_as_an_attachment_with_safe_headers(member):
+    content = pdf_bytes(2)
+    upload(member, content)
+
+    response = member.get(reverse("pitch_deck_download", args=[member.application.pk]))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(response.streaming_content) == content
+
+
+def test_another_startup_and_anonymous_users_get_404(member):
+    upload(member, pdf_bytes(2))
+    url = reverse("pitch_deck_download", args=[member.application.pk])
+    stranger = Client()
+    other = UserFactory()
+    StartupFactory(members=[other])
+    stranger_logged_in = Client()
+    stranger_logged_in.force_login(other)
+
+    assert stranger.get(url).status_code == 404
+    assert stranger_logged_in.get(url).status_code == 404
+    refused_upload = stranger_logged_in.post(
+        reverse("pitch_deck_upload", args=[member.application.pk]),
+        {"pitch_deck": SimpleUploadedFile("deck.pdf", pdf_bytes(1))},
+    )
+    assert refused_upload.status_code == 404
+
+
+def test_no_deck_is_reachable_under_media_url(member, settings):
+    upload(member, pdf_bytes(2))
+    name = Application.objects.get().pitch_deck.name
+
+    for path in (f"/media/{name}", f"/{name}", f"{settings.MEDIA_URL or '/'}{name}"):
+        assert Client().get(path).status_code == 404
+
+
+def test_the_submitted_version_refers_to_the_deck(member):
+    from applications.snapshots import application_content
+
+    upload(member, pdf_bytes(4))
+    application = Application.objects.get()
+
+    deck = application_content(application)["deck"]
+
+    assert deck == {
+        "file": application.pitch_deck.name,
+        "sha256": application.pitch_deck_sha256,
+        "pages": 4,
+    }
