@@ -29,3 +29,20 @@ class ProfileForm(forms.ModelForm):
     def save(self, commit: bool = True) -> User:
         self.instance.time_zone_chosen = True
         return super().save(commit=commit)
+
+
+class AccountDeletionForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password, to confirm"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("This is not your password."))
+        return password

@@ -13,3 +13,8 @@ def task_deliver_email(email_id: int) -> None:
 @shared_task(name="applications.sweep_outbox")
 def task_sweep_outbox() -> None:
     services.outbox_sweep()
+
+
+@shared_task(name="applications.apply_retention")
+def task_apply_retention() -> None:
+    services.retention_apply()

@@ -260,7 +260,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "applications.sweep_outbox",
         "schedule": crontab(),  # every minute
     },
+    "retention": {
+        "task": "applications.apply_retention",
+        "schedule": crontab(hour=3, minute=30),  # daily, at night in Paris
+    },
 }
+# Applications are anonymised this long after their cohort's last date (winners excepted).
+RETENTION_MONTHS = env.int("RETENTION_MONTHS", default=24)
 
 # --- Security ----------------------------------------------------------------------------------
 CONTENT_SECURITY_POLICY = {

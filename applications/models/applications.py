@@ -100,6 +100,7 @@ class Application(models.Model):
         max_length=200,
     )
     pitch_deck_sha256 = models.CharField(_("pitch deck SHA-256"), max_length=64, blank=True)
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
     pitch_deck_pages = models.PositiveSmallIntegerField(
         _("pitch deck pages"), null=True, blank=True
     )
@@ -203,6 +204,8 @@ class ApplicationEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    # The name at the time, kept when the account is deleted ("deleted user" then).
+    actor_name = models.CharField(max_length=200, blank=True)
     at = models.DateTimeField(default=timezone.now)
     from_status = models.CharField(max_length=20, choices=ApplicationStatus.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=ApplicationStatus.choices)
@@ -216,10 +219,31 @@ class ApplicationEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.application}: {self.from_status or '—'} → {self.to_status}"
 
+    def save(self, *args, **kwargs) -> None:
+        if self.actor_id and not self.actor_name:
+            self.actor_name = self.actor.get_full_name()
+        super().save(*args, **kwargs)
+
+
+# Set only by the personal-data services (account deletion, retention): the one reason a
+# submitted version may change is to erase personal data from it.
+_redaction_allowed: ContextVar[bool] = ContextVar("redaction_allowed", default=False)
+
+
+@contextmanager
+def redaction_allowed():
+    token = _redaction_allowed.set(True)
+    try:
+        yield
+    finally:
+        _redaction_allowed.reset(token)
+
 
 class SubmissionQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        raise SubmissionImmutable("A submitted version never changes.")
+        if not _redaction_allowed.get():
+            raise SubmissionImmutable("A submitted version never changes.")
+        return super().update(**kwargs)
 
 
 class SubmissionImmutable(Exception):
@@ -258,7 +282,7 @@ class Submission(models.Model):
         return f"{self.application} v{self.number}"
 
     def save(self, *args, **kwargs) -> None:
-        if self.pk is not None:
+        if self.pk is not None and not _redaction_allowed.get():
             raise SubmissionImmutable("A submitted version never changes.")
         super().save(*args, **kwargs)
 

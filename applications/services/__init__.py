@@ -22,6 +22,7 @@ from .outbox import (
     email_resend,
     outbox_sweep,
 )
+from .personal_data import account_delete, application_anonymise, retention_apply
 from .startups import (
     TeamError,
     invitation_accept,
@@ -36,7 +37,9 @@ __all__ = [
     "ApplicationError",
     "OutboxError",
     "TeamError",
+    "account_delete",
     "answer_save",
+    "application_anonymise",
     "application_start",
     "application_submit",
     "application_transition",
@@ -53,6 +56,7 @@ __all__ = [
     "membership_leave",
     "outbox_sweep",
     "pitch_deck_upload",
+    "retention_apply",
     "startup_create",
     "submission_problems",
 ]
