@@ -27,6 +27,10 @@ def answer_problem(question, value) -> str:
     if is_empty(value):
         return _("This question needs an answer.") if question.required else ""
     kind = question.kind
+    if kind == QuestionKind.FILE:
+        if not isinstance(value, dict) or not value.get("file"):
+            return _("Upload the file again.")
+        return ""
     if kind in (QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT) and not isinstance(value, str):
         return _("Write your answer as text.")
     if kind == QuestionKind.SHORT_TEXT and len(value) > SHORT_TEXT_MAX_CHARACTERS:

@@ -64,3 +64,53 @@ def file_sha256(file: File) -> str:
         digest.update(chunk)
     file.seek(0)
     return digest.hexdigest()
+
+
+# What a file question accepts: the type each format is recognised as, by its bytes.
+PILLOW_FORMATS = {"PNG": "png", "JPEG": "jpeg", "WEBP": "webp"}
+EXTENSIONS = {"pdf": "pdf", "png": "png", "jpeg": "jpg", "webp": "webp"}
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "jpeg": "image/jpeg",
+    "webp": "image/webp",
+}
+ANSWER_FILE_MAX_BYTES = 20 * 1024 * 1024
+
+
+def answer_file_type(upload: File, accepted: list[str]) -> str:
+    """The type of an answer's file, recognised by its bytes, if the question accepts it;
+    ValidationError with the reason otherwise."""
+    from PIL import Image, UnidentifiedImageError
+
+    names = ", ".join(EXTENSIONS[kind].upper() for kind in accepted)
+    if upload.size > ANSWER_FILE_MAX_BYTES:
+        raise ValidationError(
+            _("The file is %(size).1f MB: 20 MB at most.") % {"size": upload.size / 1024 / 1024}
+        )
+    upload.seek(0)
+    if upload.read(5) == b"%PDF-":
+        detected = "pdf"
+    else:
+        upload.seek(0)
+        try:
+            with Image.open(upload) as image:
+                image.verify()
+                detected = PILLOW_FORMATS.get(image.format, "")
+        except (UnidentifiedImageError, OSError):
+            detected = ""
+    upload.seek(0)
+    if detected not in accepted:
+        raise ValidationError(_("This question accepts: %(types)s.") % {"types": names})
+    if detected == "pdf":
+        try:
+            PdfReader(upload)
+        except (PdfReadError, ValueError, KeyError, TypeError) as error:
+            raise ValidationError(_("This PDF cannot be opened. Export it again.")) from error
+        finally:
+            upload.seek(0)
+    return detected
+
+
+def answer_file_name(kind: str) -> str:
+    return f"answers/{uuid.uuid4().hex}.{EXTENSIONS[kind]}"

@@ -41,4 +41,14 @@ urlpatterns = [
         applicant.pitch_deck_download,
         name="pitch_deck_download",
     ),
+    path(
+        "applications/<int:application_id>/answers/<int:question_id>/file/",
+        applicant.answer_file_upload,
+        name="answer_file_upload",
+    ),
+    path(
+        "applications/<int:application_id>/answers/<int:question_id>/file/download/",
+        applicant.answer_file_download,
+        name="answer_file_download",
+    ),
 ]

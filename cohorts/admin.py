@@ -58,7 +58,7 @@ class CohortPartnerInline(CohortPartInline):
 class QuestionInline(CohortPartInline):
     model = Question
     fields = ["order", "kind", "label", "help_text", "required", "word_limit", "choices",
-              "is_example"]  # fmt: skip
+              "file_types", "is_example"]  # fmt: skip
 
 
 class RubricCriterionInline(CohortPartInline):

@@ -57,3 +57,12 @@ class Phase(models.TextChoices):
     DECIDED = "decided", _("Decided")
     RUNNING = "running", _("Running")
     FINISHED = "finished", _("Finished")
+
+
+class FileType(models.TextChoices):
+    """What a file question accepts, recognised by the file's bytes."""
+
+    PDF = "pdf", "PDF"
+    PNG = "png", "PNG"
+    JPEG = "jpeg", "JPEG"
+    WEBP = "webp", "WebP"

@@ -15,6 +15,7 @@ from . import rules as cohort_rules
 from .enums import (
     CHOICE_QUESTION_KINDS,
     ApplicantKind,
+    FileType,
     PartnerRole,
     Phase,
     ProgramKind,
@@ -307,6 +308,12 @@ class Question(RulesModel):
     choices = models.TextField(
         _("choices"), blank=True, help_text=_("For single and multiple choice: one per line.")
     )
+    file_types = models.JSONField(
+        _("accepted file types"),
+        default=list,
+        blank=True,
+        help_text=_("For file questions: any of pdf, png, jpeg, webp. Empty: PDF only."),
+    )
     is_example = models.BooleanField(
         _("example"), default=False, help_text=_("Seeded as an example; edit it freely.")
     )
@@ -337,6 +344,12 @@ class Question(RulesModel):
             )
         if self.word_limit and self.kind != QuestionKind.LONG_TEXT:
             raise ValidationError({"word_limit": _("Only long texts have a word limit.")})
+        if not isinstance(self.file_types, list) or set(self.file_types) - set(FileType.values):
+            raise ValidationError({"file_types": _("Choose among: pdf, png, jpeg, webp.")})
+
+    @property
+    def accepted_file_types(self) -> list[str]:
+        return self.file_types or [FileType.PDF]
 
     @property
     def choice_list(self) -> list[str]:

@@ -4,6 +4,7 @@ its side effects."""
 from .applications import (
     AnswerConflict,
     ApplicationError,
+    answer_file_upload,
     answer_save,
     application_start,
     application_submit,
@@ -38,6 +39,7 @@ __all__ = [
     "OutboxError",
     "TeamError",
     "account_delete",
+    "answer_file_upload",
     "answer_save",
     "application_anonymise",
     "application_start",

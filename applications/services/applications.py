@@ -9,7 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from ..answers import answer_problem
-from ..decks import file_sha256, validate_pitch_deck
+from ..decks import answer_file_name, answer_file_type, file_sha256, validate_pitch_deck
 from ..eligibility import eligibility_problems, profile_problems
 from ..enums import TRANSITIONS, ApplicationStatus
 from ..models import Answer, Application, ApplicationEvent, EmailKind, Extension, Submission
@@ -235,3 +235,30 @@ def pitch_deck_upload(*, application: Application, upload, user) -> Application:
     application.save(update_fields=["pitch_deck", "pitch_deck_sha256", "pitch_deck_pages",
                                      "updated_at"])  # fmt: skip
     return application
+
+
+@transaction.atomic
+def answer_file_upload(*, application: Application, question, upload, user) -> Answer:
+    """Store a file answer in the private storage under a random name, once its bytes show a
+    type the question accepts. The answer's value records the file, its type, size and
+    SHA-256; its version moves on like any save."""
+    try:
+        kind = answer_file_type(upload, question.accepted_file_types)
+    except ValidationError as error:
+        raise ApplicationError(*error.messages) from error
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.status not in (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED):
+        raise ApplicationError(gettext("This application can no longer change."))
+    if not application.accepts_submissions():
+        raise ApplicationError(gettext("This call is closed: your draft can no longer change."))
+    storage = Application._meta.get_field("pitch_deck").storage
+    name = storage.save(answer_file_name(kind), upload)
+    answer, _created = Answer.objects.select_for_update().get_or_create(
+        application=application, question=question
+    )
+    value = {"file": name, "type": kind, "size": upload.size, "sha256": file_sha256(upload)}
+    Answer.objects.filter(pk=answer.pk).update(
+        value=value, version=F("version") + 1, updated_by=user, updated_at=timezone.now()
+    )
+    answer.refresh_from_db()
+    return answer

@@ -20,10 +20,11 @@ from cohorts.models import Cohort
 
 from .. import selectors, services
 from ..answers import answer_problem
+from ..decks import CONTENT_TYPES, EXTENSIONS
 from ..eligibility import eligibility_problems, profile_problems
 from ..enums import TRANSITIONS, ApplicationStatus
 from ..forms import InvitationForm, MembershipForm, StartupForm
-from ..models import Answer, Invitation
+from ..models import Answer, Application, Invitation
 from ..privacy import PRIVACY_NOTICE_VERSION
 from ..selectors import applicant_status
 
@@ -372,6 +373,50 @@ def pitch_deck_download(request: HttpRequest, application_id: int) -> FileRespon
         as_attachment=True,
         filename=f"{application.startup.name} - pitch deck.pdf",
         content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def answer_file_upload(request: HttpRequest, application_id: int, question_id: int):
+    application = _my_application(request, application_id)
+    question = get_object_or_404(
+        application.cohort.questions, pk=question_id, kind=QuestionKind.FILE
+    )
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, gettext("Choose a file to upload."))
+    else:
+        try:
+            services.answer_file_upload(
+                application=application, question=question, upload=upload, user=request.user
+            )
+        except services.ApplicationError as error:
+            messages.error(request, " ".join(error.problems))
+        else:
+            messages.success(request, gettext("Your file is uploaded."))
+    return HttpResponseRedirect(
+        reverse("application", args=[application.pk]) + f"#answer-{question.pk}"
+    )
+
+
+def answer_file_download(request: HttpRequest, application_id: int, question_id: int):
+    """Members only; anyone else, signed in or not, finds nothing here."""
+    if not request.user.is_authenticated:
+        raise Http404
+    application = _my_application(request, application_id)
+    answer = get_object_or_404(Answer, application=application, question_id=question_id)
+    if not isinstance(answer.value, dict) or not answer.value.get("file"):
+        raise Http404
+    storage = Application._meta.get_field("pitch_deck").storage
+    kind = answer.value["type"]
+    response = FileResponse(
+        storage.open(answer.value["file"], "rb"),
+        as_attachment=True,
+        filename=f"{application.startup.name} - {question_id}.{EXTENSIONS[kind]}",
+        content_type=CONTENT_TYPES[kind],
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response

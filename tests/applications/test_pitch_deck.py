@@ -136,3 +136,50 @@ def test_the_submitted_version_refers_to_the_deck(member):
         "sha256": application.pitch_deck_sha256,
         "pages": 4,
     }
+
+
+@pytest.fixture
+def file_question(member):
+    from tests.factories.cohorts import QuestionFactory
+
+    return QuestionFactory(
+        cohort=member.application.cohort, kind="file", word_limit=None, file_types=["png"],
+        label="A screenshot of your product",
+    )  # fmt: skip
+
+
+def upload_answer_file(client, question, content: bytes, name: str):
+    return client.post(
+        reverse("answer_file_upload", args=[client.application.pk, question.pk]),
+        {"file": SimpleUploadedFile(name, content)},
+        follow=True,
+    )
+
+
+def test_a_file_question_takes_the_types_it_accepts_by_their_bytes(member, file_question):
+    from applications.models import Answer
+
+    refused = upload_answer_file(member, file_question, pdf_bytes(1), "screenshot.png")
+    accepted = upload_answer_file(member, file_question, png_bytes(), "screenshot.pdf")
+
+    assert messages_of(refused) == ["This question accepts: PNG."]
+    assert messages_of(accepted) == ["Your file is uploaded."]
+    value = Answer.objects.get(question=file_question).value
+    assert value["type"] == "png"
+    assert value["file"].startswith("answers/")
+    assert value["file"].endswith(".png")
+    download = member.get(
+        reverse("answer_file_download", args=[member.application.pk, file_question.pk])
+    )
+    assert download["Content-Type"] == "image/png"
+    assert download["X-Content-Type-Options"] == "nosniff"
+    assert download["Content-Disposition"].startswith("attachment;")
+    assert Client().get(download.request["PATH_INFO"]).status_code == 404
+
+
+def test_a_required_file_question_blocks_submitting_until_uploaded(member, file_question):
+    page = member.get(reverse("application_submit", args=[member.application.pk]))
+
+    assert "A screenshot of your product</a>: This question needs an answer." in (
+        page.content.decode()
+    )
