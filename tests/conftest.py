@@ -1,4 +1,5 @@
 import logging
+from datetime import UTC, datetime
 
 import pytest
 from django.utils import translation
@@ -55,3 +56,13 @@ def _english_in_the_test_thread():
     translation.activate("en")
     yield
     translation.deactivate()
+
+
+@pytest.fixture
+def start_of_totp_window():
+    """Authenticator codes change every 30 seconds: start the test at the beginning of a
+    window, so a code computed here is still the current one when the server checks it."""
+    import time_machine
+
+    with time_machine.travel(datetime(2026, 11, 22, 10, 0, 0, tzinfo=UTC), tick=True):
+        yield

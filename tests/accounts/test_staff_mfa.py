@@ -73,6 +73,7 @@ def test_the_admin_urls_cover_every_model_admin():
     assert "/admin/accounts/user/1/change/" in paths
 
 
+@pytest.mark.usefixtures("start_of_totp_window")
 def test_staff_set_up_totp_then_reach_the_page_they_first_asked_for(client, staff_without_mfa):
     wanted = reverse("admin:applications_outgoingemail_changelist")
     assert log_in(client, staff_without_mfa.email).status_code == 302
@@ -106,6 +107,7 @@ def test_a_password_posted_to_the_admin_login_does_not_log_in(client, staff_with
     assert client.get(reverse("admin:index"))["Location"].startswith(reverse("admin:login"))
 
 
+@pytest.mark.usefixtures("start_of_totp_window")
 def test_a_password_alone_does_not_log_staff_with_totp_in(client, staff_with_totp):
     response = log_in(client, staff_with_totp.email)
 

@@ -13,6 +13,7 @@ from tests.factories import PASSWORD, UserFactory
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.mark.usefixtures("start_of_totp_window")
 def test_manager_duplicates_2024_and_2025_appears_on_the_home_page(live_server, page):
     station_f_load()
     manager = UserFactory(email="manager@stationf.example", is_staff=True)
