@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.urls import path
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import Country
 from rules.contrib.admin import (
     ObjectPermissionsInlineModelAdminMixin,
     ObjectPermissionsModelAdminMixin,
@@ -148,6 +149,25 @@ class ExtensionInline(ObjectPermissionsInlineModelAdminMixin, admin.TabularInlin
         return False
 
 
+class CountryFilter(admin.SimpleListFilter):
+    """Only the countries that applied, not all 250."""
+
+    title = _("country")
+    parameter_name = "country"
+
+    def lookups(self, request, model_admin):
+        codes = (
+            model_admin.get_queryset(request)
+            .order_by()
+            .values_list("startup__country", flat=True)
+            .distinct()
+        )
+        return sorted(((code, Country(code).name) for code in codes if code), key=lambda c: c[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(startup__country=self.value()) if self.value() else queryset
+
+
 @admin.register(Application)
 class ApplicationAdmin(ObjectPermissionsModelAdminMixin, admin.ModelAdmin):
     """The staff overview of applications, scoped to the programs one manages."""
@@ -155,7 +175,7 @@ class ApplicationAdmin(ObjectPermissionsModelAdminMixin, admin.ModelAdmin):
     change_list_template = "admin/applications/application/change_list.html"
     list_display = ["startup", "cohort", "status", "country", "stage", "submitted_at",
                     "updated_at"]  # fmt: skip
-    list_filter = ["cohort", "status", "startup__stage", "startup__country"]
+    list_filter = ["cohort", "status", "startup__stage", CountryFilter]
     list_select_related = ["startup", "cohort__program"]
     search_fields = ["startup__name", "startup__city"]
     date_hierarchy = "created_at"

@@ -81,9 +81,10 @@ def test_the_list_takes_the_same_queries_at_10_and_100(client, manager, count):
 
 
 # Session, user and MFA check; the rules' permission checks (one query each, several per
-# page); counts; the page of rows with startups and cohorts; the filters' choices; the date
+# page); counts; the page of rows with startups and cohorts; the filters' choices (countries
+# present among them); the date
 # hierarchy. What matters: it does not grow with the rows.
-QUERIES_FOR_THE_LIST = 28
+QUERIES_FOR_THE_LIST = 29
 
 
 def test_filters_search_and_csv_export(client, manager):
@@ -152,3 +153,15 @@ def test_a_manager_grants_an_extension_in_the_admin(client, manager):
     assert (extension.reason, extension.granted_by) == ("Founder in hospital", manager)
     assert "An extension must end after the call closes." in early.content.decode()
     assert application.extensions.count() == 1
+
+
+def test_the_country_filter_offers_only_countries_that_applied(client, manager):
+    cohort = open_cohort(program=manager.program)
+    make_application(cohort=cohort, startup=StartupFactory(country="FR"))
+    make_application(cohort=cohort, startup=StartupFactory(country="DE"))
+
+    response = client.get(CHANGELIST, {"country": "DE"})
+
+    country_filter = next(f for f in response.context["cl"].filter_specs if f.title == "country")
+    assert [choice[1] for choice in country_filter.lookup_choices] == ["France", "Germany"]
+    assert [a.startup.country.code for a in response.context["cl"].result_list] == ["DE"]
