@@ -79,12 +79,7 @@ class Partner(RulesModel):
         verbose_name = _("partner")
         verbose_name_plural = _("partners")
         ordering = ["name"]
-        rules_permissions = {
-            "view": cohort_rules.can_manage_programs,
-            "add": cohort_rules.can_manage_programs,
-            "change": cohort_rules.can_manage_programs,
-            "delete": rules.is_superuser,
-        }
+        rules_permissions = cohort_rules.MANAGED_PERMISSIONS
 
     def __str__(self) -> str:
         return self.name
@@ -217,12 +212,7 @@ class Cohort(RulesModel):
                 violation_error_message=_("Each application needs at least one review."),
             ),
         ]
-        rules_permissions = {
-            "view": cohort_rules.can_manage_programs,
-            "add": cohort_rules.can_manage_programs,
-            "change": cohort_rules.can_manage_programs,
-            "delete": rules.is_superuser,
-        }
+        rules_permissions = cohort_rules.MANAGED_PERMISSIONS
 
     def __str__(self) -> str:
         return f"{self.program} — {self.name}"

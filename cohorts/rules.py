@@ -33,3 +33,11 @@ COHORT_PART_PERMISSIONS = {
     "change": can_manage_programs,
     "delete": can_manage_programs,
 }
+
+# Programs' own configuration: managers view and edit; only superusers delete.
+MANAGED_PERMISSIONS = {
+    "view": can_manage_programs,
+    "add": can_manage_programs,
+    "change": can_manage_programs,
+    "delete": rules.is_superuser,
+}

@@ -91,17 +91,27 @@ def application_start(*, startup, cohort, user) -> Application:
     return application
 
 
+EDITABLE_STATUSES = (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED)
+
+
+def _locked_while_editable(application: Application) -> Application:
+    """The application, locked for this transaction, if its answers may still change (draft or
+    submitted, before its closing time); ApplicationError otherwise."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.status not in EDITABLE_STATUSES:
+        raise ApplicationError(gettext("This application can no longer change."))
+    if not application.accepts_submissions():
+        raise ApplicationError(gettext("This call is closed: your draft can no longer change."))
+    return application
+
+
 @transaction.atomic
 def answer_save(*, application: Application, question, value, base_version: int, user) -> Answer:
     """Store whatever was typed, valid or not (validation blocks submitting, never saving).
     Refused with AnswerConflict when the answer changed since `base_version`, so a stale tab
     never overwrites a newer text; refused with ApplicationError once the draft is closed.
     The application row is locked, so a save and a submit never interleave."""
-    application = Application.objects.select_for_update().get(pk=application.pk)
-    if application.status not in (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED):
-        raise ApplicationError(gettext("This application can no longer change."))
-    if not application.accepts_submissions():
-        raise ApplicationError(gettext("This call is closed: your draft can no longer change."))
+    application = _locked_while_editable(application)
     answer, _created = Answer.objects.select_for_update().get_or_create(
         application=application, question=question
     )
@@ -136,7 +146,7 @@ def application_submit(*, application: Application, user, privacy_notice_version
     in their language. Refused with ApplicationError, the draft kept as it is. The application
     row is locked first, so no autosave lands between the checks and the frozen version."""
     application = Application.objects.select_for_update().get(pk=application.pk)
-    if application.status not in (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED):
+    if application.status not in EDITABLE_STATUSES:
         raise ApplicationError(gettext("This application can no longer be submitted."))
     cohort = application.cohort
     if not application.accepts_submissions():
@@ -224,11 +234,7 @@ def pitch_deck_upload(*, application: Application, upload, user) -> Application:
         pages = validate_pitch_deck(upload)
     except ValidationError as error:
         raise ApplicationError(*error.messages) from error
-    application = Application.objects.select_for_update().get(pk=application.pk)
-    if application.status not in (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED):
-        raise ApplicationError(gettext("This application can no longer change."))
-    if not application.accepts_submissions():
-        raise ApplicationError(gettext("This call is closed: your draft can no longer change."))
+    application = _locked_while_editable(application)
     application.pitch_deck_sha256 = file_sha256(upload)
     application.pitch_deck_pages = pages
     application.pitch_deck.save("deck.pdf", upload, save=False)
@@ -246,11 +252,7 @@ def answer_file_upload(*, application: Application, question, upload, user) -> A
         kind = answer_file_type(upload, question.accepted_file_types)
     except ValidationError as error:
         raise ApplicationError(*error.messages) from error
-    application = Application.objects.select_for_update().get(pk=application.pk)
-    if application.status not in (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED):
-        raise ApplicationError(gettext("This application can no longer change."))
-    if not application.accepts_submissions():
-        raise ApplicationError(gettext("This call is closed: your draft can no longer change."))
+    application = _locked_while_editable(application)
     storage = Application._meta.get_field("pitch_deck").storage
     name = storage.save(answer_file_name(kind), upload)
     answer, _created = Answer.objects.select_for_update().get_or_create(

@@ -27,9 +27,10 @@ from ..forms import InvitationForm, MembershipForm, StartupForm
 from ..models import Answer, Application, Invitation
 from ..privacy import PRIVACY_NOTICE_VERSION
 from ..selectors import applicant_status
+from ..services.applications import EDITABLE_STATUSES
 
 # Answers can change, and be submitted again, until the deadline.
-EDITABLE = (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED)
+EDITABLE = EDITABLE_STATUSES
 
 
 def _safe_next(request: HttpRequest) -> str:
