@@ -83,3 +83,31 @@ def test_env_example_documents_every_variable_the_settings_read():
     documented = set(re.findall(r"^(?:# )?([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
 
     assert read - documented == set()
+
+
+def test_private_files_go_to_an_eu_bucket_when_one_is_named():
+    script = (
+        "import django; django.setup();"
+        "from django.core.files.storage import storages;"
+        "s = storages['private'];"
+        "print(type(s).__name__, s.bucket_name, s.endpoint_url, s.region_name, s.default_acl,"
+        " s.querystring_auth, s.file_overwrite)"
+    )
+    env = {key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env |= {
+        "DJANGO_SETTINGS_MODULE": "accelerator.settings.test",
+        "PRIVATE_STORAGE_BUCKET": "accelerator-decks",
+        "PRIVATE_STORAGE_ACCESS_KEY": "SCWXXXXXXXXXXXXXXXXX",
+        "PRIVATE_STORAGE_SECRET_KEY": "secret",
+    }
+
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
+        timeout=60,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "S3Storage", "accelerator-decks", "https://s3.fr-par.scw.cloud", "fr-par", "private",
+        "True", "False",
+    ]  # fmt: skip

@@ -192,6 +192,33 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# With a bucket named, private files go to S3-compatible storage in the EU (Scaleway Object
+# Storage in Paris by default): private objects, short-lived signed URLs, nothing overwritten.
+PRIVATE_STORAGE_BUCKET = env.str("PRIVATE_STORAGE_BUCKET", default="")
+if PRIVATE_STORAGE_BUCKET:
+    from botocore.config import Config as BotocoreConfig
+
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": PRIVATE_STORAGE_BUCKET,
+            "endpoint_url": env.str(
+                "PRIVATE_STORAGE_ENDPOINT_URL", default="https://s3.fr-par.scw.cloud"
+            ),
+            "region_name": env.str("PRIVATE_STORAGE_REGION", default="fr-par"),
+            "access_key": env.str("PRIVATE_STORAGE_ACCESS_KEY", default=""),
+            "secret_key": env.str("PRIVATE_STORAGE_SECRET_KEY", default=""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            "file_overwrite": False,
+            # A storage that hangs must not hold a request or a worker.
+            "client_config": BotocoreConfig(
+                connect_timeout=5, read_timeout=30, retries={"max_attempts": 2}
+            ),
+        },
+    }
+
 # --- Email -------------------------------------------------------------------------------------
 # Everything sent through Django's mail API becomes an outbox row first; the outbox hands each
 # row to OUTBOX_EMAIL_BACKEND, the real transport, from a Celery task.
