@@ -149,6 +149,11 @@ class ExtensionInline(ObjectPermissionsInlineModelAdminMixin, admin.TabularInlin
         return False
 
 
+def _spreadsheet_safe(text: str) -> str:
+    """Applicants type startup names: one starting like a formula must stay text in Excel."""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
+
+
 class CountryFilter(admin.SimpleListFilter):
     """Only the countries that applied, not all 250."""
 
@@ -175,7 +180,13 @@ class ApplicationAdmin(ObjectPermissionsModelAdminMixin, admin.ModelAdmin):
     change_list_template = "admin/applications/application/change_list.html"
     list_display = ["startup", "cohort", "status", "country", "stage", "submitted_at",
                     "updated_at"]  # fmt: skip
-    list_filter = ["cohort", "status", "startup__stage", CountryFilter]
+    # Only the cohorts among one's own applications, not every program's.
+    list_filter = [
+        ("cohort", admin.RelatedOnlyFieldListFilter),
+        "status",
+        "startup__stage",
+        CountryFilter,
+    ]
     list_select_related = ["startup", "cohort__program"]
     search_fields = ["startup__name", "startup__city"]
     date_hierarchy = "created_at"
@@ -269,15 +280,25 @@ class ApplicationAdmin(ObjectPermissionsModelAdminMixin, admin.ModelAdmin):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="applications.csv"'
         writer = csv.writer(response)
-        writer.writerow(["id", "startup", "program", "cohort", "status", "country", "stage",
-                         "started_at", "submitted_at", "updated_at"])  # fmt: skip
+        writer.writerow([gettext("id"), gettext("startup"), gettext("program"), gettext("cohort"),
+                         gettext("status"), gettext("country"), gettext("stage"),
+                         gettext("started at"), gettext("submitted at"),
+                         gettext("last change")])  # fmt: skip
         for application in rows:
-            writer.writerow([
-                application.pk, application.startup.name, application.cohort.program.name,
-                application.cohort.name, application.status, application.startup.country.code
-                if application.startup.country else "", application.startup.stage,
-                application.created_at.isoformat(),
-                application.submitted_at.isoformat() if application.submitted_at else "",
-                application.updated_at.isoformat(),
-            ])  # fmt: skip
+            country = application.startup.country
+            submitted_at = application.submitted_at
+            writer.writerow(
+                [
+                    application.pk,
+                    _spreadsheet_safe(application.startup.name),
+                    application.cohort.program.name,
+                    application.cohort.name,
+                    application.status,
+                    country.code if country else "",
+                    application.startup.stage,
+                    application.created_at.isoformat(),
+                    submitted_at.isoformat() if submitted_at else "",
+                    application.updated_at.isoformat(),
+                ]
+            )
         return response

@@ -103,7 +103,8 @@ def personal_data_export(user) -> dict:
                 "state": email.state,
                 "created_at": _iso(email.created_at),
                 "sent_at": _iso(email.sent_at),
-                "text": email.body_text,
+                # A code or link still waiting to be sent is for the mailbox, not an export.
+                "text": "" if email.carries_secret else email.body_text,
             }
             for email in emails.distinct().order_by("created_at")
         ],

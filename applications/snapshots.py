@@ -33,7 +33,12 @@ def application_content(application) -> dict:
         ],
         "profile": profile,
         "team": [
-            {"name": m.user.get_full_name(), "role": m.role, "linkedin": m.linkedin_url}
+            {
+                "user": m.user_id,
+                "name": m.user.get_full_name(),
+                "role": m.role,
+                "linkedin": m.linkedin_url,
+            }
             for m in startup.memberships.select_related("user")
         ],
         "deck": {

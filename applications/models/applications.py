@@ -1,5 +1,6 @@
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.storage import storages
@@ -162,7 +163,11 @@ class Application(models.Model):
         if extension is None:
             return self.cohort.accepts_submissions(now)
         opens_at = self.cohort.opens_at
-        return (opens_at is None or opens_at <= now) and now < extension.closes_at
+        # An extension only ever adds time: never less than the cohort's own grace.
+        cohort_deadline = self.cohort.closes_at + timedelta(minutes=self.cohort.grace_minutes)
+        return (opens_at is None or opens_at <= now) and now < max(
+            extension.closes_at, cohort_deadline
+        )
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -205,7 +210,7 @@ class ApplicationEvent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     # The name at the time, kept when the account is deleted ("deleted user" then).
-    actor_name = models.CharField(max_length=200, blank=True)
+    actor_name = models.CharField(_("actor"), max_length=200, blank=True)
     at = models.DateTimeField(default=timezone.now)
     from_status = models.CharField(max_length=20, choices=ApplicationStatus.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=ApplicationStatus.choices)

@@ -8,57 +8,113 @@ from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from cohorts.models import Cohort
 
 from ..enums import TRANSITIONS, ApplicationStatus
-from ..models import Answer, Application, ApplicationEvent, Membership, OutgoingEmail, Startup
+from ..models import (
+    Answer,
+    Application,
+    ApplicationEvent,
+    Extension,
+    Membership,
+    OutgoingEmail,
+    Startup,
+    Submission,
+)
+from ..models.applications import redaction_allowed
 from ..personal_data import submissions_redact
 from .applications import application_transition
 
-DELETED_USER = "deleted user"
+# Stored on events in place of a deleted person's name (translated where it is shown).
+DELETED_USER = gettext_noop("deleted user")
 STARTUP_PERSONAL_FIELDS = {
     "website": "", "city": "", "legal_entity": "", "siren": "", "pitch": "",
     "other_model_name": "", "github_url": "", "hugging_face_url": "", "demo_url": "",
 }  # fmt: skip
 
 
+def _stored_files(application: Application) -> set[str]:
+    """Every file the application ever stored: its deck (current and in submitted versions)
+    and its answers' files."""
+    names = {application.pitch_deck.name} if application.pitch_deck else set()
+    for submission in application.submissions.all():
+        deck = submission.content.get("deck") or {}
+        names.add(deck.get("file") or "")
+        for answer in submission.content.get("answers", []):
+            if isinstance(answer.get("value"), dict):
+                names.add(answer["value"].get("file") or "")
+    for value in application.answers.values_list("value", flat=True):
+        if isinstance(value, dict):
+            names.add(value.get("file") or "")
+    return {name for name in names if name}
+
+
+def _delete_files_after_commit(names: set[str]) -> None:
+    # After commit: a rollback must not leave rows pointing at files already gone.
+    storage = Application._meta.get_field("pitch_deck").storage
+    for name in names:
+        transaction.on_commit(lambda name=name: storage.delete(name), robust=True)
+
+
 def application_anonymise(application: Application, *, now: datetime) -> None:
     """Drop what identifies people in one application, keeping its status, dates, cohort and
-    what statistics count. Side effects: its deck file is deleted from storage."""
+    what statistics count. Side effects: its files are deleted from storage after commit; the
+    confirmation emails (which copy the answers) lose their bodies; extensions lose their
+    reasons and events the names of who acted."""
+    _delete_files_after_commit(_stored_files(application))
     Answer.objects.filter(application=application).update(value="")
     submissions_redact([application])
-    if application.pitch_deck:
-        application.pitch_deck.delete(save=False)
+    Extension.objects.filter(application=application).update(reason="")
+    ApplicationEvent.objects.filter(application=application).update(actor_name="", note="")
+    OutgoingEmail.objects.filter(
+        idempotency_key__startswith=f"application-submitted:{application.pk}:"
+    ).update(body_text="", body_html="", body_cleared_at=now)
     Application.objects.filter(pk=application.pk).update(
         pitch_deck="", pitch_deck_sha256="", anonymised_at=now
     )
 
 
 def _startup_anonymise(startup: Startup) -> None:
+    startup.invitations.all().delete()  # invitees' addresses, and tokens that still work
     Startup.objects.filter(pk=startup.pk).update(
         name=gettext("Deleted startup #%(id)d") % {"id": startup.pk}, **STARTUP_PERSONAL_FIELDS
     )
 
 
+def _team_member_redact(startup: Startup, user) -> None:
+    """A co-founder who leaves for good disappears from the team in submitted versions."""
+    with redaction_allowed():
+        for submission in Submission.objects.filter(application__startup=startup):
+            team = submission.content.get("team")
+            if not isinstance(team, list):
+                continue
+            kept = [member for member in team if member.get("user") != user.pk]
+            if len(kept) != len(team):
+                submission.content = {**submission.content, "team": kept}
+                submission.save(update_fields=["content"])
+
+
 @transaction.atomic
 def account_delete(*, user) -> None:
     """Delete a user's account. For each startup: with co-founders left, only the membership
-    goes and the startup continues; as its last member, its drafts are deleted and its other
-    applications withdrawn (where the table allows) with their personal data removed. Events
-    keep "deleted user" in place of the name; emails sent to the user lose their address and
-    bodies. Nothing of another user's is touched."""
+    goes and the startup continues (the user leaves its submitted versions' teams); as its
+    last member, its drafts are deleted and its other applications withdrawn (where the table
+    allows) with their personal data and files removed. Events keep "deleted user" in place
+    of the name; emails sent to the user lose their address and bodies. Nothing of another
+    user's is touched."""
     now = timezone.now()
-    for membership in Membership.objects.select_for_update().filter(user=user):
-        startup = membership.startup
-        membership.delete()
+    startup_ids = list(user.memberships.values_list("startup_id", flat=True))
+    # Lock the startups first: two last members deleting at once must not both see the other.
+    for startup in Startup.objects.select_for_update().filter(pk__in=startup_ids).order_by("pk"):
+        Membership.objects.filter(startup=startup, user=user).delete()
         if startup.memberships.exists():
+            _team_member_redact(startup, user)
             continue
         for application in Application.objects.filter(startup=startup):
             if application.status == ApplicationStatus.DRAFT:
-                if application.pitch_deck:
-                    application.pitch_deck.delete(save=False)
+                _delete_files_after_commit(_stored_files(application))
                 application.delete()
                 continue
             if ApplicationStatus.WITHDRAWN in TRANSITIONS[ApplicationStatus(application.status)]:

@@ -22,7 +22,7 @@ from .. import selectors, services
 from ..answers import answer_problem
 from ..decks import CONTENT_TYPES, EXTENSIONS
 from ..eligibility import eligibility_problems, profile_problems
-from ..enums import TRANSITIONS, ApplicationStatus
+from ..enums import ApplicantStatus
 from ..forms import InvitationForm, MembershipForm, StartupForm
 from ..models import Answer, Application, Invitation
 from ..privacy import PRIVACY_NOTICE_VERSION
@@ -31,6 +31,7 @@ from ..services.applications import EDITABLE_STATUSES
 
 # Answers can change, and be submitted again, until the deadline.
 EDITABLE = EDITABLE_STATUSES
+WITHDRAWABLE = (ApplicantStatus.DRAFT, ApplicantStatus.SUBMITTED, ApplicantStatus.UNDER_REVIEW)
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -58,9 +59,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 application.accepts_submissions(now)
             )
             application.changed = selectors.changed_since_submitted(application)
-            application.withdrawable = (
-                ApplicationStatus.WITHDRAWN in TRANSITIONS[ApplicationStatus(application.status)]
-            )
+            # From what the applicant sees, so the link never hints at a decision in the making.
+            application.withdrawable = application.applicant_status in WITHDRAWABLE
     return render(request, "applications/dashboard.html", {"memberships": memberships})
 
 
@@ -333,8 +333,9 @@ def application_withdraw(request: HttpRequest, application_id: int) -> HttpRespo
     if request.method == "POST":
         try:
             services.application_withdraw(application=application, user=request.user)
-        except services.ApplicationError as error:
-            messages.error(request, str(error))
+        except services.ApplicationError:
+            # The transition table's own reason could name an unpublished decision.
+            messages.error(request, gettext("This application can no longer be withdrawn."))
         else:
             messages.success(
                 request,
@@ -372,7 +373,7 @@ def pitch_deck_download(request: HttpRequest, application_id: int) -> FileRespon
     response = FileResponse(
         application.pitch_deck.open("rb"),
         as_attachment=True,
-        filename=f"{application.startup.name} - pitch deck.pdf",
+        filename=gettext("%(startup)s - pitch deck.pdf") % {"startup": application.startup.name},
         content_type="application/pdf",
     )
     response["X-Content-Type-Options"] = "nosniff"

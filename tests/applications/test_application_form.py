@@ -337,3 +337,33 @@ def test_withdrawing_asks_for_confirmation_then_records_it(client, application):
     )
     assert client.post(url).status_code == 302  # a second time is refused with a message
     assert Application.objects.get(pk=application.pk).status == ApplicationStatus.WITHDRAWN
+
+
+def test_an_extension_never_cuts_the_cohorts_grace(client):
+    from applications.services import extension_grant
+
+    closes_at = datetime(2024, 8, 16, 21, 59, 59, tzinfo=UTC)
+    cohort = open_cohort(opens_at=closes_at - timedelta(days=30), closes_at=closes_at,
+                         grace_minutes=30)  # fmt: skip
+    with time_machine.travel(closes_at - timedelta(days=1), tick=False) as clock:
+        application = make_application(cohort=cohort)
+        extension_grant(application=application, closes_at=closes_at + timedelta(minutes=10),
+                        reason="Short extension", granted_by=None)  # fmt: skip
+        clock.move_to(closes_at + timedelta(minutes=20))
+        assert application.accepts_submissions() is True
+        clock.move_to(closes_at + timedelta(minutes=30))
+        assert application.accepts_submissions() is False
+
+
+def test_withdrawing_a_decided_application_says_nothing_of_the_decision(client, application):
+    rejected = make_application(status=ApplicationStatus.REJECTED)
+    client.force_login(rejected.startup.memberships.get().user)
+
+    dashboard = client.get(reverse("dashboard")).content.decode()
+    refused = client.post(reverse("application_withdraw", args=[rejected.pk]), follow=True)
+
+    assert "Under review" in dashboard
+    assert "Rejected" not in dashboard
+    assert [str(m) for m in refused.context["messages"]] == [
+        "This application can no longer be withdrawn."
+    ]

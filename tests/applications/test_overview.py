@@ -165,3 +165,22 @@ def test_the_country_filter_offers_only_countries_that_applied(client, manager):
     country_filter = next(f for f in response.context["cl"].filter_specs if f.title == "country")
     assert [choice[1] for choice in country_filter.lookup_choices] == ["France", "Germany"]
     assert [a.startup.country.code for a in response.context["cl"].result_list] == ["DE"]
+
+
+def test_csv_keeps_formula_like_names_as_text_and_filters_show_only_own_cohorts(client, manager):
+    cohort = open_cohort(program=manager.program, name="2024 cohort")
+    other_cohort = open_cohort(program=manager.program, name="2025 cohort")
+    make_application(cohort=open_cohort(name="Someone else's call"))
+    make_application(cohort=cohort, startup=StartupFactory(name='=HYPERLINK("x")'))
+    make_application(cohort=other_cohort, startup=StartupFactory(name="Zeta"))
+
+    export = client.get(reverse("admin:applications_application_export"))
+    listing = client.get(CHANGELIST)
+
+    rows = list(csv.reader(io.StringIO(export.content.decode())))
+    assert sorted(row[1] for row in rows[1:]) == ['\'=HYPERLINK("x")', "Zeta"]
+    cohort_filter = next(f for f in listing.context["cl"].filter_specs if f.title == "cohort")
+    assert sorted(label for _pk, label in cohort_filter.lookup_choices) == [
+        str(cohort),
+        str(other_cohort),
+    ]

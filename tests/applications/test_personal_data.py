@@ -10,7 +10,15 @@ from django.urls import reverse
 from accounts.models import User
 from applications import services
 from applications.enums import ApplicationStatus
-from applications.models import Answer, Application, ApplicationEvent, Startup, Submission
+from applications.models import (
+    Answer,
+    Application,
+    ApplicationEvent,
+    EmailKind,
+    OutgoingEmail,
+    Startup,
+    Submission,
+)
 from applications.privacy import PRIVACY_NOTICE_VERSION
 from cohorts.enums import QuestionKind
 from tests.factories import PASSWORD, UserFactory
@@ -171,3 +179,78 @@ def test_retention_anonymises_old_cohorts_but_keeps_winners_and_statistics():
     assert {cohort.pk: statistics(cohort) for cohort in (old, research, recent)} == before
     with time_machine.travel(NOW):
         assert services.retention_apply() == 0  # done once
+
+
+def test_the_last_member_leaving_removes_every_stored_file(
+    client, django_capture_on_commit_callbacks
+):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from pypdf import PdfWriter
+
+    from applications.models import Invitation
+
+    def pdf(pages):
+        writer = PdfWriter()
+        for _page in range(pages):
+            writer.add_blank_page(width=100, height=100)
+        output = io.BytesIO()
+        writer.write(output)
+        return SimpleUploadedFile("deck.pdf", output.getvalue())
+
+    founder = UserFactory()
+    startup = StartupFactory(members=[founder])
+    cohort = open_cohort()
+    file_question = QuestionFactory(cohort=cohort, kind="file", word_limit=None, required=False)
+    application = make_application(startup=startup, cohort=cohort)
+    services.pitch_deck_upload(application=application, upload=pdf(2), user=founder)
+    services.answer_file_upload(application=application, question=file_question,
+                                upload=pdf(1), user=founder)  # fmt: skip
+    services.application_submit(application=application, user=founder,
+                                privacy_notice_version=PRIVACY_NOTICE_VERSION)  # fmt: skip
+    first_deck = Application.objects.get().pitch_deck.name
+    services.pitch_deck_upload(application=application, upload=pdf(3), user=founder)
+    later = cohort.closes_at + timedelta(days=1)
+    services.extension_grant(application=application, closes_at=later, reason="Medical leave",
+                             granted_by=None)  # fmt: skip
+    services.invitation_create(startup=startup, email="x@y.example", invited_by=founder,
+                               base_url="http://t")  # fmt: skip
+    storage = Application._meta.get_field("pitch_deck").storage
+    stored = [first_deck, Application.objects.get().pitch_deck.name,
+              Answer.objects.get(question=file_question).value["file"]]  # fmt: skip
+    assert all(storage.exists(name) for name in stored)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        delete_account(client, founder)
+
+    assert [storage.exists(name) for name in stored] == [False, False, False]
+    assert application.extensions.get().reason == ""
+    assert Invitation.objects.count() == 0
+    confirmation = OutgoingEmail.objects.get(kind=EmailKind.APPLICATION_SUBMITTED)
+    assert confirmation.body_text == ""
+
+
+def test_a_leaving_co_founder_disappears_from_submitted_teams(client):
+    leaving = UserFactory(full_name="Ada Lovelace")
+    staying = UserFactory(full_name="Grace Hopper")
+    startup = StartupFactory(members=[leaving, staying])
+    application = submitted_application(startup)
+
+    delete_account(client, leaving)
+
+    team = Submission.objects.get(application=application).content["team"]
+    assert [member["name"] for member in team] == ["Grace Hopper"]
+
+
+def test_the_export_leaves_out_codes_and_links_waiting_to_be_sent(client):
+    from applications.services import email_queue
+
+    founder = UserFactory()
+    email_queue(kind=EmailKind.PASSWORD_RESET, to_address=founder.email, subject="Reset",
+                body_text="https://x.example/reset/SECRET/", recipient=founder)  # fmt: skip
+    client.force_login(founder)
+
+    data = client.get(reverse("my_data_download")).json()
+
+    assert [(e["kind"], e["text"]) for e in data["emails"]] == [("password_reset", "")]
