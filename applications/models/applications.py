@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.storage import storages
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -237,11 +237,20 @@ _redaction_allowed: ContextVar[bool] = ContextVar("redaction_allowed", default=F
 
 @contextmanager
 def redaction_allowed():
+    """Inside a transaction: lets the personal-data services rewrite submitted versions, in
+    Python and, on PostgreSQL, past the database trigger that otherwise refuses it."""
     token = _redaction_allowed.set(True)
+    postgresql = connection.vendor == "postgresql"
+    if postgresql:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL accelerator.allow_submission_redaction = 'on'")
     try:
         yield
     finally:
         _redaction_allowed.reset(token)
+        if postgresql:
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL accelerator.allow_submission_redaction = 'off'")
 
 
 class SubmissionQuerySet(models.QuerySet):

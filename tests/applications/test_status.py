@@ -128,3 +128,25 @@ def test_a_stale_copy_never_writes_its_old_status_back():
     stale.refresh_from_db()
     assert stale.status == ApplicationStatus.SUBMITTED
     stale.save()  # the refreshed copy saves freely
+
+
+def test_the_database_refuses_to_change_or_delete_a_submitted_version():
+    from django.db import DatabaseError, connection, transaction
+
+    from applications.models import Submission
+    from applications.snapshots import application_content, content_sha256
+
+    application = make_application(status=ApplicationStatus.SUBMITTED)
+    content = application_content(application)
+    submission = Submission.objects.create(
+        application=application, number=1, content=content, sha256=content_sha256(content)
+    )
+
+    for statement in (
+        "UPDATE applications_submission SET sha256 = 'forged' WHERE id = %s",
+        "DELETE FROM applications_submission WHERE id = %s",
+    ):
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement, [submission.pk])
+
+    assert Submission.objects.get(pk=submission.pk).sha256 == content_sha256(content)
