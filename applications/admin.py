@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.urls import path
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -217,6 +217,13 @@ class ApplicationAdmin(ObjectPermissionsModelAdminMixin, admin.ModelAdmin):
 
     def get_list_filter(self, request):
         return self.list_filter
+
+    def get_object(self, request, object_id, from_field=None):
+        # Another program's application does not exist for this manager: 404.
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404
+        return obj
 
     @admin.display(description=_("country"), ordering="startup__country")
     def country(self, obj: Application) -> str:

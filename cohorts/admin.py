@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.http import Http404
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +28,14 @@ class ManagedAdminMixin(ObjectPermissionsModelAdminMixin):
         if request.user.is_superuser:
             return queryset
         return queryset.filter(**{f"{self.program_path}__managers": request.user}).distinct()
+
+    def get_object(self, request, object_id, from_field=None):
+        # Another program's object does not exist for this manager: 404, not the admin's
+        # "perhaps it was deleted" redirect.
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404
+        return obj
 
 
 @admin.register(Program)
