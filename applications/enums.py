@@ -27,6 +27,9 @@ TRANSITIONS: dict[ApplicationStatus, frozenset[ApplicationStatus]] = {
     S.WITHDRAWN: frozenset(),
 }
 
+# Answers can change, and be submitted again, until the deadline.
+EDITABLE_STATUSES = frozenset({S.DRAFT, S.SUBMITTED})
+
 # Decisions in the making: applicants see "under review" until decisions are published.
 INTERNAL_STATUSES = frozenset({S.SHORTLISTED, S.WAITLISTED, S.WINNER, S.REJECTED})
 

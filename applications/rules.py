@@ -1,20 +1,8 @@
-"""Who may do what with startups and applications."""
+"""Who may do what with applications on the staff side. Applicants reach only their own
+startups because every applicant page looks objects up through selectors.startups_of() and
+applications_of(): anything else does not exist for them (404)."""
 
 import rules
-
-
-@rules.predicate
-def is_startup_member(user, startup) -> bool:
-    return user.is_authenticated and startup.memberships.filter(user=user).exists()
-
-
-@rules.predicate
-def is_application_member(user, application) -> bool:
-    return is_startup_member(user, application.startup)
-
-
-rules.add_perm("applications.edit_startup", is_startup_member)
-rules.add_perm("applications.edit_application", is_application_member)
 
 
 @rules.predicate

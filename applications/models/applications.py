@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..decks import deck_file_name
-from ..enums import ApplicationStatus
+from ..enums import EDITABLE_STATUSES, ApplicationStatus
 
 
 def storages_private():
@@ -168,6 +168,11 @@ class Application(models.Model):
         return (opens_at is None or opens_at <= now) and now < max(
             extension.closes_at, cohort_deadline
         )
+
+    def is_editable(self, now=None) -> bool:
+        """Whether its answers, deck and files may still change: draft or submitted, before
+        its closing time."""
+        return self.status in EDITABLE_STATUSES and self.accepts_submissions(now)
 
     @classmethod
     def from_db(cls, db, field_names, values):

@@ -11,9 +11,9 @@ from django.utils.translation import gettext
 from ..answers import answer_problem
 from ..decks import answer_file_name, answer_file_type, file_sha256, validate_pitch_deck
 from ..eligibility import eligibility_problems, profile_problems
-from ..enums import TRANSITIONS, ApplicationStatus
+from ..enums import EDITABLE_STATUSES, TRANSITIONS, ApplicationStatus
 from ..models import Answer, Application, ApplicationEvent, EmailKind, Extension, Submission
-from ..models.applications import status_writes_allowed
+from ..models.applications import status_writes_allowed, storages_private
 from ..privacy import PRIVACY_NOTICE_VERSION
 from ..snapshots import application_content, content_sha256
 from .outbox import email_queue
@@ -91,18 +91,15 @@ def application_start(*, startup, cohort, user) -> Application:
     return application
 
 
-EDITABLE_STATUSES = (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED)
-
-
 def _locked_while_editable(application: Application) -> Application:
     """The application, locked for this transaction, if its answers may still change (draft or
     submitted, before its closing time); ApplicationError otherwise."""
     application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.is_editable():
+        return application
     if application.status not in EDITABLE_STATUSES:
         raise ApplicationError(gettext("This application can no longer change."))
-    if not application.accepts_submissions():
-        raise ApplicationError(gettext("This call is closed: your draft can no longer change."))
-    return application
+    raise ApplicationError(gettext("This call is closed: your draft can no longer change."))
 
 
 @transaction.atomic
@@ -253,8 +250,7 @@ def answer_file_upload(*, application: Application, question, upload, user) -> A
     except ValidationError as error:
         raise ApplicationError(*error.messages) from error
     application = _locked_while_editable(application)
-    storage = Application._meta.get_field("pitch_deck").storage
-    name = storage.save(answer_file_name(kind), upload)
+    name = storages_private().save(answer_file_name(kind), upload)
     answer, _created = Answer.objects.select_for_update().get_or_create(
         application=application, question=question
     )

@@ -23,7 +23,7 @@ from ..models import (
     Startup,
     Submission,
 )
-from ..models.applications import redaction_allowed
+from ..models.applications import redaction_allowed, storages_private
 from ..personal_data import submissions_redact
 from .applications import application_transition
 
@@ -53,7 +53,7 @@ def _stored_files(application: Application) -> set[str]:
 
 def _delete_files_after_commit(names: set[str]) -> None:
     # After commit: a rollback must not leave rows pointing at files already gone.
-    storage = Application._meta.get_field("pitch_deck").storage
+    storage = storages_private()
     for name in names:
         transaction.on_commit(lambda name=name: storage.delete(name), robust=True)
 

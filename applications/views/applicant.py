@@ -24,13 +24,11 @@ from ..decks import CONTENT_TYPES, EXTENSIONS
 from ..eligibility import eligibility_problems, profile_problems
 from ..enums import ApplicantStatus
 from ..forms import InvitationForm, MembershipForm, StartupForm
-from ..models import Answer, Application, Invitation
+from ..models import Answer, Invitation
+from ..models.applications import storages_private
 from ..privacy import PRIVACY_NOTICE_VERSION
 from ..selectors import applicant_status
-from ..services.applications import EDITABLE_STATUSES
 
-# Answers can change, and be submitted again, until the deadline.
-EDITABLE = EDITABLE_STATUSES
 WITHDRAWABLE = (ApplicantStatus.DRAFT, ApplicantStatus.SUBMITTED, ApplicantStatus.UNDER_REVIEW)
 
 
@@ -55,9 +53,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     for membership in memberships:
         for application in membership.startup.applications.all():
             application.applicant_status = applicant_status(application, now)
-            application.editable = application.status in EDITABLE and (
-                application.accepts_submissions(now)
-            )
+            application.editable = application.is_editable(now)
             application.changed = selectors.changed_since_submitted(application)
             # From what the applicant sees, so the link never hints at a decision in the making.
             application.withdrawable = application.applicant_status in WITHDRAWABLE
@@ -236,7 +232,7 @@ def application_form(request: HttpRequest, application_id: int) -> HttpResponse:
         "application": application,
         "items": items,
         "status": applicant_status(application),
-        "editable": application.status in EDITABLE and application.accepts_submissions(),
+        "editable": application.is_editable(),
     }
     return render(request, "applications/application_form.html", context)
 
@@ -321,7 +317,7 @@ def application_submit(request: HttpRequest, application_id: int) -> HttpRespons
         "errors": errors,
         "privacy_notice_version": PRIVACY_NOTICE_VERSION,
         "answered": Answer.objects.filter(application=application).count(),
-        "editable": application.status in EDITABLE and application.accepts_submissions(),
+        "editable": application.is_editable(),
     }
     return render(request, "applications/application_submit.html", context)
 
@@ -363,6 +359,18 @@ def pitch_deck_upload(request: HttpRequest, application_id: int) -> HttpResponse
     return HttpResponseRedirect(reverse("application", args=[application.pk]) + "#pitch-deck")
 
 
+def _private_attachment(name: str, *, filename: str, content_type: str) -> FileResponse:
+    """A private file as a download that no browser renders or sniffs."""
+    response = FileResponse(
+        storages_private().open(name, "rb"),
+        as_attachment=True,
+        filename=filename,
+        content_type=content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 def pitch_deck_download(request: HttpRequest, application_id: int) -> FileResponse:
     """Members only; anyone else, signed in or not, finds nothing here."""
     if not request.user.is_authenticated:
@@ -370,14 +378,11 @@ def pitch_deck_download(request: HttpRequest, application_id: int) -> FileRespon
     application = _my_application(request, application_id)
     if not application.pitch_deck:
         raise Http404
-    response = FileResponse(
-        application.pitch_deck.open("rb"),
-        as_attachment=True,
+    return _private_attachment(
+        application.pitch_deck.name,
         filename=gettext("%(startup)s - pitch deck.pdf") % {"startup": application.startup.name},
         content_type="application/pdf",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @login_required
@@ -412,13 +417,9 @@ def answer_file_download(request: HttpRequest, application_id: int, question_id:
     answer = get_object_or_404(Answer, application=application, question_id=question_id)
     if not isinstance(answer.value, dict) or not answer.value.get("file"):
         raise Http404
-    storage = Application._meta.get_field("pitch_deck").storage
     kind = answer.value["type"]
-    response = FileResponse(
-        storage.open(answer.value["file"], "rb"),
-        as_attachment=True,
+    return _private_attachment(
+        answer.value["file"],
         filename=f"{application.startup.name} - {question_id}.{EXTENSIONS[kind]}",
         content_type=CONTENT_TYPES[kind],
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

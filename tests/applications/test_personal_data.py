@@ -19,6 +19,7 @@ from applications.models import (
     Startup,
     Submission,
 )
+from applications.models.applications import storages_private
 from applications.privacy import PRIVACY_NOTICE_VERSION
 from cohorts.enums import QuestionKind
 from tests.factories import PASSWORD, UserFactory
@@ -216,7 +217,7 @@ def test_the_last_member_leaving_removes_every_stored_file(
                              granted_by=None)  # fmt: skip
     services.invitation_create(startup=startup, email="x@y.example", invited_by=founder,
                                base_url="http://t")  # fmt: skip
-    storage = Application._meta.get_field("pitch_deck").storage
+    storage = storages_private()
     stored = [first_deck, Application.objects.get().pitch_deck.name,
               Answer.objects.get(question=file_question).value["file"]]  # fmt: skip
     assert all(storage.exists(name) for name in stored)
