@@ -15,6 +15,7 @@ from rules.contrib.admin import (
 )
 
 from cohorts.models import Cohort
+from cohorts.selectors import staff_scope
 
 from . import services
 from .models import Application, Extension, OutgoingEmail
@@ -210,10 +211,7 @@ class ApplicationAdmin(ObjectPermissionsModelAdminMixin, admin.ModelAdmin):
         return False
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(cohort__program__managers=request.user)
+        return staff_scope(request.user).filter_by_cohort(super().get_queryset(request))
 
     def get_list_filter(self, request):
         return self.list_filter

@@ -4,17 +4,18 @@ applications_of(): anything else does not exist for them (404)."""
 
 import rules
 
+from cohorts.selectors import staff_scope
+
 
 @rules.predicate
 def manages_cohort_of(user, obj=None) -> bool:
-    """Staff managing the program of the application (or of the extension's application);
-    without an object, of any program."""
-    if not (user.is_authenticated and user.is_staff):
-        return False
+    """Staff managing the cohort of the application (or of the extension's application);
+    without an object, of any cohort. Asks the staff scope: no query once it is known."""
+    scope = staff_scope(user)
     application = getattr(obj, "application", obj)
     if application is None:
-        return user.managed_programs.exists()
-    return application.cohort.program.managers.filter(pk=user.pk).exists()
+        return not scope.is_empty
+    return scope.manages_cohort(application.cohort_id)
 
 
 can_oversee = rules.is_superuser | manages_cohort_of

@@ -13,6 +13,7 @@ from rules.contrib.admin import (
 from . import services
 from .enums import Phase, Stage
 from .models import Cohort, CohortPartner, Partner, Program, Question, RubricCriterion
+from .selectors import staff_scope
 
 
 class ManagedAdminMixin(ObjectPermissionsModelAdminMixin):
@@ -24,10 +25,9 @@ class ManagedAdminMixin(ObjectPermissionsModelAdminMixin):
         return self.has_view_permission(request)
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(**{f"{self.program_path}__managers": request.user}).distinct()
+        return staff_scope(request.user).filter_by_program(
+            super().get_queryset(request), self.program_path
+        )
 
     def get_object(self, request, object_id, from_field=None):
         # Another program's object does not exist for this manager: 404, not the admin's
@@ -47,7 +47,8 @@ class ProgramAdmin(ManagedAdminMixin, TranslationAdmin):
 
     def get_queryset(self, request):
         queryset = admin.ModelAdmin.get_queryset(self, request)
-        return queryset if request.user.is_superuser else queryset.filter(managers=request.user)
+        scope = staff_scope(request.user)
+        return queryset if scope.is_superuser else queryset.filter(pk__in=scope.program_ids)
 
     def get_readonly_fields(self, request, obj=None):
         # Who manages a program is the superusers' call.
@@ -145,8 +146,8 @@ class CohortAdmin(ManagedAdminMixin, TranslationAdmin):
         return obj.phase().label
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "program" and not request.user.is_superuser:
-            kwargs["queryset"] = Program.objects.filter(managers=request.user)
+        if db_field.name == "program":
+            kwargs["queryset"] = staff_scope(request.user).programs()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.action(description=_("Duplicate for next year"), permissions=["add"])

@@ -1,27 +1,29 @@
-"""Who may configure what: superusers everything, program managers (staff) their programs."""
+"""Who may configure what: superusers everything, program managers (staff) their programs.
+Every predicate asks the one staff scope (selectors.staff_scope), computed once per request."""
 
 import rules
 
 
-def _program_of(obj):
-    if hasattr(obj, "managers"):  # a Program
-        return obj
-    if getattr(obj, "program_id", None):  # a Cohort
-        return obj.program
-    cohort = getattr(obj, "cohort", None) if getattr(obj, "cohort_id", None) else None
-    return cohort.program if cohort else None
+def _scope(user):
+    from .selectors import staff_scope  # selectors import the models, which import these rules
+
+    return staff_scope(user)
 
 
 @rules.predicate
 def manages_program(user, obj=None) -> bool:
-    """Staff named manager of the object's program; without an object (a list, a new row, a
-    shared partner), of any program."""
-    if not (user.is_authenticated and user.is_staff):
-        return False
-    program = _program_of(obj) if obj is not None else None
-    if program is None:
-        return user.managed_programs.exists()
-    return program.managers.filter(pk=user.pk).exists()
+    """Staff named manager of the object's program (a program, a cohort, or a part of a
+    cohort); without an object (a list, a new row, a shared partner), of any program."""
+    scope = _scope(user)
+    if obj is None:
+        return not scope.is_empty
+    if hasattr(obj, "managers"):  # a Program
+        return scope.manages_program(obj.pk)
+    if hasattr(obj, "program_id"):  # a Cohort
+        return scope.manages_program(obj.program_id)
+    if getattr(obj, "cohort_id", None):  # a question, criterion or partner role
+        return scope.manages_cohort(obj.cohort_id)
+    return not scope.is_empty
 
 
 can_manage_programs = rules.is_superuser | manages_program

@@ -1,13 +1,13 @@
-"""Reads shared by the public pages."""
+"""Reads shared by the public and staff pages, and the one staff scope."""
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from .enums import Phase
-from .models import Cohort, CohortPartner, Partner
+from .models import Cohort, CohortPartner, Partner, Program
 
 
 @dataclass
@@ -49,3 +49,72 @@ def partner_with_cohorts(*, slug: str) -> Partner:
             ),
         )
     ).get(slug=slug)
+
+
+@dataclass(frozen=True)
+class StaffScope:
+    """Which programs and cohorts a user may manage: superusers all of them, program managers
+    (staff named on a program) their programs' cohorts, everyone else none. Later features add
+    the cohorts a reviewer reviews here, so that every staff page asks one object."""
+
+    is_superuser: bool
+    program_ids: frozenset[int]
+    cohort_ids: frozenset[int]
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.is_superuser or self.program_ids)
+
+    def manages_program(self, program_id: int | None) -> bool:
+        return self.is_superuser or program_id in self.program_ids
+
+    def manages_cohort(self, cohort_id: int | None) -> bool:
+        return self.is_superuser or cohort_id in self.cohort_ids
+
+    def programs(self) -> QuerySet[Program]:
+        programs = Program.objects.all()
+        return programs if self.is_superuser else programs.filter(pk__in=self.program_ids)
+
+    def cohorts(self) -> QuerySet[Cohort]:
+        cohorts = Cohort.objects.all()
+        return cohorts if self.is_superuser else cohorts.filter(pk__in=self.cohort_ids)
+
+    def filter_by_cohort(self, queryset: QuerySet, path: str = "cohort") -> QuerySet:
+        """`queryset` narrowed to rows whose `path` (a cohort) is in scope."""
+        if self.is_superuser:
+            return queryset
+        return queryset.filter(**{f"{path}_id__in": self.cohort_ids})
+
+    def filter_by_program(self, queryset: QuerySet, path: str = "program") -> QuerySet:
+        if self.is_superuser:
+            return queryset
+        return queryset.filter(**{f"{path}_id__in": self.program_ids})
+
+
+EMPTY_SCOPE = StaffScope(is_superuser=False, program_ids=frozenset(), cohort_ids=frozenset())
+
+
+def staff_scope(user) -> StaffScope:
+    """The user's staff scope, computed with one query the first time it is asked for and kept
+    on the user object, which lives as long as the request (`request.user`)."""
+    cached = getattr(user, "_staff_scope", None)
+    if cached is not None:
+        return cached
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        scope = EMPTY_SCOPE
+    elif user.is_superuser:
+        scope = StaffScope(is_superuser=True, program_ids=frozenset(), cohort_ids=frozenset())
+    else:
+        rows = list(Program.objects.filter(managers=user).values_list("pk", "cohorts__pk"))
+        scope = StaffScope(
+            is_superuser=False,
+            program_ids=frozenset(program_id for program_id, _cohort_id in rows),
+            cohort_ids=frozenset(cohort_id for _program_id, cohort_id in rows if cohort_id),
+        )
+    user._staff_scope = scope
+    return scope
+
+
+def staff_scope_forget(user) -> None:
+    """After a change to who manages what, within the same request (tests, admin saves)."""
+    user.__dict__.pop("_staff_scope", None)

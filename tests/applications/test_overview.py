@@ -77,11 +77,10 @@ def test_the_list_takes_the_same_queries_at_10_and_100(client, manager, count):
     assert len(queries) == QUERIES_FOR_THE_LIST
 
 
-# Session, user and MFA check; the rules' permission checks (one query each, several per
-# page); counts; the page of rows with startups and cohorts; the filters' choices (countries
-# present among them); the date
-# hierarchy. What matters: it does not grow with the rows.
-QUERIES_FOR_THE_LIST = 29
+# Session, user and MFA check; the staff scope (once); counts; the page of rows with startups
+# and cohorts; the filters' choices (countries present among them); the date hierarchy. What
+# matters: it does not grow with the rows.
+QUERIES_FOR_THE_LIST = 14
 
 
 def test_filters_search_and_csv_export(client, manager):
