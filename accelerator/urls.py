@@ -2,6 +2,9 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from applications.urls import staff_urlpatterns as applications_staff
+from dashboards.urls import staff_urlpatterns as dashboards_staff
+
 from . import views
 
 urlpatterns = [
@@ -10,10 +13,15 @@ urlpatterns = [
     path("favicon.ico", views.favicon),
 ]
 
+# Each app keeps its own staff pages; they share one prefix and one namespace, "staff", which
+# the staff MFA middleware guards.
+staff_urlpatterns = [*dashboards_staff, *applications_staff]
+
 # English at /, French at /fr/: a page's address says its language, so links can be shared.
 urlpatterns += i18n_patterns(
     path("", include("cohorts.urls")),
     path("", include("applications.urls")),
+    path("staff/", include((staff_urlpatterns, "staff"))),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),

@@ -7,4 +7,7 @@ class ApplicationsConfig(AppConfig):
     verbose_name = _("Applications")
 
     def ready(self) -> None:
-        from . import demo  # noqa: F401 (connects the demo founder to load_station_f --demo)
+        from . import (
+            demo,  # noqa: F401 (connects the demo founder to load_station_f --demo)
+            signals,  # noqa: F401 (staff search follows names and emails)
+        )

@@ -1,8 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .enums import FoundationModel
+from cohorts.enums import Stage
+
+from .enums import ApplicationStatus, FoundationModel
 from .models import Membership, Startup
+from .selectors import StaffFilters
 
 
 class StartupForm(forms.ModelForm):
@@ -32,3 +35,44 @@ class MembershipForm(forms.ModelForm):
 
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("Co-founder's email address"))
+
+
+class StaffFilterForm(forms.Form):
+    """The filters of a cohort's list of applications, read from the query string; a value
+    that is not a choice is reported beside its filter and ignored."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    stage = forms.ChoiceField(label=_("Stage"), required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    foundation_model = forms.ChoiceField(label=_("Foundation model"), required=False)
+
+    def __init__(self, data, *, countries: list[tuple[str, str]]):
+        super().__init__(data)
+        any_choice = [("", _("Any"))]
+        self.fields["status"].choices = any_choice + ApplicationStatus.choices
+        self.fields["stage"].choices = any_choice + Stage.choices
+        self.fields["country"].choices = any_choice + countries
+        self.fields["foundation_model"].choices = any_choice + FoundationModel.choices
+        self.fields["q"].widget.attrs["placeholder"] = _("Startup, founder, email, answer…")
+
+    def filters(self) -> StaffFilters:
+        self.is_valid()
+        values = {name: self.cleaned_data.get(name, "") for name in self.fields}
+        return StaffFilters(
+            query=values["q"],
+            status=values["status"],
+            stage=values["stage"],
+            country=values["country"],
+            foundation_model=values["foundation_model"],
+        )
+
+
+class ExtensionForm(forms.Form):
+    closes_at = forms.DateTimeField(
+        label=_("Personal closing time (Paris time)"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )

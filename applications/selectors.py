@@ -1,13 +1,16 @@
-"""Reads shared by the applicant pages. Every query starts from the user: what is not theirs
-does not exist for them."""
+"""Reads shared by the pages. Applicant reads start from the user: what is not theirs does not
+exist for them. Staff reads start from a cohort or application the staff scope allows."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Max, Prefetch, QuerySet
+from django.db.models import Count, F, Max, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
+from django_countries.fields import Country
 
 from .enums import INTERNAL_STATUSES, ApplicantStatus, ApplicationStatus
-from .models import Application, ApplicationEvent, Membership, Startup
+from .models import Answer, Application, ApplicationEvent, Membership, Startup, Submission
+from .search import search
 
 APPLICANT_VISIBLE = [
     ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED, ApplicationStatus.WITHDRAWN,
@@ -83,3 +86,119 @@ def _with_change_times(queryset: QuerySet[Application]) -> QuerySet[Application]
 def latest_submission(application: Application):
     """What readers (reviewers, exports, emails) see: the last submitted version."""
     return application.submissions.order_by("-number").first()
+
+
+# --- Staff -------------------------------------------------------------------------------------
+
+STAFF_PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class StaffFilters:
+    """What a staff list of applications is narrowed to; empty strings mean "any"."""
+
+    query: str = ""
+    status: str = ""
+    stage: str = ""
+    country: str = ""
+    foundation_model: str = ""
+
+
+def staff_applications(*, cohort, filters: StaffFilters = StaffFilters()) -> QuerySet[Application]:
+    """A cohort's applications as staff list them: filtered, searched, newest submission first
+    (drafts last), with their startups."""
+    applications = Application.objects.filter(cohort=cohort).select_related("startup")
+    if filters.status:
+        applications = applications.filter(status=filters.status)
+    if filters.stage:
+        applications = applications.filter(startup__stage=filters.stage)
+    if filters.country:
+        applications = applications.filter(startup__country=filters.country)
+    if filters.foundation_model:
+        # A JSON list of codes, none of which contains another: a text match on both engines.
+        applications = applications.filter(
+            startup__foundation_models__icontains=filters.foundation_model
+        )
+    applications = search(applications, filters.query)
+    return applications.order_by(F("submitted_at").desc(nulls_last=True), "startup__name", "pk")
+
+
+def with_versions(applications: list[Application]) -> list[Application]:
+    """Each application with `latest_version`, `last_submitted_at` and `changed` (an answer
+    saved since the latest submitted version), in two queries whatever the number of rows."""
+    ids = [application.pk for application in applications]
+    versions = {
+        row["application_id"]: row
+        for row in Submission.objects.filter(application_id__in=ids)
+        .order_by()
+        .values("application_id")
+        .annotate(number=Max("number"), at=Max("submitted_at"))
+    }
+    saved = dict(
+        Answer.objects.filter(application_id__in=ids)
+        .order_by()
+        .values_list("application_id")
+        .annotate(at=Max("updated_at"))
+    )
+    for application in applications:
+        version = versions.get(application.pk)
+        application.latest_version = version["number"] if version else None
+        application.last_submitted_at = version["at"] if version else None
+        last_saved = saved.get(application.pk)
+        application.changed = bool(version and last_saved and last_saved > version["at"])
+    return applications
+
+
+def cohort_countries(cohort) -> list[tuple[str, str]]:
+    """The countries the cohort's applicants are based in, by name: a filter's choices."""
+    codes = (
+        Application.objects.filter(cohort=cohort)
+        .order_by()
+        .values_list("startup__country", flat=True)
+        .distinct()
+    )
+    return sorted(((code, Country(code).name) for code in codes if code), key=lambda c: c[1])
+
+
+def status_counts(cohort_ids) -> dict[int, dict[str, int]]:
+    """{cohort id: {status: count}} for these cohorts, in one query."""
+    counts: dict[int, dict[str, int]] = {cohort_id: {} for cohort_id in cohort_ids}
+    rows = (
+        Application.objects.filter(cohort_id__in=list(cohort_ids))
+        .order_by()
+        .values_list("cohort_id", "status")
+        .annotate(count=Count("pk"))
+    )
+    for cohort_id, status, count in rows:
+        counts[cohort_id][status] = count
+    return counts
+
+
+def staff_application(*, scope, application_id: int) -> Application:
+    """One application in the scope, with what its staff page shows, or DoesNotExist."""
+    return (
+        scope.filter_by_cohort(Application.objects.all())
+        .select_related("startup__referred_by", "cohort__program")
+        .prefetch_related(
+            Prefetch("startup__memberships", queryset=Membership.objects.select_related("user")),
+            Prefetch("submissions", queryset=Submission.objects.order_by("-number")),
+            Prefetch("events", queryset=ApplicationEvent.objects.order_by("at", "pk")),
+            "answers",
+            "extensions",
+            "cohort__questions",
+        )
+        .get(pk=application_id)
+    )
+
+
+def latest_submissions(applications: QuerySet[Application]) -> dict[int, Submission]:
+    """{application id: its latest submitted version} for every application of a queryset,
+    in one query (exports read submitted versions, never live drafts)."""
+    latest = Submission.objects.filter(application=OuterRef("pk")).order_by("-number")
+    ids = applications.order_by().annotate(latest_id=Subquery(latest.values("pk")[:1]))
+    return {
+        submission.application_id: submission
+        for submission in Submission.objects.filter(
+            pk__in=ids.filter(latest_id__isnull=False).values("latest_id")
+        )
+    }

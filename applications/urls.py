@@ -1,6 +1,19 @@
-from django.urls import path
+from django.urls import path, register_converter
 
-from .views import applicant
+from .views import applicant, staff
+
+
+class ExportFormatConverter:
+    regex = "xlsx|csv"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(ExportFormatConverter, "export_format")
 
 urlpatterns = [
     path("startup/", applicant.dashboard, name="dashboard"),
@@ -50,5 +63,28 @@ urlpatterns = [
         "applications/<int:application_id>/answers/<int:question_id>/file/download/",
         applicant.answer_file_download,
         name="answer_file_download",
+    ),
+]
+
+# Under /staff/, in the "staff" namespace (accelerator/urls.py gathers every app's).
+staff_urlpatterns = [
+    path(
+        "cohorts/<int:cohort_id>/applications/",
+        staff.cohort_applications,
+        name="cohort_applications",
+    ),
+    path(
+        "cohorts/<int:cohort_id>/applications.<export_format:file_format>",
+        staff.cohort_export,
+        name="cohort_export",
+    ),
+    path("applications/<int:application_id>/", staff.application_detail, name="application"),
+    path(
+        "applications/<int:application_id>/deck/", staff.application_deck, name="application_deck"
+    ),
+    path(
+        "applications/<int:application_id>/files/<int:question_id>/",
+        staff.application_file,
+        name="application_file",
     ),
 ]

@@ -31,8 +31,14 @@ DJANGO_SETTINGS_MODULE=accelerator.settings.production \
   ALLOWED_HOSTS=accelerator.example \
   $BIN/python manage.py check --deploy --fail-level WARNING
 
+echo "== import layers"
+$BIN/lint-imports
+
 echo "== pytest"
 $BIN/pytest "$@"
+
+echo "== pytest on SQLite: the tests whose behaviour differs by engine (marked both_databases)"
+DATABASE_URL="sqlite:///$services_dir/both-databases.sqlite3" $BIN/pytest -m both_databases "$@"
 
 echo "== smoke test of the embedded default (make run)"
 scripts/smoke.sh

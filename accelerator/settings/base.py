@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "accounts",
     "cohorts",
     "applications",
+    "dashboards",
 ]
 
 MIDDLEWARE = [

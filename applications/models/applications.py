@@ -1,6 +1,7 @@
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.files.storage import storages
@@ -11,6 +12,11 @@ from django.utils.translation import gettext_lazy as _
 
 from ..decks import deck_file_name
 from ..enums import EDITABLE_STATUSES, ApplicationStatus
+
+
+def paris_date(moment):
+    """The day a moment falls on in the program's time zone (Europe/Paris)."""
+    return timezone.localtime(moment, ZoneInfo(settings.TIME_ZONE)).date()
 
 
 def storages_private():
@@ -57,6 +63,9 @@ class ApplicationQuerySet(models.QuerySet):
     def bulk_create(self, objs, *args, **kwargs):
         if any(obj.status != ApplicationStatus.DRAFT for obj in objs):
             _refuse_status_write()
+        for obj in objs:
+            if obj.started_on is None:
+                obj.started_on = paris_date(obj.created_at)
         return super().bulk_create(objs, *args, **kwargs)
 
 
@@ -105,6 +114,14 @@ class Application(models.Model):
     pitch_deck_pages = models.PositiveSmallIntegerField(
         _("pitch deck pages"), null=True, blank=True
     )
+    # Paris days, stored so that per-day counts are a GROUP BY on a column (TruncDate calls
+    # back into Python for every row on SQLite).
+    started_on = models.DateField(_("started on"), editable=False)
+    submitted_on = models.DateField(_("first submitted on"), null=True, blank=True, editable=False)
+    # Casefolded, accent-free words of the startup's name, its members' names and emails and
+    # the answers of its latest submitted version: what staff search matches, the same way on
+    # PostgreSQL and SQLite. Kept up to date by services.application_search_refresh().
+    search_text = models.TextField(_("search text"), blank=True, default="", editable=False)
 
     objects = ApplicationQuerySet.as_manager()
 
@@ -122,11 +139,16 @@ class Application(models.Model):
                 condition=Q(status__in=ApplicationStatus.values), name="application_status_known"
             ),
         ]
+        indexes = [
+            models.Index(fields=["cohort", "-submitted_at"], name="application_cohort_submitted"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.startup} → {self.cohort}"
 
     def save(self, *args, **kwargs) -> None:
+        if self.started_on is None:
+            self.started_on = paris_date(self.created_at)
         expected = getattr(self, "_status_in_db", ApplicationStatus.DRAFT)
         if expected is None and self.pk:  # loaded with status deferred
             expected = type(self).objects.filter(pk=self.pk).values_list("status", flat=True)[0]

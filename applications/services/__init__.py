@@ -24,6 +24,7 @@ from .outbox import (
     outbox_sweep,
 )
 from .personal_data import account_delete, application_anonymise, retention_apply
+from .search import application_search_refresh, startup_search_refresh, user_search_refresh
 from .startups import (
     TeamError,
     invitation_accept,
@@ -31,6 +32,7 @@ from .startups import (
     invitation_revoke,
     membership_leave,
     startup_create,
+    startup_update,
 )
 
 __all__ = [
@@ -42,6 +44,7 @@ __all__ = [
     "answer_file_upload",
     "answer_save",
     "application_anonymise",
+    "application_search_refresh",
     "application_start",
     "application_submit",
     "application_transition",
@@ -60,5 +63,8 @@ __all__ = [
     "pitch_deck_upload",
     "retention_apply",
     "startup_create",
+    "startup_search_refresh",
+    "startup_update",
     "submission_problems",
+    "user_search_refresh",
 ]

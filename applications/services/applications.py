@@ -13,10 +13,11 @@ from ..decks import answer_file_name, answer_file_type, file_sha256, validate_pi
 from ..eligibility import eligibility_problems, profile_problems
 from ..enums import EDITABLE_STATUSES, TRANSITIONS, ApplicationStatus
 from ..models import Answer, Application, ApplicationEvent, EmailKind, Extension, Submission
-from ..models.applications import status_writes_allowed, storages_private
+from ..models.applications import paris_date, status_writes_allowed, storages_private
 from ..privacy import PRIVACY_NOTICE_VERSION
 from ..snapshots import application_content, content_sha256
 from .outbox import email_queue
+from .search import application_search_refresh
 
 
 class ApplicationError(Exception):
@@ -40,8 +41,8 @@ def application_transition(
     *, application: Application, to_status: ApplicationStatus, actor, note: str = ""
 ) -> Application:
     """The only code that writes Application.status. Checks the transition table, locks the
-    row, writes an ApplicationEvent. Side effects: none beyond the event; callers draft their
-    own emails."""
+    row, writes an ApplicationEvent (and, on the first submit, the Paris day it happened).
+    Side effects: none beyond the event; callers draft their own emails."""
     locked = Application.objects.select_for_update().get(pk=application.pk)
     from_status = locked.status
     if to_status not in TRANSITIONS[ApplicationStatus(from_status)]:
@@ -56,6 +57,7 @@ def application_transition(
     locked.status = to_status
     if to_status == ApplicationStatus.SUBMITTED:
         locked.submitted_at = now
+        locked.submitted_on = paris_date(now)
     with status_writes_allowed():
         locked.save()
     ApplicationEvent.objects.create(
@@ -68,7 +70,8 @@ def application_transition(
 @transaction.atomic
 def application_start(*, startup, cohort, user) -> Application:
     """The startup's draft for the cohort (the existing one if any), once its profile fits the
-    cohort and the call is open. Side effects: an event recording the start."""
+    cohort and the call is open. Side effects: an event recording the start; staff search finds
+    it by its startup and members."""
     existing = Application.objects.filter(startup=startup, cohort=cohort).first()
     if existing is not None:
         return existing
@@ -88,6 +91,7 @@ def application_start(*, startup, cohort, user) -> Application:
     ApplicationEvent.objects.create(
         application=application, actor=user, to_status=ApplicationStatus.DRAFT
     )
+    application_search_refresh(application_ids=[application.pk])
     return application
 
 
@@ -139,7 +143,8 @@ def application_submit(*, application: Application, user, privacy_notice_version
     current privacy notice accepted. A submitted application can be submitted again until the
     deadline. Side effects: a new immutable Submission (answers, profile, team, with its
     SHA-256); the first time, the status becomes submitted (with its event), later an event
-    notes the new version; the submitter gets a confirmation email with a copy of the answers,
+    notes the new version; staff search now matches the new version's answers; the submitter
+    gets a confirmation email with a copy of the answers,
     in their language. Refused with ApplicationError, the draft kept as it is. The application
     row is locked first, so no autosave lands between the checks and the frozen version."""
     application = Application.objects.select_for_update().get(pk=application.pk)
@@ -184,6 +189,7 @@ def application_submit(*, application: Application, user, privacy_notice_version
     Application.objects.filter(pk=application.pk).update(
         privacy_notice_version=PRIVACY_NOTICE_VERSION, privacy_accepted_at=now
     )
+    application_search_refresh(application_ids=[application.pk])
     with translation.override(user.language):
         context = {"application": application, "submission": submission, "user": user}
         email_queue(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 
 from ..models import EmailKind, Invitation, Membership, Startup
 from .outbox import email_queue
+from .search import startup_search_refresh
 
 INVITATION_LIFETIME = timedelta(days=14)
 
@@ -28,6 +29,17 @@ def startup_create(*, user, role: str = "", **fields) -> Startup:
     startup.full_clean()
     startup.save()
     Membership.objects.create(startup=startup, user=user, role=role)
+    return startup
+
+
+@transaction.atomic
+def startup_update(*, startup: Startup, membership: Membership | None = None) -> Startup:
+    """Save a startup's profile as edited (validated by its form), and the editing member's
+    own details. Side effects: staff search follows a new name."""
+    startup.save()
+    if membership is not None:
+        membership.save()
+    startup_search_refresh(startup=startup)
     return startup
 
 
@@ -73,7 +85,8 @@ def invitation_create(*, startup: Startup, email: str, invited_by, base_url: str
 @transaction.atomic
 def invitation_accept(*, token: str, user) -> Membership:
     """Join the invitation's startup. Only a user whose verified address is the invited one
-    may, before it expires and unless it was revoked or already used."""
+    may, before it expires and unless it was revoked or already used. Side effects: staff
+    search finds the startup's applications by the new member."""
     invitation = Invitation.objects.select_for_update().filter(token=token).first()
     if invitation is None or not invitation.is_pending():
         raise TeamError(gettext("This invitation is no longer valid: ask for a new one."))
@@ -96,6 +109,7 @@ def invitation_accept(*, token: str, user) -> Membership:
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    startup_search_refresh(startup=invitation.startup)
     return membership
 
 
@@ -110,10 +124,12 @@ def invitation_revoke(*, invitation: Invitation) -> None:
 
 @transaction.atomic
 def membership_leave(*, membership: Membership) -> None:
-    """Leave a startup; the last member cannot, or the startup would belong to nobody."""
+    """Leave a startup; the last member cannot, or the startup would belong to nobody. Side
+    effects: staff search no longer finds its applications by the one who left."""
     members = list(Membership.objects.select_for_update().filter(startup_id=membership.startup_id))
     if len(members) <= 1:
         raise TeamError(
             gettext("You are the last member of this startup: invite someone before you leave.")
         )
     membership.delete()
+    startup_search_refresh(startup=membership.startup)

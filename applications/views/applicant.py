@@ -81,8 +81,8 @@ def startup_profile(request: HttpRequest, startup_id: int) -> HttpResponse:
     form = StartupForm(request.POST or None, instance=startup, prefix="startup")
     membership_form = MembershipForm(request.POST or None, instance=membership, prefix="me")
     if request.method == "POST" and form.is_valid() and membership_form.is_valid():
-        form.save()
-        membership_form.save()
+        # The forms have validated and applied the edits; the service saves them.
+        services.startup_update(startup=form.instance, membership=membership_form.instance)
         messages.success(request, gettext("Your startup's profile is saved."))
         return HttpResponseRedirect(_safe_next(request) or request.path)
     return render(

@@ -8,24 +8,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from PIL import Image
-from pypdf import PdfWriter
 
 from applications.models import Application
 from tests.factories import UserFactory
 from tests.factories.applications import StartupFactory, make_application
+from tests.factories.files import pdf_bytes
 
 pytestmark = pytest.mark.django_db
-
-
-def pdf_bytes(pages: int = 3, *, password: str | None = None) -> bytes:
-    writer = PdfWriter()
-    for _page in range(pages):
-        writer.add_blank_page(width=842, height=595)
-    if password:
-        writer.encrypt(password)
-    output = io.BytesIO()
-    writer.write(output)
-    return output.getvalue()
 
 
 def png_bytes() -> bytes:

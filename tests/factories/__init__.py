@@ -34,3 +34,15 @@ def queue_email(**overrides) -> OutgoingEmail:
         "language": "en",
     } | overrides
     return services.email_queue(**fields)
+
+
+def staff_member(*, programs=(), superuser: bool = False, **fields) -> User:
+    """Staff with an authenticator app set up (staff pages require two-factor
+    authentication), managing `programs`."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    user = UserFactory(is_staff=True, is_superuser=superuser, **fields)
+    TOTP.activate(user, generate_totp_secret())
+    for program in programs:
+        program.managers.add(user)
+    return user

@@ -6,8 +6,10 @@ import factory
 from applications import services
 from applications.enums import TRANSITIONS, ApplicationStatus
 from applications.models import Application, Membership, Startup
+from applications.privacy import PRIVACY_NOTICE_VERSION
 from tests.factories import UserFactory
 from tests.factories.cohorts import CohortFactory
+from tests.factories.files import pdf_upload
 
 
 class StartupFactory(factory.django.DjangoModelFactory):
@@ -69,4 +71,30 @@ def make_application(*, status=ApplicationStatus.DRAFT, startup=None, cohort=Non
         application = services.application_transition(
             application=application, to_status=step, actor=actor
         )
+    services.application_search_refresh(application_ids=[application.pk])
+    application.refresh_from_db()
+    return application
+
+
+def submitted_application(
+    *, cohort=None, startup=None, answers: dict | None = None, deck_pages: int | None = 3
+) -> Application:
+    """An application submitted the way a startup submits it: answers saved, a pitch deck
+    uploaded, then submitted through the services (version 1). `answers` maps questions to
+    values; every other question of the cohort must be optional."""
+    startup = startup or StartupFactory()
+    cohort = cohort or open_cohort()
+    user = startup.memberships.first().user
+    application = make_application(startup=startup, cohort=cohort)
+    for question, value in (answers or {}).items():
+        services.answer_save(
+            application=application, question=question, value=value, base_version=0, user=user
+        )
+    if deck_pages:
+        services.pitch_deck_upload(application=application, upload=pdf_upload(deck_pages),
+                                   user=user)  # fmt: skip
+    services.application_submit(
+        application=application, user=user, privacy_notice_version=PRIVACY_NOTICE_VERSION
+    )
+    application.refresh_from_db()
     return application

@@ -1,0 +1,115 @@
+"""Who sees which /staff/ page. The table names every pattern of the "staff" namespace: a new
+staff page without a row here fails the test, so none goes out unguarded."""
+
+import pytest
+from django.urls import get_resolver, reverse
+
+from applications import services
+from cohorts.enums import QuestionKind
+from tests.factories import UserFactory, staff_member
+from tests.factories.applications import open_cohort, submitted_application
+from tests.factories.cohorts import ProgramFactory, QuestionFactory
+from tests.factories.files import pdf_upload
+
+pytestmark = pytest.mark.django_db
+
+# URL name → (its arguments from the world below, whether it shows one object of a cohort).
+# A manager of another program gets the pages of their own scope, and a 404 for this one's.
+STAFF_PAGES = {
+    "home": (lambda world: [], False),
+    "cohort": (lambda world: [world.cohort.pk], True),
+    "cohort_applications": (lambda world: [world.cohort.pk], True),
+    "cohort_export": (lambda world: [world.cohort.pk, "xlsx"], True),
+    "application": (lambda world: [world.application.pk], True),
+    "application_deck": (lambda world: [world.application.pk], True),
+    "application_file": (lambda world: [world.application.pk, world.file_question.pk], True),
+}
+
+PERSONAS = ["anonymous", "founder", "staff_without_program", "other_manager", "manager",
+            "superuser"]  # fmt: skip
+
+
+def staff_url_names() -> set[str]:
+    _prefix, resolver = get_resolver().namespace_dict["staff"]
+    return {pattern.name for pattern in resolver.url_patterns}
+
+
+def test_every_staff_page_is_in_the_table():
+    assert staff_url_names() == set(STAFF_PAGES)
+
+
+@pytest.fixture
+def world():
+    program = ProgramFactory()
+    cohort = open_cohort(program=program)
+    file_question = QuestionFactory(cohort=cohort, kind=QuestionKind.FILE, word_limit=None,
+                                    required=False)  # fmt: skip
+    application = submitted_application(cohort=cohort)
+    founder = application.startup.memberships.get().user
+    services.answer_file_upload(
+        application=application, question=file_question, upload=pdf_upload(), user=founder
+    )
+    services.application_submit(
+        application=application,
+        user=founder,
+        privacy_notice_version=application.privacy_notice_version,
+    )
+
+    class World:
+        pass
+
+    world = World()
+    world.cohort, world.application, world.file_question = cohort, application, file_question
+    other_program = ProgramFactory()
+    open_cohort(program=other_program)
+    world.users = {
+        "anonymous": None,
+        "founder": application.startup.memberships.get().user,
+        "staff_without_program": staff_member(),
+        "other_manager": staff_member(programs=[other_program]),
+        "manager": staff_member(programs=[program]),
+        "superuser": staff_member(superuser=True),
+    }
+    return world
+
+
+def expected_status(persona: str, shows_an_object: bool) -> int:
+    if persona == "anonymous":
+        return 302
+    if persona in ("founder", "staff_without_program"):
+        return 403
+    if persona == "other_manager" and shows_an_object:
+        return 404
+    return 200
+
+
+@pytest.mark.parametrize("name", sorted(STAFF_PAGES))
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_staff_page_visibility(client, world, name, persona):
+    arguments, shows_an_object = STAFF_PAGES[name]
+    url = reverse(f"staff:{name}", args=arguments(world))
+    user = world.users[persona]
+    if user is not None:
+        client.force_login(user)
+
+    response = client.get(url)
+
+    assert response.status_code == expected_status(persona, shows_an_object)
+    if persona == "anonymous":
+        assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_staff_without_a_program_are_told_why(client, world):
+    client.force_login(world.users["staff_without_program"])
+
+    response = client.get(reverse("staff:home"))
+
+    assert "This page is for program staff." in response.content.decode()
+
+
+def test_a_founder_is_not_shown_the_staff_link(client, world):
+    client.force_login(UserFactory())
+
+    response = client.get(reverse("home"))
+
+    assert reverse("staff:home") not in response.content.decode()
