@@ -14,16 +14,7 @@ from .applications import (
     pitch_deck_upload,
     submission_problems,
 )
-from .outbox import (
-    OutboxError,
-    email_deliver,
-    email_queue,
-    email_queue_message,
-    email_release,
-    email_resend,
-    outbox_sweep,
-)
-from .personal_data import account_delete, application_anonymise, retention_apply
+from .personal_data import applicant_data_delete, application_anonymise, retention_apply
 from .startups import (
     TeamError,
     invitation_accept,
@@ -36,27 +27,20 @@ from .startups import (
 __all__ = [
     "AnswerConflict",
     "ApplicationError",
-    "OutboxError",
     "TeamError",
-    "account_delete",
     "answer_file_upload",
     "answer_save",
+    "applicant_data_delete",
     "application_anonymise",
     "application_start",
     "application_submit",
     "application_transition",
     "application_withdraw",
-    "email_deliver",
-    "email_queue",
-    "email_queue_message",
-    "email_release",
-    "email_resend",
     "extension_grant",
     "invitation_accept",
     "invitation_create",
     "invitation_revoke",
     "membership_leave",
-    "outbox_sweep",
     "pitch_deck_upload",
     "retention_apply",
     "startup_create",

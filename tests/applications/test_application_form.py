@@ -9,10 +9,11 @@ from django.core import mail
 from django.urls import reverse
 
 from applications.enums import ApplicationStatus
-from applications.models import Answer, Application, EmailKind, OutgoingEmail
+from applications.models import Answer, Application
 from applications.privacy import PRIVACY_NOTICE_VERSION
-from applications.services import email_deliver
 from cohorts.enums import QuestionKind
+from notifications.models import EmailKind, OutgoingEmail
+from notifications.services import email_deliver
 from tests.factories import UserFactory
 from tests.factories.applications import make_application, open_cohort
 from tests.factories.cohorts import QuestionFactory

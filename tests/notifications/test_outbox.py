@@ -11,8 +11,8 @@ import time_machine
 from django.db import transaction
 from django.utils import timezone
 
-from applications.models import EmailKind, EmailState, OutgoingEmail
-from applications.services import email_deliver, email_release, outbox_sweep
+from notifications.models import EmailKind, EmailState, OutgoingEmail
+from notifications.services import email_deliver, email_release, outbox_sweep
 from tests import services
 from tests.factories import queue_email
 

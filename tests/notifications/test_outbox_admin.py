@@ -4,21 +4,21 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from applications.models import EmailKind, EmailState, OutgoingEmail
-from applications.services import email_deliver
+from notifications.models import EmailKind, EmailState, OutgoingEmail
+from notifications.services import email_deliver
 from tests.factories import queue_email
 
 pytestmark = pytest.mark.django_db
 
-CHANGELIST = reverse("admin:applications_outgoingemail_changelist")
+CHANGELIST = reverse("admin:notifications_outgoingemail_changelist")
 
 
 def change_url(email: OutgoingEmail) -> str:
-    return reverse("admin:applications_outgoingemail_change", args=[email.pk])
+    return reverse("admin:notifications_outgoingemail_change", args=[email.pk])
 
 
 def history_url(email: OutgoingEmail) -> str:
-    return reverse("admin:applications_outgoingemail_history", args=[email.pk])
+    return reverse("admin:notifications_outgoingemail_history", args=[email.pk])
 
 
 def test_list_filters_by_state_and_kind(staff_client):
@@ -110,8 +110,8 @@ def test_release_refuses_an_email_that_is_not_a_draft(staff_client):
 def test_outbox_cannot_be_added_to_or_deleted_from_in_the_admin(staff_client):
     email = queue_email()
 
-    add = staff_client.get(reverse("admin:applications_outgoingemail_add"))
-    delete = staff_client.get(reverse("admin:applications_outgoingemail_delete", args=[email.pk]))
+    add = staff_client.get(reverse("admin:notifications_outgoingemail_add"))
+    delete = staff_client.get(reverse("admin:notifications_outgoingemail_delete", args=[email.pk]))
 
     assert (add.status_code, delete.status_code) == (403, 403)
 
