@@ -126,7 +126,12 @@ def test_a_valid_application_is_submitted_with_its_privacy_notice_and_a_confirma
     assert application.privacy_notice_version == PRIVACY_NOTICE_VERSION
     assert application.privacy_accepted_at == application.submitted_at
     email = OutgoingEmail.objects.get(kind=EmailKind.APPLICATION_SUBMITTED)
-    assert (email.to_address, email.language) == (user.email, "en")
+    assert (email.to_address, email.recipient, email.language, email.cohort_id) == (
+        user.email,
+        user,
+        "en",
+        application.cohort_id,
+    )
     email_deliver(email_id=email.pk)
     body = mail.outbox[0].body
     assert "We fine-tune Llama 3." in body
