@@ -10,8 +10,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import translation
 
-from applications.models import EmailKind
-from applications.services import email_queue_message
+from notifications.models import EmailKind
+from notifications.services import email_queue_message
 
 from .models import User
 

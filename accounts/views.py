@@ -7,10 +7,9 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
-from applications.personal_data import personal_data_export
-from applications.services import account_delete
-
 from .forms import AccountDeletionForm, ProfileForm
+from .personal_data import personal_data_export
+from .services import account_delete
 
 
 @login_required

@@ -7,7 +7,15 @@ class ApplicationsConfig(AppConfig):
     verbose_name = _("Applications")
 
     def ready(self) -> None:
+        from accounts.personal_data import personal_data_register
+
         from . import (
             demo,  # noqa: F401 (connects the demo founder to load_station_f --demo)
             signals,  # noqa: F401 (staff search follows names and emails)
+        )
+        from .personal_data import applicant_data_export
+        from .services import applicant_data_delete
+
+        personal_data_register(
+            "applications", export=applicant_data_export, delete=applicant_data_delete
         )

@@ -2,10 +2,7 @@
 
 from datetime import datetime
 
-from allauth.account.models import EmailAddress
-from django.utils import timezone
-
-from .models import Application, ApplicationEvent, OutgoingEmail, Submission
+from .models import Application, ApplicationEvent, Submission
 from .selectors import APPLICANT_VISIBLE
 from .snapshots import PROFILE_FIELDS
 
@@ -14,10 +11,10 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
-def personal_data_export(user) -> dict:
-    """The user's account, their startups' profiles and teams, their applications with every
-    submitted version and the history they can see, and the emails sent to them (codes and
-    links excepted: those are cleared once sent)."""
+def applicant_data_export(user) -> dict:
+    """The applications part of the user's data export (registered with accounts): their
+    startups' profiles and their roles in them, their startups' applications with every
+    submitted version and the history they can see."""
     memberships = user.memberships.select_related("startup").order_by("joined_at")
     startups = [membership.startup for membership in memberships]
     applications = (
@@ -29,23 +26,7 @@ def personal_data_export(user) -> dict:
     events = ApplicationEvent.objects.filter(
         application__in=applications, to_status__in=APPLICANT_VISIBLE
     ).order_by("at")
-    emails = OutgoingEmail.objects.filter(recipient=user) | OutgoingEmail.objects.filter(
-        to_address__iexact=user.email
-    )
     return {
-        "exported_at": timezone.now().isoformat(),
-        "account": {
-            "email": user.email,
-            "full_name": user.full_name,
-            "language": user.language,
-            "time_zone": user.time_zone,
-            "date_joined": _iso(user.date_joined),
-            "last_login": _iso(user.last_login),
-            "email_addresses": [
-                {"email": address.email, "verified": address.verified, "primary": address.primary}
-                for address in EmailAddress.objects.filter(user=user)
-            ],
-        },
         "startups": [
             {
                 "id": membership.startup.pk,
@@ -94,19 +75,6 @@ def personal_data_export(user) -> dict:
                 ],
             }
             for application in applications
-        ],
-        "emails": [
-            {
-                "kind": email.kind,
-                "to": email.to_address,
-                "subject": email.subject,
-                "state": email.state,
-                "created_at": _iso(email.created_at),
-                "sent_at": _iso(email.sent_at),
-                # A code or link still waiting to be sent is for the mailbox, not an export.
-                "text": "" if email.carries_secret else email.body_text,
-            }
-            for email in emails.distinct().order_by("created_at")
         ],
     }
 

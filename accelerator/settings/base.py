@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "notifications",
     "accounts",
     "cohorts",
     "applications",
@@ -223,7 +224,7 @@ if PRIVATE_STORAGE_BUCKET:
 # --- Email -------------------------------------------------------------------------------------
 # Everything sent through Django's mail API becomes an outbox row first; the outbox hands each
 # row to OUTBOX_EMAIL_BACKEND, the real transport, from a Celery task.
-EMAIL_BACKEND = "applications.mail.OutboxEmailBackend"
+EMAIL_BACKEND = "notifications.mail.OutboxEmailBackend"
 OUTBOX_EMAIL_BACKEND = env.str(
     "OUTBOX_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
 )

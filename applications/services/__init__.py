@@ -14,16 +14,7 @@ from .applications import (
     pitch_deck_upload,
     submission_problems,
 )
-from .outbox import (
-    OutboxError,
-    email_deliver,
-    email_queue,
-    email_queue_message,
-    email_release,
-    email_resend,
-    outbox_sweep,
-)
-from .personal_data import account_delete, application_anonymise, retention_apply
+from .personal_data import applicant_data_delete, application_anonymise, retention_apply
 from .search import application_search_refresh, startup_search_refresh, user_search_refresh
 from .startups import (
     TeamError,
@@ -38,28 +29,21 @@ from .startups import (
 __all__ = [
     "AnswerConflict",
     "ApplicationError",
-    "OutboxError",
     "TeamError",
-    "account_delete",
     "answer_file_upload",
     "answer_save",
+    "applicant_data_delete",
     "application_anonymise",
     "application_search_refresh",
     "application_start",
     "application_submit",
     "application_transition",
     "application_withdraw",
-    "email_deliver",
-    "email_queue",
-    "email_queue_message",
-    "email_release",
-    "email_resend",
     "extension_grant",
     "invitation_accept",
     "invitation_create",
     "invitation_revoke",
     "membership_leave",
-    "outbox_sweep",
     "pitch_deck_upload",
     "retention_apply",
     "startup_create",

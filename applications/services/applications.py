@@ -8,15 +8,17 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
+from notifications.models import EmailKind
+from notifications.services import email_queue
+
 from ..answers import answer_problem
 from ..decks import answer_file_name, answer_file_type, file_sha256, validate_pitch_deck
 from ..eligibility import eligibility_problems, profile_problems
 from ..enums import EDITABLE_STATUSES, TRANSITIONS, ApplicationStatus
-from ..models import Answer, Application, ApplicationEvent, EmailKind, Extension, Submission
+from ..models import Answer, Application, ApplicationEvent, Extension, Submission
 from ..models.applications import paris_date, status_writes_allowed, storages_private
 from ..privacy import PRIVACY_NOTICE_VERSION
 from ..snapshots import application_content, content_sha256
-from .outbox import email_queue
 from .search import application_search_refresh
 
 
@@ -144,8 +146,8 @@ def application_submit(*, application: Application, user, privacy_notice_version
     deadline. Side effects: a new immutable Submission (answers, profile, team, with its
     SHA-256); the first time, the status becomes submitted (with its event), later an event
     notes the new version; staff search now matches the new version's answers; the submitter
-    gets a confirmation email with a copy of the answers,
-    in their language. Refused with ApplicationError, the draft kept as it is. The application
+    gets a confirmation email with a copy of the answers, in their language, filed in the outbox
+    under the cohort. Refused with ApplicationError, the draft kept as it is. The application
     row is locked first, so no autosave lands between the checks and the frozen version."""
     application = Application.objects.select_for_update().get(pk=application.pk)
     if application.status not in EDITABLE_STATUSES:
@@ -200,6 +202,7 @@ def application_submit(*, application: Application, user, privacy_notice_version
             body_text=render_to_string("emails/application_submitted.txt", context),
             language=user.language,
             idempotency_key=f"application-submitted:{application.pk}:{number}",
+            cohort_id=application.cohort_id,
         )
     return application
 

@@ -1,16 +1,17 @@
-"""Erasing personal data: an account deleted by its owner, applications past retention."""
+"""Erasing personal data: the applications part of a deleted account, applications past
+retention."""
 
 from datetime import datetime
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
 from cohorts.models import Cohort
+from notifications.models import OutgoingEmail
 
 from ..enums import TRANSITIONS, ApplicationStatus
 from ..models import (
@@ -19,13 +20,13 @@ from ..models import (
     ApplicationEvent,
     Extension,
     Membership,
-    OutgoingEmail,
     Startup,
     Submission,
 )
 from ..models.applications import redaction_allowed, storages_private
 from ..personal_data import submissions_redact
 from .applications import application_transition
+from .search import startup_search_refresh
 
 # Stored on events in place of a deleted person's name (translated where it is shown).
 DELETED_USER = gettext_noop("deleted user")
@@ -96,14 +97,13 @@ def _team_member_redact(startup: Startup, user) -> None:
                 submission.save(update_fields=["content"])
 
 
-@transaction.atomic
-def account_delete(*, user) -> None:
-    """Delete a user's account. For each startup: with co-founders left, only the membership
-    goes and the startup continues (the user leaves its submitted versions' teams); as its
-    last member, its drafts are deleted and its other applications withdrawn (where the table
-    allows) with their personal data and files removed. Events keep "deleted user" in place
-    of the name; emails sent to the user lose their address and bodies. Nothing of another
-    user's is touched."""
+def applicant_data_delete(user) -> None:
+    """The applications part of an account's deletion (registered with accounts, run inside
+    its transaction before the user row goes). For each startup: with co-founders left, only
+    the membership goes and the startup continues (the user leaves its submitted versions'
+    teams); as its last member, its drafts are deleted and its other applications withdrawn
+    (where the table allows) with their personal data and files removed. Events keep "deleted
+    user" in place of the name. Nothing of another user's is touched."""
     now = timezone.now()
     startup_ids = list(user.memberships.values_list("startup_id", flat=True))
     # Lock the startups first: two last members deleting at once must not both see the other.
@@ -111,6 +111,7 @@ def account_delete(*, user) -> None:
         Membership.objects.filter(startup=startup, user=user).delete()
         if startup.memberships.exists():
             _team_member_redact(startup, user)
+            startup_search_refresh(startup=startup)
             continue
         for application in Application.objects.filter(startup=startup):
             if application.status == ApplicationStatus.DRAFT:
@@ -130,13 +131,6 @@ def account_delete(*, user) -> None:
         else:
             startup.delete()
     ApplicationEvent.objects.filter(actor=user).update(actor=None, actor_name=DELETED_USER)
-    OutgoingEmail.objects.filter(Q(recipient=user) | Q(to_address__iexact=user.email)).update(
-        to_address=f"deleted-user-{user.pk}@invalid.invalid",
-        body_text="",
-        body_html="",
-        body_cleared_at=now,
-    )
-    user.delete()
 
 
 def retention_apply(*, now: datetime | None = None) -> int:

@@ -11,8 +11,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from ..models import EmailKind, Invitation, Membership, Startup
-from .outbox import email_queue
+from notifications.models import EmailKind
+from notifications.services import email_queue
+
+from ..models import Invitation, Membership, Startup
 from .search import startup_search_refresh
 
 INVITATION_LIFETIME = timedelta(days=14)

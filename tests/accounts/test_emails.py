@@ -7,8 +7,8 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from applications.models import EmailKind, EmailState, OutgoingEmail
-from applications.services import email_deliver
+from notifications.models import EmailKind, EmailState, OutgoingEmail
+from notifications.services import email_deliver
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -107,9 +107,9 @@ def test_staff_see_recipient_and_kind_of_a_sent_verification_email_but_not_its_c
     email = OutgoingEmail.objects.get()
 
     pages = [
-        staff_client.get(reverse("admin:applications_outgoingemail_changelist")),
-        staff_client.get(reverse("admin:applications_outgoingemail_change", args=[email.pk])),
-        staff_client.get(reverse("admin:applications_outgoingemail_history", args=[email.pk])),
+        staff_client.get(reverse("admin:notifications_outgoingemail_changelist")),
+        staff_client.get(reverse("admin:notifications_outgoingemail_change", args=[email.pk])),
+        staff_client.get(reverse("admin:notifications_outgoingemail_history", args=[email.pk])),
     ]
 
     assert [page.status_code for page in pages] == [200, 200, 200]

@@ -69,13 +69,13 @@ def test_the_admin_urls_cover_every_model_admin():
 
     assert "/admin/" in paths
     assert "/admin/login/" in paths
-    assert "/admin/applications/outgoingemail/1/history/" in paths
+    assert "/admin/notifications/outgoingemail/1/history/" in paths
     assert "/admin/accounts/user/1/change/" in paths
 
 
 @pytest.mark.usefixtures("start_of_totp_window")
 def test_staff_set_up_totp_then_reach_the_page_they_first_asked_for(client, staff_without_mfa):
-    wanted = reverse("admin:applications_outgoingemail_changelist")
+    wanted = reverse("admin:notifications_outgoingemail_changelist")
     assert log_in(client, staff_without_mfa.email).status_code == 302
 
     sent_away = client.get(wanted)

@@ -9,10 +9,11 @@ from django.core import mail
 from django.urls import reverse
 
 from applications.enums import ApplicationStatus
-from applications.models import Answer, Application, EmailKind, OutgoingEmail
+from applications.models import Answer, Application
 from applications.privacy import PRIVACY_NOTICE_VERSION
-from applications.services import email_deliver
 from cohorts.enums import QuestionKind
+from notifications.models import EmailKind, OutgoingEmail
+from notifications.services import email_deliver
 from tests.factories import UserFactory
 from tests.factories.applications import make_application, open_cohort
 from tests.factories.cohorts import QuestionFactory
@@ -125,7 +126,12 @@ def test_a_valid_application_is_submitted_with_its_privacy_notice_and_a_confirma
     assert application.privacy_notice_version == PRIVACY_NOTICE_VERSION
     assert application.privacy_accepted_at == application.submitted_at
     email = OutgoingEmail.objects.get(kind=EmailKind.APPLICATION_SUBMITTED)
-    assert (email.to_address, email.language) == (user.email, "en")
+    assert (email.to_address, email.recipient, email.language, email.cohort_id) == (
+        user.email,
+        user,
+        "en",
+        application.cohort_id,
+    )
     email_deliver(email_id=email.pk)
     body = mail.outbox[0].body
     assert "We fine-tune Llama 3." in body

@@ -10,18 +10,11 @@ from django.urls import reverse
 from accounts.models import User
 from applications import services
 from applications.enums import ApplicationStatus
-from applications.models import (
-    Answer,
-    Application,
-    ApplicationEvent,
-    EmailKind,
-    OutgoingEmail,
-    Startup,
-    Submission,
-)
+from applications.models import Answer, Application, ApplicationEvent, Startup, Submission
 from applications.models.applications import storages_private
 from applications.privacy import PRIVACY_NOTICE_VERSION
 from cohorts.enums import QuestionKind
+from notifications.models import EmailKind, OutgoingEmail
 from tests.factories import PASSWORD, UserFactory
 from tests.factories.applications import StartupFactory, make_application, open_cohort
 from tests.factories.cohorts import CohortFactory, QuestionFactory
@@ -245,7 +238,7 @@ def test_a_leaving_co_founder_disappears_from_submitted_teams(client):
 
 
 def test_the_export_leaves_out_codes_and_links_waiting_to_be_sent(client):
-    from applications.services import email_queue
+    from notifications.services import email_queue
 
     founder = UserFactory()
     email_queue(kind=EmailKind.PASSWORD_RESET, to_address=founder.email, subject="Reset",

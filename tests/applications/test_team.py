@@ -7,8 +7,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from applications.models import EmailKind, Invitation, Membership, OutgoingEmail
-from applications.services import email_deliver
+from applications.models import Invitation, Membership
+from notifications.models import EmailKind, OutgoingEmail
+from notifications.services import email_deliver
 from tests.factories import UserFactory
 from tests.factories.applications import StartupFactory
 

@@ -7,8 +7,8 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from applications.models import EmailState, OutgoingEmail
-from applications.services import email_deliver
+from notifications.models import EmailState, OutgoingEmail
+from notifications.services import email_deliver
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -12,11 +12,12 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from applications.enums import ApplicationStatus
-from applications.models import Answer, Application, EmailKind, EmailState, OutgoingEmail
-from applications.services import email_deliver
+from applications.models import Answer, Application
 from cohorts.enums import QuestionKind
 from cohorts.models import Cohort
 from cohorts.services import station_f_load
+from notifications.models import EmailKind, EmailState, OutgoingEmail
+from notifications.services import email_deliver
 from tests.factories import PASSWORD as FACTORY_PASSWORD
 from tests.factories import UserFactory
 from tests.factories.applications import StartupFactory, make_application

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("start_of_totp_window")
 def test_staff_sets_up_totp_and_continues_to_the_admin_page(live_server, page):
     manager = UserFactory(email="manager@stationf.example", is_staff=True, is_superuser=True)
-    wanted = live_server.url + "/admin/applications/outgoingemail/"
+    wanted = live_server.url + "/admin/notifications/outgoingemail/"
 
     page.goto(wanted)
     page.get_by_label("Email").fill(manager.email)

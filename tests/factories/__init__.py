@@ -2,8 +2,8 @@ import factory
 from allauth.account.models import EmailAddress
 
 from accounts.models import User
-from applications import services
-from applications.models import EmailKind, OutgoingEmail
+from notifications import services
+from notifications.models import EmailKind, OutgoingEmail
 
 PASSWORD = "correct horse battery staple"
 

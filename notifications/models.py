@@ -1,3 +1,8 @@
+"""The outbox: every email the app sends, as a row written before it goes out.
+
+The bottom layer: it knows users only as the recipient and cohorts only by id, so that any app
+above may queue an email."""
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -42,7 +47,7 @@ class OutgoingEmail(models.Model):
 
     The state moves draft → queued → sending → sent, or back to queued for a retry after a
     transient error, or to failed; a row left in sending past its lease becomes unknown. Only
-    services in applications/services.py change it.
+    services in notifications/services.py change it.
     """
 
     kind = models.CharField(_("kind"), max_length=40, choices=EmailKind.choices)
@@ -77,8 +82,13 @@ class OutgoingEmail(models.Model):
     sending_since = models.DateTimeField(_("sending since"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     body_cleared_at = models.DateTimeField(_("body cleared at"), null=True, blank=True)
+    # An id, not a foreign key: the outbox sits below the apps that own cohorts. Staff pages
+    # show a manager the emails of the cohorts they manage by it.
+    cohort_id = models.PositiveBigIntegerField(_("cohort"), null=True, blank=True, db_index=True)
 
     class Meta:
+        # The table kept its name when the model moved here from applications.
+        db_table = "applications_outgoingemail"
         verbose_name = _("outgoing email")
         verbose_name_plural = _("outgoing emails")
         ordering = ["-created_at", "-id"]

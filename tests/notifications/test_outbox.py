@@ -4,16 +4,22 @@ Each test first shows delivery working for a row that should go out, then runs t
 the delivery task for every row once more, and only then asserts what the server holds.
 """
 
+import base64
+import json
 from datetime import timedelta
 
 import pytest
+import redis
 import time_machine
 from django.db import transaction
 from django.utils import timezone
 
-from applications.models import EmailKind, EmailState, OutgoingEmail
-from applications.services import email_deliver, email_release, outbox_sweep
-from tests import services
+from accelerator.celery import app as celery_app
+from notifications import services
+from notifications.models import EmailKind, EmailState, OutgoingEmail
+from notifications.services import email_deliver, email_release, outbox_sweep
+from notifications.tasks import task_deliver_email, task_sweep_outbox
+from tests import services as celery_services
 from tests.factories import queue_email
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -133,7 +139,7 @@ def test_permanent_refusal_fails_at_once_and_is_not_retried(smtp):
 
 
 def test_unreachable_mail_server_is_a_transient_error(smtp, settings):
-    settings.EMAIL_PORT = services.free_port()  # nothing listens there
+    settings.EMAIL_PORT = celery_services.free_port()  # nothing listens there
     email = queue_email()
 
     assert email_deliver(email_id=email.pk) == EmailState.QUEUED
@@ -215,3 +221,39 @@ def test_a_secret_email_that_fails_for_good_loses_its_body(smtp):
 
     email.refresh_from_db()
     assert (email.body_text, email.body_cleared_at is not None) == ("", True)
+
+
+def test_a_committed_email_publishes_its_delivery_task_by_name(private_redis):
+    with celery_services.celery_broker(private_redis.url):
+        email = queue_email()
+        with transaction.atomic():
+            rolled_back = queue_email(subject="Rolled back")
+            transaction.set_rollback(True)
+
+    client = redis.Redis(port=private_redis.port)
+    published = [json.loads(message) for message in client.lrange("celery", 0, -1)]
+    assert [(m["headers"]["task"], m["headers"]["id"] != "") for m in published] == [
+        ("applications.deliver_email", True)
+    ]
+    assert json.loads(base64.b64decode(published[0]["body"]))[0] == [email.pk]
+    assert rolled_back.pk not in OutgoingEmail.objects.values_list("pk", flat=True)
+
+
+def test_the_names_services_publish_and_beat_schedules_are_the_tasks_names(settings):
+    celery_app.loader.import_default_modules()
+
+    assert celery_app.tasks[services.DELIVER_EMAIL_TASK].run is task_deliver_email.run
+    assert celery_app.tasks[services.SWEEP_OUTBOX_TASK].run is task_sweep_outbox.run
+    # Kept from when the outbox lived in applications: queued messages carry these names.
+    assert (task_deliver_email.name, task_sweep_outbox.name) == (
+        "applications.deliver_email",
+        "applications.sweep_outbox",
+    )
+    for entry in settings.CELERY_BEAT_SCHEDULE.values():
+        assert entry["task"] in celery_app.tasks
+
+
+def test_an_email_keeps_the_cohort_it_concerns():
+    email = queue_email(cohort_id=7)
+
+    assert OutgoingEmail.objects.get(pk=email.pk).cohort_id == 7

@@ -11,8 +11,8 @@ from celery.contrib.testing.worker import start_worker
 from django.urls import reverse
 
 from accelerator.celery import app as celery_app
-from applications.models import EmailState, OutgoingEmail
-from applications.services import email_deliver, outbox_sweep
+from notifications.models import EmailState, OutgoingEmail
+from notifications.services import email_deliver, outbox_sweep
 from tests import services
 from tests.factories import queue_email
 
@@ -48,7 +48,7 @@ def release_through_admin(client, email: OutgoingEmail):
     """The request that causes the email: staff release a draft in the outbox admin."""
     started = time.monotonic()
     response = client.post(
-        reverse("admin:applications_outgoingemail_changelist"),
+        reverse("admin:notifications_outgoingemail_changelist"),
         {"action": "release_drafts", "_selected_action": [email.pk]},
     )
     return response, time.monotonic() - started

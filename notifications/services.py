@@ -5,6 +5,7 @@ import smtplib
 from datetime import datetime, timedelta
 
 from anymail.exceptions import AnymailAPIError
+from celery import current_app
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
@@ -12,7 +13,7 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from ..models import SECRET_EMAIL_KINDS, EmailKind, EmailState, OutgoingEmail
+from .models import SECRET_EMAIL_KINDS, EmailKind, EmailState, OutgoingEmail
 
 logger = logging.getLogger(__name__)
 
@@ -20,6 +21,10 @@ logger = logging.getLogger(__name__)
 # is down or hangs; the outbox sweep publishes whatever did not get through.
 PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 SWEEP_BATCH_SIZE = 500
+# Published by name: tasks import services, never the reverse. The names date from when the
+# outbox lived in applications; queued messages and the beat schedule carry them.
+DELIVER_EMAIL_TASK = "applications.deliver_email"
+SWEEP_OUTBOX_TASK = "applications.sweep_outbox"
 
 
 class OutboxError(Exception):
@@ -27,9 +32,7 @@ class OutboxError(Exception):
 
 
 def _publish_delivery(email_id: int) -> None:
-    from ..tasks import task_deliver_email  # tasks import services: bind at call time
-
-    task_deliver_email.apply_async(args=[email_id], retry_policy=PUBLISH_RETRY_POLICY)
+    current_app.send_task(DELIVER_EMAIL_TASK, args=[email_id], retry_policy=PUBLISH_RETRY_POLICY)
 
 
 def _publish_delivery_after_commit(email_id: int) -> None:
@@ -54,12 +57,13 @@ def email_queue(
     idempotency_key: str = "",
     draft: bool = False,
     from_address: str | None = None,
+    cohort_id: int | None = None,
 ) -> OutgoingEmail:
     """Write an email to the outbox, in the caller's transaction.
 
     Side effects: unless `draft`, publishes a delivery task once the transaction commits (a
     rollback sends nothing). With an `idempotency_key` already used for this kind, returns the
-    existing row and writes nothing.
+    existing row and writes nothing. `cohort_id` is the cohort the email concerns, if any.
     """
     if idempotency_key:
         existing = OutgoingEmail.objects.filter(kind=kind, idempotency_key=idempotency_key).first()
@@ -78,6 +82,7 @@ def email_queue(
         body_text=body_text,
         body_html=body_html,
         language=language or settings.LANGUAGE_CODE,
+        cohort_id=cohort_id,
         state=EmailState.DRAFT if draft else EmailState.QUEUED,
         next_attempt_at=None if draft else now,
         created_at=now,
@@ -283,3 +288,16 @@ def email_resend(*, email: OutgoingEmail) -> None:
     if not requeued:
         raise OutboxError(gettext("Only a failed or unknown email can be sent again."))
     _publish_delivery_after_commit(email.pk)
+
+
+def recipient_emails_erase(*, user) -> int:
+    """For a deleted account: clear the bodies of the emails sent to the user and replace
+    their address, keeping the rows (kind, subject, dates, state) as the record that they were
+    sent. Selected by recipient only, never by address: a recycled address must not erase a
+    previous owner's emails. Returns how many."""
+    return OutgoingEmail.objects.filter(recipient=user).update(
+        to_address=f"deleted-user-{user.pk}@invalid.invalid",
+        body_text="",
+        body_html="",
+        body_cleared_at=timezone.now(),
+    )

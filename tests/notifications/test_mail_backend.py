@@ -3,15 +3,15 @@
 import pytest
 from django.core.mail import EmailMultiAlternatives, send_mail
 
-from applications.models import EmailKind, EmailState, OutgoingEmail
-from applications.services import email_deliver
+from notifications.models import EmailKind, EmailState, OutgoingEmail
+from notifications.services import email_deliver
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def outbox_backend(settings):
-    settings.EMAIL_BACKEND = "applications.mail.OutboxEmailBackend"
+    settings.EMAIL_BACKEND = "notifications.mail.OutboxEmailBackend"
 
 
 def test_send_mail_writes_one_row_per_recipient(outbox_backend, smtp):

@@ -1,24 +1,28 @@
-"""Staff read the outbox in the admin, release drafts, resend what failed; secrets stay hidden."""
+"""Superusers read the outbox in the admin, release drafts, resend what failed; secrets stay
+hidden; other staff do not see it at all."""
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.urls import reverse
 
-from applications.models import EmailKind, EmailState, OutgoingEmail
-from applications.services import email_deliver
-from tests.factories import queue_email
+from notifications.models import EmailKind, EmailState, OutgoingEmail
+from notifications.services import email_deliver
+from tests.factories import UserFactory, queue_email
 
 pytestmark = pytest.mark.django_db
 
-CHANGELIST = reverse("admin:applications_outgoingemail_changelist")
+CHANGELIST = reverse("admin:notifications_outgoingemail_changelist")
 
 
 def change_url(email: OutgoingEmail) -> str:
-    return reverse("admin:applications_outgoingemail_change", args=[email.pk])
+    return reverse("admin:notifications_outgoingemail_change", args=[email.pk])
 
 
 def history_url(email: OutgoingEmail) -> str:
-    return reverse("admin:applications_outgoingemail_history", args=[email.pk])
+    return reverse("admin:notifications_outgoingemail_history", args=[email.pk])
 
 
 def test_list_filters_by_state_and_kind(staff_client):
@@ -110,8 +114,8 @@ def test_release_refuses_an_email_that_is_not_a_draft(staff_client):
 def test_outbox_cannot_be_added_to_or_deleted_from_in_the_admin(staff_client):
     email = queue_email()
 
-    add = staff_client.get(reverse("admin:applications_outgoingemail_add"))
-    delete = staff_client.get(reverse("admin:applications_outgoingemail_delete", args=[email.pk]))
+    add = staff_client.get(reverse("admin:notifications_outgoingemail_add"))
+    delete = staff_client.get(reverse("admin:notifications_outgoingemail_delete", args=[email.pk]))
 
     assert (add.status_code, delete.status_code) == (403, 403)
 
@@ -133,3 +137,38 @@ def test_bodies_cannot_be_probed_with_list_filters(staff_client):
 
     # A disallowed lookup is a suspicious operation: 400, never an answer.
     assert probe.status_code == 400
+
+
+def test_staff_who_are_not_superusers_never_see_the_outbox(client):
+    # Even given the permissions: the list spans every program's emails.
+    manager = UserFactory(email="manager@stationf.example", is_staff=True)
+    TOTP.activate(manager, generate_totp_secret())
+    manager.user_permissions.set(
+        Permission.objects.filter(
+            content_type=ContentType.objects.get_for_model(OutgoingEmail),
+            codename__in=["view_outgoingemail", "change_outgoingemail"],
+        )
+    )
+    draft = queue_email(draft=True)
+    client.force_login(manager)
+
+    index = client.get(reverse("admin:index"))
+    listing = client.get(CHANGELIST)
+    detail = client.get(change_url(draft))
+    release = client.post(CHANGELIST, {"action": "release_drafts", "_selected_action": [draft.pk]})
+
+    assert index.status_code == 200
+    assert CHANGELIST not in index.content.decode()
+    assert (listing.status_code, detail.status_code, release.status_code) == (403, 403, 403)
+    draft.refresh_from_db()
+    assert draft.state == EmailState.DRAFT
+
+
+def test_an_email_shows_the_cohort_it_concerns(staff_client):
+    email = queue_email(cohort_id=42)
+
+    response = staff_client.get(change_url(email))
+
+    assert response.status_code == 200
+    assert "cohort_id" in response.context["adminform"].readonly_fields
+    assert response.context["original"].cohort_id == 42

@@ -37,7 +37,7 @@ def fill_days_and_search_text(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("applications", "0007_submission_immutable_in_postgresql"),
+        ("applications", "0008_outgoingemail_to_notifications"),
     ]
 
     operations = [

@@ -1,0 +1,70 @@
+"""Everything the app holds about a person, to give it to them or to erase it.
+
+accounts sits below the apps that hold most of that data, so it does not import them: each
+registers its part in its AppConfig.ready() with `personal_data_register`. The emails sent to
+the person come from notifications, below accounts, and close both the export and the deletion.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from allauth.account.models import EmailAddress
+from django.utils import timezone
+
+from notifications.personal_data import recipient_emails_export
+
+
+@dataclass(frozen=True)
+class PersonalDataPart:
+    """One app's part: `export(user)` gives top-level keys of the export; `delete(user)` erases
+    or anonymises what the app holds, inside the account deletion's transaction and before the
+    user row goes."""
+
+    export: Callable[..., dict]
+    delete: Callable[..., None]
+
+
+_parts: dict[str, PersonalDataPart] = {}
+
+
+def personal_data_register(
+    name: str, *, export: Callable[..., dict], delete: Callable[..., None]
+) -> None:
+    """Register an app's part under its name; registering a name again replaces it, so a
+    ready() that runs twice does not export or delete twice."""
+    _parts[name] = PersonalDataPart(export=export, delete=delete)
+
+
+def personal_data_parts() -> list[PersonalDataPart]:
+    """The registered parts, in the order they were registered (the apps' order)."""
+    return list(_parts.values())
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def personal_data_export(user) -> dict:
+    """The user's account and its addresses, then each registered part (startups, applications,
+    ...), then the emails sent to them (codes and links excepted: those are cleared once
+    sent)."""
+    data = {
+        "exported_at": timezone.now().isoformat(),
+        "account": {
+            "email": user.email,
+            "full_name": user.full_name,
+            "language": user.language,
+            "time_zone": user.time_zone,
+            "date_joined": _iso(user.date_joined),
+            "last_login": _iso(user.last_login),
+            "email_addresses": [
+                {"email": address.email, "verified": address.verified, "primary": address.primary}
+                for address in EmailAddress.objects.filter(user=user)
+            ],
+        },
+    }
+    for part in personal_data_parts():
+        data |= part.export(user)
+    data |= recipient_emails_export(user)
+    return data
