@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from applications.urls import staff_urlpatterns as applications_staff
 from dashboards.urls import staff_urlpatterns as dashboards_staff
+from notifications.urls import staff_urlpatterns as notifications_staff
 
 from . import views
 
@@ -15,7 +16,7 @@ urlpatterns = [
 
 # Each app keeps its own staff pages; they share one prefix and one namespace, "staff", which
 # the staff MFA middleware guards.
-staff_urlpatterns = [*dashboards_staff, *applications_staff]
+staff_urlpatterns = [*dashboards_staff, *applications_staff, *notifications_staff]
 
 # English at /, French at /fr/: a page's address says its language, so links can be shared.
 urlpatterns += i18n_patterns(

@@ -6,6 +6,8 @@ from datetime import datetime
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from notifications.access import OutboxReach
+
 from .enums import Phase
 from .models import Cohort, CohortPartner, Partner, Program
 
@@ -118,3 +120,13 @@ def staff_scope(user) -> StaffScope:
 def staff_scope_forget(user) -> None:
     """After a change to who manages what, within the same request (tests, admin saves)."""
     user.__dict__.pop("_staff_scope", None)
+
+
+def outbox_reach_of(user) -> OutboxReach | None:
+    """The outbox emails a user may read, from their staff scope (registered with
+    notifications): every one for superusers, their cohorts' for managers, none otherwise."""
+    scope = staff_scope(user)
+    if scope.is_empty:
+        return None
+    names = dict(scope.cohorts().values_list("pk", "name"))
+    return OutboxReach(sees_all=scope.is_superuser, cohort_names=names)

@@ -6,6 +6,7 @@ from django.urls import get_resolver, reverse
 
 from applications import services
 from cohorts.enums import QuestionKind
+from notifications.models import OutgoingEmail
 from tests.factories import UserFactory, staff_member
 from tests.factories.applications import open_cohort, submitted_application
 from tests.factories.cohorts import ProgramFactory, QuestionFactory
@@ -23,6 +24,12 @@ STAFF_PAGES = {
     "application": (lambda world: [world.application.pk], True),
     "application_deck": (lambda world: [world.application.pk], True),
     "application_file": (lambda world: [world.application.pk, world.file_question.pk], True),
+    "outbox": (lambda world: [], False),
+    "email": (lambda world: [world.email.pk], True),
+}
+# Pages that only take a POST: what a permitted user gets is the redirect after the action.
+STAFF_ACTIONS = {
+    "email_action": (lambda world: [world.email.pk, "resend"], True),
 }
 
 PERSONAS = ["anonymous", "founder", "staff_without_program", "other_manager", "manager",
@@ -35,7 +42,7 @@ def staff_url_names() -> set[str]:
 
 
 def test_every_staff_page_is_in_the_table():
-    assert staff_url_names() == set(STAFF_PAGES)
+    assert staff_url_names() == set(STAFF_PAGES) | set(STAFF_ACTIONS)
 
 
 @pytest.fixture
@@ -60,6 +67,7 @@ def world():
 
     world = World()
     world.cohort, world.application, world.file_question = cohort, application, file_question
+    world.email = OutgoingEmail.objects.filter(cohort_id=cohort.pk).latest("pk")
     other_program = ProgramFactory()
     open_cohort(program=other_program)
     world.users = {
@@ -73,14 +81,14 @@ def world():
     return world
 
 
-def expected_status(persona: str, shows_an_object: bool) -> int:
+def expected_status(persona: str, shows_an_object: bool, allowed: int = 200) -> int:
     if persona == "anonymous":
         return 302
     if persona in ("founder", "staff_without_program"):
         return 403
     if persona == "other_manager" and shows_an_object:
         return 404
-    return 200
+    return allowed
 
 
 @pytest.mark.parametrize("name", sorted(STAFF_PAGES))
@@ -95,6 +103,22 @@ def test_staff_page_visibility(client, world, name, persona):
     response = client.get(url)
 
     assert response.status_code == expected_status(persona, shows_an_object)
+    if persona == "anonymous":
+        assert response["Location"].startswith(reverse("account_login"))
+
+
+@pytest.mark.parametrize("name", sorted(STAFF_ACTIONS))
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_staff_action_visibility(client, world, name, persona):
+    arguments, shows_an_object = STAFF_ACTIONS[name]
+    url = reverse(f"staff:{name}", args=arguments(world))
+    user = world.users[persona]
+    if user is not None:
+        client.force_login(user)
+
+    response = client.post(url)
+
+    assert response.status_code == expected_status(persona, shows_an_object, allowed=302)
     if persona == "anonymous":
         assert response["Location"].startswith(reverse("account_login"))
 

@@ -1,0 +1,85 @@
+"""The staff outbox, under /staff/outbox/: the emails about the cohorts one manages (every
+email for superusers), their states, and the two things a person may do: release a draft and
+send again what failed. Bodies that carry a code or a link are never shown."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.views.decorators.http import require_GET, require_POST
+
+from . import services
+from .access import OutboxReach, outbox_reach
+from .forms import OutboxFilterForm
+from .models import EmailState, OutgoingEmail
+
+PAGE_SIZE = 50
+
+
+def _reach(request: HttpRequest) -> OutboxReach:
+    reach = outbox_reach(request.user)
+    if reach is None:
+        raise PermissionDenied(
+            gettext("This page is for program staff. Ask a superuser to add you to a program.")
+        )
+    return reach
+
+
+def _visible(reach: OutboxReach):
+    emails = OutgoingEmail.objects.all()
+    return emails if reach.sees_all else emails.filter(cohort_id__in=list(reach.cohort_names))
+
+
+@login_required
+@require_GET
+def outbox(request: HttpRequest) -> HttpResponse:
+    reach = _reach(request)
+    form = OutboxFilterForm(request.GET, cohorts=reach.cohort_names)
+    emails = form.filter(_visible(reach)).order_by("-created_at", "-pk")
+    page = Paginator(emails, PAGE_SIZE).get_page(request.GET.get("page"))
+    for email in page.object_list:
+        email.cohort_name = reach.cohort_names.get(email.cohort_id, "")
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode()}
+    return render(request, "notifications/staff/outbox.html", context)
+
+
+def _email(request: HttpRequest, email_id: int) -> OutgoingEmail:
+    email = _visible(_reach(request)).filter(pk=email_id).first()
+    if email is None:
+        raise Http404
+    return email
+
+
+@login_required
+@require_GET
+def email_detail(request: HttpRequest, email_id: int) -> HttpResponse:
+    email = _email(request, email_id)
+    context = {
+        "email": email,
+        "releasable": email.state == EmailState.DRAFT,
+        "resendable": email.state in (EmailState.FAILED, EmailState.UNKNOWN)
+        and not email.carries_secret,
+    }
+    return render(request, "notifications/staff/email_detail.html", context)
+
+
+@login_required
+@require_POST
+def email_action(request: HttpRequest, email_id: int, action: str) -> HttpResponse:
+    email = _email(request, email_id)
+    service = {"release": services.email_release, "resend": services.email_resend}[action]
+    try:
+        with transaction.atomic():
+            service(email=email)
+    except services.OutboxError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, gettext("The email is queued: it goes out in a moment."))
+    return HttpResponseRedirect(reverse("staff:email", args=[email.pk]))
