@@ -54,6 +54,12 @@ class ProgramAdmin(ManagedAdminMixin, TranslationAdmin):
         # Who manages a program is the superusers' call.
         return [] if request.user.is_superuser else ["managers", "slug", "kind"]
 
+    def get_prepopulated_fields(self, request, obj=None):
+        # A read-only slug is not in the form: prepopulating it would be a 500.
+        if "slug" in self.get_readonly_fields(request, obj):
+            return {}
+        return super().get_prepopulated_fields(request, obj)
+
 
 class CohortPartInline(ObjectPermissionsInlineModelAdminMixin, TranslationTabularInline):
     extra = 0
