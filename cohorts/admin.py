@@ -1,17 +1,22 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminTextareaWidget
+from django.db import models
 from django.http import Http404
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
+from modeltranslation.admin import (
+    TranslationAdmin,
+    TranslationStackedInline,
+)
 from rules.contrib.admin import (
     ObjectPermissionsInlineModelAdminMixin,
     ObjectPermissionsModelAdminMixin,
 )
 
 from . import services
-from .enums import Phase, Stage
+from .enums import FileType, Phase, Stage
 from .models import Cohort, CohortPartner, Partner, Program, Question, RubricCriterion
 from .selectors import staff_scope
 
@@ -61,25 +66,44 @@ class ProgramAdmin(ManagedAdminMixin, TranslationAdmin):
         return super().get_prepopulated_fields(request, obj)
 
 
-class CohortPartInline(ObjectPermissionsInlineModelAdminMixin, TranslationTabularInline):
+class CohortPartInline(ObjectPermissionsInlineModelAdminMixin, TranslationStackedInline):
+    """Stacked: texts in two languages side by side in a table row overflow a 1280 px
+    screen; stacked, short fields share a line and each text has its own."""
+
     extra = 0
+    formfield_overrides = {models.TextField: {"widget": AdminTextareaWidget(attrs={"rows": 3})}}
 
 
 class CohortPartnerInline(CohortPartInline):
     model = CohortPartner
     autocomplete_fields = ["partner"]
-    fields = ["partner", "role", "contribution", "display_order"]
+    fields = [("partner", "role", "display_order"), "contribution"]
+
+
+class QuestionInlineForm(forms.ModelForm):
+    file_types = forms.MultipleChoiceField(
+        label=_("Accepted file types"),
+        choices=FileType.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("For file questions. None ticked: PDF only."),
+    )
+
+    class Meta:
+        model = Question
+        fields = "__all__"  # noqa: DJ007 (the inline's fields choose)
 
 
 class QuestionInline(CohortPartInline):
     model = Question
-    fields = ["order", "kind", "label", "help_text", "required", "word_limit", "choices",
-              "file_types", "is_example"]  # fmt: skip
+    form = QuestionInlineForm
+    fields = [("order", "kind", "required", "is_example"), "label", "help_text", "word_limit",
+              "choices", "file_types"]  # fmt: skip
 
 
 class RubricCriterionInline(CohortPartInline):
     model = RubricCriterion
-    fields = ["order", "name", "guidance", "weight", "scale_max", "is_example"]
+    fields = [("order", "weight", "scale_max", "is_example"), "name", "guidance"]
 
 
 class PhaseFilter(admin.SimpleListFilter):

@@ -4,6 +4,7 @@ import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.urls import reverse
 
+from cohorts.enums import QuestionKind
 from cohorts.models import Cohort
 from tests.factories import UserFactory
 from tests.factories.cohorts import (
@@ -171,3 +172,46 @@ def test_a_duplicated_cohort_appears_on_the_home_page(client, manager):
     home = client.get("/").content.decode()
     assert "2025 cohort" in home
     assert 'href="/programs/' + cohort.program.slug + '/2025/"' in home
+
+
+def test_ticked_stages_and_file_types_are_stored_as_lists(client, manager):
+    cohort = CohortFactory(program=manager.managed_programs.get(), name="2024 cohort", slug="2024")
+    question = QuestionFactory(cohort=cohort, kind=QuestionKind.FILE, word_limit=None)
+    url = reverse("admin:cohorts_cohort_change", args=[cohort.pk])
+    data = {
+        "program": cohort.program_id,
+        "name_en": "2024 cohort",
+        "slug": "2024",
+        "year": "2024",
+        "opens_at_0": "2024-06-25",
+        "opens_at_1": "00:00:00",
+        "closes_at_0": "2024-08-16",
+        "closes_at_1": "23:59:59",
+        "grace_minutes": "0",
+        "applicant_kind": "startup",
+        "region": "anywhere",
+        "required_stages": ["mvp", "product"],
+        "capacity": "5",
+        "reviews_per_application": "3",
+        "questions-TOTAL_FORMS": "1",
+        "questions-INITIAL_FORMS": "1",
+        "questions-0-id": question.pk,
+        "questions-0-cohort": cohort.pk,
+        "questions-0-order": "1",
+        "questions-0-kind": "file",
+        "questions-0-required": "on",
+        "questions-0-label_en": "Your pitch deck",
+        "questions-0-file_types": ["pdf", "png"],
+    }
+    for prefix in ("cohort_partners", "criteria"):
+        data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
+
+    page = client.get(url).content.decode()
+    response = client.post(url, data)
+
+    assert 'type="checkbox" name="questions-0-file_types" value="webp"' in page
+    assert response.status_code == 302
+    cohort.refresh_from_db()
+    question.refresh_from_db()
+    assert cohort.required_stages == ["mvp", "product"]
+    assert (question.label, question.file_types) == ("Your pitch deck", ["pdf", "png"])
