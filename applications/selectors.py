@@ -6,6 +6,8 @@ from datetime import datetime
 from django.db.models import Max, Prefetch, QuerySet
 from django.utils import timezone
 
+from cohorts.selectors import visible_cohorts
+
 from .enums import INTERNAL_STATUSES, ApplicantStatus, ApplicationStatus
 from .models import Application, ApplicationEvent, Membership, Startup
 
@@ -19,14 +21,18 @@ def startups_of(user) -> QuerySet[Startup]:
 
 
 def applications_of(user) -> QuerySet[Application]:
-    return Application.objects.filter(startup__memberships__user=user).select_related(
-        "startup", "cohort__program"
+    """The user's startups' applications, except to a cohort that is not published: until it
+    is, it does not exist for applicants (its own staff still reach it)."""
+    return (
+        Application.objects.filter(startup__memberships__user=user)
+        .filter(visible_cohorts(user, "cohort"))
+        .select_related("startup", "cohort__program")
     )
 
 
 def dashboard_memberships(user) -> list[Membership]:
-    """The user's startups, each with its applications (cohort, program, events), in a fixed
-    number of queries."""
+    """The user's startups, each with its applications (cohort, program, events) to cohorts
+    they may see, in a fixed number of queries."""
     return list(
         Membership.objects.filter(user=user)
         .select_related("startup")
@@ -34,7 +40,9 @@ def dashboard_memberships(user) -> list[Membership]:
             Prefetch(
                 "startup__applications",
                 queryset=_with_change_times(
-                    Application.objects.select_related("cohort__program")
+                    Application.objects.filter(visible_cohorts(user, "cohort")).select_related(
+                        "cohort__program"
+                    )
                 ).prefetch_related(
                     "extensions",
                     # Decisions in the making stay internal until they are published.

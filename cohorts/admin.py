@@ -139,13 +139,14 @@ class CohortAdminForm(forms.ModelForm):
 class CohortAdmin(ManagedAdminMixin, TranslationAdmin):
     form = CohortAdminForm
     inlines = [CohortPartnerInline, QuestionInline, RubricCriterionInline]
-    list_display = ["name", "program", "year", "opens_at", "closes_at", "phase_display", "is_demo"]
-    list_filter = ["program", PhaseFilter, "year", "is_demo"]
+    list_display = ["name", "program", "year", "opens_at", "closes_at", "phase_display",
+                    "is_published", "is_demo"]  # fmt: skip
+    list_filter = ["program", PhaseFilter, "year", "is_published", "is_demo"]
     list_select_related = ["program"]
     search_fields = ["name", "slug", "program__name"]
     actions = ["duplicate_for_next_year"]
     fieldsets = [
-        (None, {"fields": ["program", "name", "slug", "year", "is_demo"]}),
+        (None, {"fields": ["program", "name", "slug", "year", "is_published", "is_demo"]}),
         (
             _("Dates"),
             {
@@ -189,7 +190,10 @@ class CohortAdmin(ManagedAdminMixin, TranslationAdmin):
             self.message_user(
                 request,
                 format_html(
-                    _("Created {name}, one year after {source}."),
+                    _(
+                        "Created {name}, one year after {source}. It is unpublished: only its "
+                        "program's staff see it until you publish it."
+                    ),
                     name=format_html('<a href="{}">{}</a>', url, copy.name),
                     source=cohort.name,
                 ),

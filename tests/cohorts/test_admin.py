@@ -102,6 +102,12 @@ def test_duplicating_2024_gives_2025_one_year_later_with_the_same_parts(client, 
         "Promotion 2025",
         2025,
     )
+    assert (cohort_2024.is_published, cohort_2025.is_published) == (True, False)
+    assert [str(message) for message in response.context["messages"]] == [
+        f'Created <a href="/admin/cohorts/cohort/{cohort_2025.pk}/change/">2025 cohort</a>, one '
+        "year after 2024 cohort. It is unpublished: only its program's staff see it until you "
+        "publish it."
+    ]
     # Same Paris wall-clock times one year later (the UTC offset is the same in summer).
     assert cohort_2025.opens_at == datetime(2025, 6, 24, 22, 0, tzinfo=UTC)
     assert cohort_2025.closes_at == datetime(2025, 8, 16, 21, 59, 59, tzinfo=UTC)
@@ -161,17 +167,64 @@ def test_the_admin_form_explains_a_closing_time_before_the_opening(client, manag
     assert cohort.opens_at == datetime(2024, 6, 24, 22, 0, tzinfo=UTC)
 
 
-def test_a_duplicated_cohort_appears_on_the_home_page(client, manager):
+def test_a_duplicated_cohort_reaches_the_home_page_once_published(client, manager):
     cohort = CohortFactory(program=manager.managed_programs.get(), slug="2024", name="2024 cohort")
+    client.post(
+        reverse("admin:cohorts_cohort_changelist"),
+        {"action": "duplicate_for_next_year", "_selected_action": [cohort.pk]},
+        follow=True,  # the admin's message, read there, would name the copy on the home page
+    )
+    copy = Cohort.objects.get(slug="2025")
+    home_before = client.get("/").content.decode()
+
+    Cohort.objects.filter(pk=copy.pk).update(is_published=True)
+
+    home_after = client.get("/").content.decode()
+    assert "2025 cohort" not in home_before
+    assert "2025 cohort" in home_after
+    assert 'href="/programs/' + cohort.program.slug + '/2025/"' in home_after
+
+
+def test_a_name_without_the_year_gets_the_new_year_in_every_language(client, manager):
+    cohort = CohortFactory(
+        program=manager.managed_programs.get(),
+        name_en="Spring cohort",
+        name_fr="Promotion de printemps",
+        slug="spring",
+        year=2024,
+    )
 
     client.post(
         reverse("admin:cohorts_cohort_changelist"),
         {"action": "duplicate_for_next_year", "_selected_action": [cohort.pk]},
     )
 
-    home = client.get("/").content.decode()
-    assert "2025 cohort" in home
-    assert 'href="/programs/' + cohort.program.slug + '/2025/"' in home
+    copy = Cohort.objects.exclude(pk=cohort.pk).get()
+    assert (copy.name_en, copy.name_fr, copy.slug, copy.year, copy.is_published) == (
+        "Spring cohort 2025",
+        "Promotion de printemps 2025",
+        "spring-2",
+        2025,
+        False,
+    )
+
+
+def test_the_admin_shows_the_published_flag_and_new_cohorts_start_unpublished(client, manager):
+    program = manager.managed_programs.get()
+    CohortFactory(program=program, name="Published call")
+    CohortFactory(program=program, name="Draft call", is_published=False)
+
+    changelist = client.get(reverse("admin:cohorts_cohort_changelist"))
+    unpublished = client.get(
+        reverse("admin:cohorts_cohort_changelist"), {"is_published__exact": "0"}
+    )
+    add = client.get(reverse("admin:cohorts_cohort_add"))
+
+    assert "is_published" in changelist.context["cl"].list_display
+    assert [c.name for c in unpublished.context["cl"].result_list] == ["Draft call"]
+    form = add.context["adminform"].form
+    assert "is_published" in form.fields
+    assert form["is_published"].value() is False
 
 
 def test_ticked_stages_and_file_types_are_stored_as_lists(client, manager):
