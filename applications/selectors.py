@@ -8,6 +8,8 @@ from django.db.models import Count, F, Max, OuterRef, Prefetch, QuerySet, Subque
 from django.utils import timezone
 from django_countries.fields import Country
 
+from cohorts.selectors import visible_cohorts
+
 from .enums import INTERNAL_STATUSES, ApplicantStatus, ApplicationStatus
 from .models import Answer, Application, ApplicationEvent, Membership, Startup, Submission
 from .search import search
@@ -22,14 +24,18 @@ def startups_of(user) -> QuerySet[Startup]:
 
 
 def applications_of(user) -> QuerySet[Application]:
-    return Application.objects.filter(startup__memberships__user=user).select_related(
-        "startup", "cohort__program"
+    """The user's startups' applications, except to a cohort that is not published: until it
+    is, it does not exist for applicants (its own staff still reach it)."""
+    return (
+        Application.objects.filter(startup__memberships__user=user)
+        .filter(visible_cohorts(user, "cohort"))
+        .select_related("startup", "cohort__program")
     )
 
 
 def dashboard_memberships(user) -> list[Membership]:
-    """The user's startups, each with its applications (cohort, program, events), in a fixed
-    number of queries."""
+    """The user's startups, each with its applications (cohort, program, events) to cohorts
+    they may see, in a fixed number of queries."""
     return list(
         Membership.objects.filter(user=user)
         .select_related("startup")
@@ -37,7 +43,9 @@ def dashboard_memberships(user) -> list[Membership]:
             Prefetch(
                 "startup__applications",
                 queryset=_with_change_times(
-                    Application.objects.select_related("cohort__program")
+                    Application.objects.filter(visible_cohorts(user, "cohort")).select_related(
+                        "cohort__program"
+                    )
                 ).prefetch_related(
                     "extensions",
                     # Decisions in the making stay internal until they are published.

@@ -1,17 +1,22 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminTextareaWidget
+from django.db import models
 from django.http import Http404
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
+from modeltranslation.admin import (
+    TranslationAdmin,
+    TranslationStackedInline,
+)
 from rules.contrib.admin import (
     ObjectPermissionsInlineModelAdminMixin,
     ObjectPermissionsModelAdminMixin,
 )
 
 from . import services
-from .enums import Phase, Stage
+from .enums import FileType, Phase, Stage
 from .models import Cohort, CohortPartner, Partner, Program, Question, RubricCriterion
 from .selectors import staff_scope
 
@@ -54,26 +59,51 @@ class ProgramAdmin(ManagedAdminMixin, TranslationAdmin):
         # Who manages a program is the superusers' call.
         return [] if request.user.is_superuser else ["managers", "slug", "kind"]
 
+    def get_prepopulated_fields(self, request, obj=None):
+        # A read-only slug is not in the form: prepopulating it would be a 500.
+        if "slug" in self.get_readonly_fields(request, obj):
+            return {}
+        return super().get_prepopulated_fields(request, obj)
 
-class CohortPartInline(ObjectPermissionsInlineModelAdminMixin, TranslationTabularInline):
+
+class CohortPartInline(ObjectPermissionsInlineModelAdminMixin, TranslationStackedInline):
+    """Stacked: texts in two languages side by side in a table row overflow a 1280 px
+    screen; stacked, short fields share a line and each text has its own."""
+
     extra = 0
+    formfield_overrides = {models.TextField: {"widget": AdminTextareaWidget(attrs={"rows": 3})}}
 
 
 class CohortPartnerInline(CohortPartInline):
     model = CohortPartner
     autocomplete_fields = ["partner"]
-    fields = ["partner", "role", "contribution", "display_order"]
+    fields = [("partner", "role", "display_order"), "contribution"]
+
+
+class QuestionInlineForm(forms.ModelForm):
+    file_types = forms.MultipleChoiceField(
+        label=_("Accepted file types"),
+        choices=FileType.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("For file questions. None ticked: PDF only."),
+    )
+
+    class Meta:
+        model = Question
+        fields = "__all__"  # noqa: DJ007 (the inline's fields choose)
 
 
 class QuestionInline(CohortPartInline):
     model = Question
-    fields = ["order", "kind", "label", "help_text", "required", "word_limit", "choices",
-              "file_types", "is_example"]  # fmt: skip
+    form = QuestionInlineForm
+    fields = [("order", "kind", "required", "is_example"), "label", "help_text", "word_limit",
+              "choices", "file_types"]  # fmt: skip
 
 
 class RubricCriterionInline(CohortPartInline):
     model = RubricCriterion
-    fields = ["order", "name", "guidance", "weight", "scale_max", "is_example"]
+    fields = [("order", "weight", "scale_max", "is_example"), "name", "guidance"]
 
 
 class PhaseFilter(admin.SimpleListFilter):
@@ -109,13 +139,14 @@ class CohortAdminForm(forms.ModelForm):
 class CohortAdmin(ManagedAdminMixin, TranslationAdmin):
     form = CohortAdminForm
     inlines = [CohortPartnerInline, QuestionInline, RubricCriterionInline]
-    list_display = ["name", "program", "year", "opens_at", "closes_at", "phase_display", "is_demo"]
-    list_filter = ["program", PhaseFilter, "year", "is_demo"]
+    list_display = ["name", "program", "year", "opens_at", "closes_at", "phase_display",
+                    "is_published", "is_demo"]  # fmt: skip
+    list_filter = ["program", PhaseFilter, "year", "is_published", "is_demo"]
     list_select_related = ["program"]
     search_fields = ["name", "slug", "program__name"]
     actions = ["duplicate_for_next_year"]
     fieldsets = [
-        (None, {"fields": ["program", "name", "slug", "year", "is_demo"]}),
+        (None, {"fields": ["program", "name", "slug", "year", "is_published", "is_demo"]}),
         (
             _("Dates"),
             {
@@ -159,7 +190,10 @@ class CohortAdmin(ManagedAdminMixin, TranslationAdmin):
             self.message_user(
                 request,
                 format_html(
-                    _("Created {name}, one year after {source}."),
+                    _(
+                        "Created {name}, one year after {source}. It is unpublished: only its "
+                        "program's staff see it until you publish it."
+                    ),
                     name=format_html('<a href="{}">{}</a>', url, copy.name),
                     source=cohort.name,
                 ),

@@ -163,6 +163,14 @@ class Cohort(RulesModel):
     is_demo = models.BooleanField(
         _("demo"), default=False, help_text=_("Made by load_station_f --demo to try the app.")
     )
+    is_published = models.BooleanField(
+        _("published"),
+        default=False,
+        help_text=_(
+            "Unpublished cohorts are seen only by their program's staff: not listed, and their "
+            "pages and applications answer “not found” to everyone else."
+        ),
+    )
 
     objects = CohortQuerySet.as_manager()
 

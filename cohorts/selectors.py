@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from notifications.access import OutboxReach
@@ -20,10 +20,11 @@ class HomeCohorts:
 
 
 def cohorts_for_home(*, now: datetime | None = None) -> HomeCohorts:
-    """Open calls first (soonest closing first), then upcoming (soonest opening first), then
-    the rest, newest first; each with its program and partners, in a fixed number of queries."""
+    """Published cohorts only (their staff preview the others on their own pages): open calls
+    first (soonest closing first), then upcoming (soonest opening first), then the rest, newest
+    first; each with its program and partners, in a fixed number of queries."""
     now = now or timezone.now()
-    cohorts = list(Cohort.objects.public())
+    cohorts = list(Cohort.objects.public().filter(is_published=True))
     for cohort in cohorts:
         cohort.current_phase = cohort.phase(now)
     open_ = sorted((c for c in cohorts if c.current_phase == Phase.OPEN), key=lambda c: c.closes_at)
@@ -34,21 +35,37 @@ def cohorts_for_home(*, now: datetime | None = None) -> HomeCohorts:
     return HomeCohorts(open=open_, upcoming=upcoming, past=past)
 
 
-def cohort_for_page(*, program_slug: str, slug: str) -> Cohort:
+def visible_cohorts(user, path: str = "") -> Q:
+    """A filter on rows whose cohort (at `path`, or the row itself) this user may see: a
+    published one, or one they manage. An unpublished cohort does not exist for anyone else."""
+    scope = staff_scope(user)
+    if scope.is_superuser:
+        return Q()
+    prefix = f"{path}__" if path else ""
+    return Q(**{f"{prefix}is_published": True}) | Q(**{f"{prefix}pk__in": scope.cohort_ids})
+
+
+def cohorts_visible_to(user) -> QuerySet[Cohort]:
+    return Cohort.objects.filter(visible_cohorts(user))
+
+
+def cohort_for_page(*, program_slug: str, slug: str, user) -> Cohort:
     return (
         Cohort.objects.public()
         .prefetch_related("questions")
+        .filter(visible_cohorts(user))
         .get(program__slug=program_slug, slug=slug)
     )
 
 
 def partner_with_cohorts(*, slug: str) -> Partner:
+    """A partner with its roles in published cohorts."""
     return Partner.objects.prefetch_related(
         Prefetch(
             "cohort_partners",
-            queryset=CohortPartner.objects.select_related("cohort__program").order_by(
-                "-cohort__closes_at", "display_order"
-            ),
+            queryset=CohortPartner.objects.filter(cohort__is_published=True)
+            .select_related("cohort__program")
+            .order_by("-cohort__closes_at", "display_order"),
         )
     ).get(slug=slug)
 

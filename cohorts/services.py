@@ -34,23 +34,33 @@ def _next_year_text(text: str, year: int) -> str:
     return re.sub(rf"\b{year}\b", str(year + 1), text) if text else text
 
 
+def _next_year_name(name: str, year: int) -> str:
+    """`name` with `year` moved on, or the new year appended when it names none: two editions
+    never share a name. An empty (untranslated) name stays empty."""
+    if not name or re.search(rf"\b{year}\b", name):
+        return _next_year_text(name, year)
+    return f"{name} {year + 1}"
+
+
 @transaction.atomic
 def cohort_duplicate(*, cohort: Cohort) -> Cohort:
-    """Next year's edition of a cohort: every date one year later, the year in its name and
-    slug moved on (or a numbered slug), its questions, rubric and partner roles copied (the
-    partners themselves are shared). Side effects: none beyond the new rows."""
+    """Next year's edition of a cohort, unpublished until its staff have checked it: every date
+    one year later, the year in its name moved on in every language (or appended), in its slug
+    moved on (or a numbered slug), its questions, rubric and partner roles copied (the partners
+    themselves are shared). Side effects: none beyond the new rows."""
     source_pk, year = cohort.pk, cohort.year
     new = Cohort.objects.get(pk=source_pk)
     new.pk = None
     new._state.adding = True
     new.year = year + 1
     new.is_demo = False
+    new.is_published = False
     for field in ("opens_at", "closes_at", "reviews_close_at", "decisions_at",
                   "program_starts_on", "program_ends_on"):  # fmt: skip
         setattr(new, field, _one_year_later(getattr(new, field)))
     for language, _name in settings.LANGUAGES:
         field = build_localized_fieldname("name", language)
-        setattr(new, field, _next_year_text(getattr(new, field), year))
+        setattr(new, field, _next_year_name(getattr(new, field), year))
     slug = _next_year_text(cohort.slug, year)
     siblings = set(Cohort.objects.filter(program=cohort.program).values_list("slug", flat=True))
     candidate, number = slug, 2
@@ -104,8 +114,11 @@ def station_f_load(*, demo: bool = False, now: datetime | None = None) -> list[s
             done.append(f"program {program.slug}")
         for cohort_data in program_data["cohorts"]:
             cohort_fields = {k: v for k, v in cohort_data.items() if k != "partners"}
+            # The announced calls are public: they are created published.
             cohort, created = Cohort.objects.get_or_create(
-                program=program, slug=cohort_fields.pop("slug"), defaults=cohort_fields
+                program=program,
+                slug=cohort_fields.pop("slug"),
+                defaults=cohort_fields | {"is_published": True},
             )
             if created:
                 is_startup_call = program.kind == ProgramKind.ACCELERATOR
@@ -144,6 +157,7 @@ def _load_demo(*, now: datetime) -> list[str]:
             slug="demo",
             year=now.year,
             is_demo=True,
+            is_published=True,
             name_en="Demo cohort",
             name_fr="Promotion de démonstration",
             eligibility_en="A cohort to try the app with: apply, review, select.",

@@ -17,7 +17,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def cohort_detail(request: HttpRequest, program_slug: str, slug: str) -> HttpResponse:
     try:
-        cohort = selectors.cohort_for_page(program_slug=program_slug, slug=slug)
+        cohort = selectors.cohort_for_page(program_slug=program_slug, slug=slug, user=request.user)
     except Cohort.DoesNotExist as error:
         raise Http404 from error
     now = timezone.now()
@@ -29,7 +29,11 @@ def cohort_detail(request: HttpRequest, program_slug: str, slug: str) -> HttpRes
 @require_GET
 def cohort_ics(request: HttpRequest, program_slug: str, slug: str) -> HttpResponse:
     try:
-        cohort = Cohort.objects.select_related("program").get(program__slug=program_slug, slug=slug)
+        cohort = (
+            selectors.cohorts_visible_to(request.user)
+            .select_related("program")
+            .get(program__slug=program_slug, slug=slug)
+        )
     except Cohort.DoesNotExist as error:
         raise Http404 from error
     response = HttpResponse(

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -16,7 +17,7 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_POST
 
 from cohorts.enums import QuestionKind
-from cohorts.models import Cohort
+from cohorts.selectors import cohorts_visible_to
 
 from .. import selectors, services
 from ..answers import answer_problem
@@ -173,12 +174,16 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "applications/invitation_accept.html", {"invitation": invitation})
 
 
-@login_required
 def apply(request: HttpRequest, program_slug: str, cohort_slug: str) -> HttpResponse:
     """Eligibility before effort: what does not fit is explained before anything is written."""
+    # The cohort before the login: an unpublished one is a 404 to everyone, signed in or not.
     cohort = get_object_or_404(
-        Cohort.objects.select_related("program"), program__slug=program_slug, slug=cohort_slug
+        cohorts_visible_to(request.user).select_related("program"),
+        program__slug=program_slug,
+        slug=cohort_slug,
     )
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
     startups = list(selectors.startups_of(request.user))
     if not startups:
         messages.info(request, gettext("First, tell us about your startup."))

@@ -1,5 +1,5 @@
-"""A program manager duplicates the 2024 cohort in the admin, under the CSP, and the 2025
-cohort appears on the home page."""
+"""A program manager duplicates the 2024 cohort in the admin, under the CSP; the 2025 cohort
+appears on the home page once they publish it."""
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.mark.usefixtures("start_of_totp_window")
-def test_manager_duplicates_2024_and_2025_appears_on_the_home_page(live_server, page):
+def test_manager_duplicates_2024_and_2025_appears_on_the_home_page_once_published(
+    live_server, page
+):
     station_f_load()
     manager = UserFactory(email="manager@stationf.example", is_staff=True)
     secret = generate_totp_secret()
@@ -37,6 +39,20 @@ def test_manager_duplicates_2024_and_2025_appears_on_the_home_page(live_server, 
     page.get_by_role("combobox", name="Action").select_option(label="Duplicate for next year")
     page.get_by_role("button", name="Go").click()
 
-    expect(page.get_by_text("Created 2025 cohort, one year after 2024 cohort.")).to_be_visible()
+    expect(
+        page.get_by_text(
+            "Created 2025 cohort, one year after 2024 cohort. It is unpublished: only its "
+            "program's staff see it until you publish it."
+        )
+    ).to_be_visible()
+    page.goto(live_server.url + "/")
+    expect(page.get_by_role("link", name="2024 cohort")).to_be_visible()
+    expect(page.get_by_role("link", name="2025 cohort")).to_have_count(0)
+
+    page.goto(live_server.url + "/admin/cohorts/cohort/")
+    page.get_by_role("link", name="2025 cohort").click()
+    page.get_by_label("Published").check()
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_text("was changed successfully")).to_be_visible()
     page.goto(live_server.url + "/")
     expect(page.get_by_role("link", name="2025 cohort")).to_be_visible()

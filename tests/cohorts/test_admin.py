@@ -4,6 +4,7 @@ import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.urls import reverse
 
+from cohorts.enums import QuestionKind
 from cohorts.models import Cohort
 from tests.factories import UserFactory
 from tests.factories.cohorts import (
@@ -101,6 +102,12 @@ def test_duplicating_2024_gives_2025_one_year_later_with_the_same_parts(client, 
         "Promotion 2025",
         2025,
     )
+    assert (cohort_2024.is_published, cohort_2025.is_published) == (True, False)
+    assert [str(message) for message in response.context["messages"]] == [
+        f'Created <a href="/admin/cohorts/cohort/{cohort_2025.pk}/change/">2025 cohort</a>, one '
+        "year after 2024 cohort. It is unpublished: only its program's staff see it until you "
+        "publish it."
+    ]
     # Same Paris wall-clock times one year later (the UTC offset is the same in summer).
     assert cohort_2025.opens_at == datetime(2025, 6, 24, 22, 0, tzinfo=UTC)
     assert cohort_2025.closes_at == datetime(2025, 8, 16, 21, 59, 59, tzinfo=UTC)
@@ -160,14 +167,104 @@ def test_the_admin_form_explains_a_closing_time_before_the_opening(client, manag
     assert cohort.opens_at == datetime(2024, 6, 24, 22, 0, tzinfo=UTC)
 
 
-def test_a_duplicated_cohort_appears_on_the_home_page(client, manager):
+def test_a_duplicated_cohort_reaches_the_home_page_once_published(client, manager):
     cohort = CohortFactory(program=manager.managed_programs.get(), slug="2024", name="2024 cohort")
+    client.post(
+        reverse("admin:cohorts_cohort_changelist"),
+        {"action": "duplicate_for_next_year", "_selected_action": [cohort.pk]},
+        follow=True,  # the admin's message, read there, would name the copy on the home page
+    )
+    copy = Cohort.objects.get(slug="2025")
+    home_before = client.get("/").content.decode()
+
+    Cohort.objects.filter(pk=copy.pk).update(is_published=True)
+
+    home_after = client.get("/").content.decode()
+    assert "2025 cohort" not in home_before
+    assert "2025 cohort" in home_after
+    assert 'href="/programs/' + cohort.program.slug + '/2025/"' in home_after
+
+
+def test_a_name_without_the_year_gets_the_new_year_in_every_language(client, manager):
+    cohort = CohortFactory(
+        program=manager.managed_programs.get(),
+        name_en="Spring cohort",
+        name_fr="Promotion de printemps",
+        slug="spring",
+        year=2024,
+    )
 
     client.post(
         reverse("admin:cohorts_cohort_changelist"),
         {"action": "duplicate_for_next_year", "_selected_action": [cohort.pk]},
     )
 
-    home = client.get("/").content.decode()
-    assert "2025 cohort" in home
-    assert 'href="/programs/' + cohort.program.slug + '/2025/"' in home
+    copy = Cohort.objects.exclude(pk=cohort.pk).get()
+    assert (copy.name_en, copy.name_fr, copy.slug, copy.year, copy.is_published) == (
+        "Spring cohort 2025",
+        "Promotion de printemps 2025",
+        "spring-2",
+        2025,
+        False,
+    )
+
+
+def test_the_admin_shows_the_published_flag_and_new_cohorts_start_unpublished(client, manager):
+    program = manager.managed_programs.get()
+    CohortFactory(program=program, name="Published call")
+    CohortFactory(program=program, name="Draft call", is_published=False)
+
+    changelist = client.get(reverse("admin:cohorts_cohort_changelist"))
+    unpublished = client.get(
+        reverse("admin:cohorts_cohort_changelist"), {"is_published__exact": "0"}
+    )
+    add = client.get(reverse("admin:cohorts_cohort_add"))
+
+    assert "is_published" in changelist.context["cl"].list_display
+    assert [c.name for c in unpublished.context["cl"].result_list] == ["Draft call"]
+    form = add.context["adminform"].form
+    assert "is_published" in form.fields
+    assert form["is_published"].value() is False
+
+
+def test_ticked_stages_and_file_types_are_stored_as_lists(client, manager):
+    cohort = CohortFactory(program=manager.managed_programs.get(), name="2024 cohort", slug="2024")
+    question = QuestionFactory(cohort=cohort, kind=QuestionKind.FILE, word_limit=None)
+    url = reverse("admin:cohorts_cohort_change", args=[cohort.pk])
+    data = {
+        "program": cohort.program_id,
+        "name_en": "2024 cohort",
+        "slug": "2024",
+        "year": "2024",
+        "opens_at_0": "2024-06-25",
+        "opens_at_1": "00:00:00",
+        "closes_at_0": "2024-08-16",
+        "closes_at_1": "23:59:59",
+        "grace_minutes": "0",
+        "applicant_kind": "startup",
+        "region": "anywhere",
+        "required_stages": ["mvp", "product"],
+        "capacity": "5",
+        "reviews_per_application": "3",
+        "questions-TOTAL_FORMS": "1",
+        "questions-INITIAL_FORMS": "1",
+        "questions-0-id": question.pk,
+        "questions-0-cohort": cohort.pk,
+        "questions-0-order": "1",
+        "questions-0-kind": "file",
+        "questions-0-required": "on",
+        "questions-0-label_en": "Your pitch deck",
+        "questions-0-file_types": ["pdf", "png"],
+    }
+    for prefix in ("cohort_partners", "criteria"):
+        data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
+
+    page = client.get(url).content.decode()
+    response = client.post(url, data)
+
+    assert 'type="checkbox" name="questions-0-file_types" value="webp"' in page
+    assert response.status_code == 302
+    cohort.refresh_from_db()
+    question.refresh_from_db()
+    assert cohort.required_stages == ["mvp", "product"]
+    assert (question.label, question.file_types) == ("Your pitch deck", ["pdf", "png"])

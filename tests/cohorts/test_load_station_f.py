@@ -76,6 +76,8 @@ def test_station_f_data_as_announced(in_november_2026):
         None,
     )
     assert research.closes_at == datetime(2024, 9, 10, 21, 59, 59, tzinfo=UTC)
+    # Announced calls are public.
+    assert list(Cohort.objects.values_list("is_published", flat=True)) == [True, True, True]
 
 
 def test_an_admins_edit_survives_a_rerun(in_november_2026):
@@ -93,6 +95,7 @@ def test_an_admins_edit_survives_a_rerun(in_november_2026):
 def test_demo_cohort_is_open_for_30_days_and_moves_forward_once_closed(in_november_2026):
     load("--demo")
     demo = Cohort.objects.get(slug="demo")
+    assert demo.is_published is True
     assert demo.phase() == Phase.OPEN
     assert demo.closes_at == datetime(2026, 12, 22, 22, 59, 59, tzinfo=UTC)
     assert sorted(demo.questions.values_list("kind", flat=True)) == sorted(

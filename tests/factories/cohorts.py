@@ -40,6 +40,8 @@ class CohortFactory(factory.django.DjangoModelFactory):
     closes_at = datetime(2024, 8, 16, 23, 59, 59, tzinfo=PARIS)
     program_starts_on = date(2024, 9, 1)
     program_ends_on = date(2025, 2, 28)
+    # Published, as most cohorts are; tests of unpublished cohorts say so.
+    is_published = True
 
 
 class CohortPartnerFactory(factory.django.DjangoModelFactory):
