@@ -1,12 +1,25 @@
-"""The demo founder that `load_station_f --demo` adds, with a complete profile."""
+"""What `load_station_f --demo` adds on the applications' side: the demo founder, with a
+complete profile and no application yet (to try applying), and startups that have applied
+(for staff to read)."""
+
+import io
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.dispatch import receiver
+from django.utils import translation
+from django.utils.text import slugify
+from pypdf import PdfWriter
 
+from cohorts.enums import QuestionKind
 from cohorts.signals import demo_loaded
 
-from .models import Membership, Startup
+from . import services
+from .answers import YES
+from .enums import FoundationModel
+from .models import Application, Membership, Startup
+from .privacy import PRIVACY_NOTICE_VERSION
 
 DEMO_FOUNDER = {
     "email": "founder@demo.accelerator.localhost",
@@ -51,3 +64,156 @@ def add_demo_founder(sender, cohort, now, **kwargs) -> list[str]:
         joined_at=now,
     )
     return [f"user {founder.email}"]
+
+
+# Startups that have applied to the demo cohort, so that staff have applications to read,
+# search (accents and all), filter and export on `make run`. Their founders cannot log in.
+DEMO_APPLICANTS = [
+    # startup, country, city, stage, models, founder, pitch
+    (
+        "Lumière Santé",
+        "FR",
+        "Lyon",
+        "product",
+        ["llama_3"],
+        "Zoé Lefèvre",
+        "Triage notes for French hospitals, drafted by a Llama 3 model fine-tuned on "
+        "anonymised emergency-room records and checked by nurses.",
+    ),
+    (
+        "Müller Robotik",
+        "DE",
+        "München",
+        "mvp",
+        ["mistral_7b"],
+        "Jürgen Müller",
+        "Voice instructions for warehouse robots in six European languages, on Mistral 7B "
+        "running at the edge.",
+    ),
+    (
+        "Atelier Mistral Vert",
+        "FR",
+        "Marseille",
+        "mvp",
+        ["mistral_7b", "mixtral"],
+        "Anaïs Dubois",
+        "Energy audits of small buildings from photos and bills, explained "
+        "in plain French by Mixtral.",
+    ),
+    (
+        "Nordljus AI",
+        "SE",
+        "Stockholm",
+        "product",
+        ["llama_3", "gemma"],
+        "Björn Eriksson",
+        "Customer support in the Nordic languages, with Gemma for routing and Llama 3 for "
+        "answers, hosted in the EU.",
+    ),
+    (
+        "Lisboa Legal",
+        "PT",
+        "Lisboa",
+        "mvp",
+        ["llama_2"],
+        "João Silva",
+        "Contract review for Portuguese SMEs, on a Llama 2 model trained on public case law.",
+    ),
+    (
+        "École Augmentée",
+        "FR",
+        "Paris",
+        "product",
+        ["mixtral"],
+        "Inès Moreau",
+        "Homework feedback for secondary-school teachers, aligned with the French curriculum.",
+    ),
+    (
+        "Céleste Climat",
+        "FR",
+        "Toulouse",
+        "mvp",
+        ["falcon"],
+        "Élodie Roux",
+        "Crop-yield forecasts for farm co-operatives from satellite images and weather.",
+    ),
+    (
+        "Bodega Data",
+        "ES",
+        "Madrid",
+        "revenue",
+        ["llama_3"],
+        "Chloé García",
+        "Demand forecasting for independent grocers, explained as a weekly order list.",
+    ),
+]
+DEMO_DRAFT = ("Noémie Studio", "BE", "Bruxelles", "idea", ["bloom"], "Noémie Faure",
+              "Subtitles for Belgian sign-language videos.")  # fmt: skip
+DEMO_APPLICANT_DOMAIN = "applicants.demo.accelerator.localhost"
+
+
+def _demo_answer(question, startup: Startup):
+    kind = question.kind
+    if kind == QuestionKind.SHORT_TEXT:
+        return startup.name
+    if kind == QuestionKind.LONG_TEXT:
+        return startup.pitch
+    if kind == QuestionKind.SINGLE_CHOICE:  # the demo asks the stage
+        stage = str(startup.get_stage_display())
+        return stage if stage in question.choice_list else question.choice_list[0]
+    if kind == QuestionKind.MULTIPLE_CHOICE:  # the demo asks the models
+        models = [str(FoundationModel(code).label) for code in startup.foundation_models]
+        return [choice for choice in question.choice_list if choice in models] or [
+            question.choice_list[-1]
+        ]
+    if kind == QuestionKind.URL:
+        return f"https://{slugify(startup.name)}.example/demo"
+    if kind == QuestionKind.NUMBER:
+        return "3"
+    if kind == QuestionKind.YES_NO:
+        return YES
+    return None  # file questions of the demo are optional
+
+
+def _demo_deck() -> SimpleUploadedFile:
+    writer = PdfWriter()
+    for _page in range(6):
+        writer.add_blank_page(width=842, height=595)
+    output = io.BytesIO()
+    writer.write(output)
+    return SimpleUploadedFile("deck.pdf", output.getvalue(), "application/pdf")
+
+
+def _demo_applicant(row, cohort, now) -> Application:
+    name, country, city, stage, models, founder_name, pitch = row
+    User = get_user_model()
+    email = f"{slugify(founder_name)}@{DEMO_APPLICANT_DOMAIN}"
+    founder = User.objects.create_user(email, None, full_name=founder_name)
+    EmailAddress.objects.create(user=founder, email=email, primary=True, verified=True)
+    startup = services.startup_create(
+        user=founder, role="CEO", name=name, country=country, city=city, stage=stage,
+        foundation_models=models, pitch=pitch, year_founded=now.year - 1, team_size=3,
+        funding_raised="under_100k", website=f"https://{slugify(name)}.example",
+    )  # fmt: skip
+    application = services.application_start(startup=startup, cohort=cohort, user=founder)
+    for question in cohort.questions.all():
+        value = _demo_answer(question, startup)
+        if value is not None:
+            services.answer_save(application=application, question=question, value=value,
+                                 base_version=0, user=founder)  # fmt: skip
+    services.pitch_deck_upload(application=application, upload=_demo_deck(), user=founder)
+    return application
+
+
+@receiver(demo_loaded)
+def add_demo_applications(sender, cohort, now, **kwargs) -> list[str]:
+    if Membership.objects.filter(user__email__endswith=f"@{DEMO_APPLICANT_DOMAIN}").exists():
+        return []
+    with translation.override("en"):
+        for row in DEMO_APPLICANTS:
+            application = _demo_applicant(row, cohort, now)
+            founder = application.startup.memberships.get().user
+            services.application_submit(application=application, user=founder,
+                                        privacy_notice_version=PRIVACY_NOTICE_VERSION)  # fmt: skip
+        _demo_applicant(DEMO_DRAFT, cohort, now)
+    return [f"{len(DEMO_APPLICANTS)} submitted applications and a draft in the demo cohort"]

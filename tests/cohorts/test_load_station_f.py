@@ -126,7 +126,16 @@ def test_demo_users_have_verified_addresses_and_roles(in_november_2026, client):
     assert manager.email == "manager@demo.accelerator.localhost"
     assert manager.is_staff
     assert not manager.is_superuser
-    assert EmailAddress.objects.filter(verified=True).count() == 3  # admin, manager, founder
+    demo_applicants = EmailAddress.objects.filter(
+        email__endswith="@applicants.demo.accelerator.localhost"
+    )
+    assert (
+        EmailAddress.objects.filter(verified=True)
+        .exclude(pk__in=demo_applicants.values("pk"))
+        .count()
+        == 3
+    )  # admin, manager, founder
+    assert [address.user.has_usable_password() for address in demo_applicants] == [False] * 9
     logged_in = client.login(
         email="admin@demo.accelerator.localhost", password="demo-admin-Station-F"
     )
@@ -141,3 +150,15 @@ def test_demo_is_refused_under_production_settings(settings):
 
     assert str(error.value) == "--demo is refused here: demo accounts have published passwords."
     assert Cohort.objects.count() == 0
+
+
+def test_the_demo_cohort_has_applications_for_staff_to_read(in_november_2026):
+    from applications.models import Application
+    from applications.search import search
+
+    load("--demo")
+
+    applications = Application.objects.filter(cohort__slug="demo")
+    assert sorted(applications.values_list("status", flat=True)) == ["draft"] + ["submitted"] * 8
+    assert [a.startup.name for a in search(applications, "zoe lefevre")] == ["Lumière Santé"]
+    assert all(a.pitch_deck_pages == 6 for a in applications)
