@@ -2,8 +2,6 @@
 finds an application by a founder's name typed without accents, reads it, downloads its deck
 and the cohort's spreadsheet."""
 
-import io
-
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from openpyxl import load_workbook
@@ -59,7 +57,7 @@ def test_the_demo_manager_reads_an_application_and_downloads_its_deck_and_the_xl
     page.locator(".breadcrumbs").get_by_role("link", name="Applications").click()
     with page.expect_download() as spreadsheet:
         page.get_by_role("link", name="Excel (XLSX)").click()
-    sheet = load_workbook(io.BytesIO(open(spreadsheet.value.path(), "rb").read())).active
+    sheet = load_workbook(spreadsheet.value.path()).active
     startups = sorted(row[1] for row in sheet.iter_rows(min_row=2, values_only=True))
     assert len(startups) == 9
     assert "Lumière Santé" in startups
