@@ -2,6 +2,8 @@
 finds an application by a founder's name typed without accents, reads it, downloads its deck
 and the cohort's spreadsheet."""
 
+import io
+
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from openpyxl import load_workbook
@@ -57,7 +59,9 @@ def test_the_demo_manager_reads_an_application_and_downloads_its_deck_and_the_xl
     page.locator(".breadcrumbs").get_by_role("link", name="Applications").click()
     with page.expect_download() as spreadsheet:
         page.get_by_role("link", name="Excel (XLSX)").click()
-    sheet = load_workbook(spreadsheet.value.path()).active
+    assert spreadsheet.value.suggested_filename == "ai-startup-program-demo-applications.xlsx"
+    with open(spreadsheet.value.path(), "rb") as xlsx:
+        sheet = load_workbook(io.BytesIO(xlsx.read())).active
     startups = sorted(row[1] for row in sheet.iter_rows(min_row=2, values_only=True))
     assert len(startups) == 9
     assert "Lumière Santé" in startups
