@@ -119,7 +119,7 @@ def test_the_journey_from_sign_up_to_submission_with_a_co_founder(live_server, p
         page.get_by_text("Your application to AI Startup Program — Demo cohort is submitted.")
     ).to_be_visible()
     expect(page.locator(".status-badge")).to_have_text("Submitted")
-    confirmation = OutgoingEmail.objects.get(kind=EmailKind.APPLICATION_SUBMITTED)
+    confirmation = OutgoingEmail.objects.get(kind=EmailKind.APPLICATION_SUBMITTED, to_address=email)
     assert confirmation.to_address == email
     assert "We draft contracts with a fine-tuned Llama 3." in confirmation.body_text
 
@@ -148,7 +148,8 @@ def test_the_journey_from_sign_up_to_submission_with_a_co_founder(live_server, p
         "We draft contracts with a fine-tuned Llama 3."
     )
     second.close()
-    assert Application.objects.get().status == ApplicationStatus.SUBMITTED
+    mine = Application.objects.get(startup__memberships__user__email=email)
+    assert mine.status == ApplicationStatus.SUBMITTED
 
 
 def no_csp_violation(console_errors) -> bool:
