@@ -1,19 +1,6 @@
-from django.urls import path, register_converter
+from django.urls import path, re_path
 
 from .views import applicant, staff
-
-
-class ExportFormatConverter:
-    regex = "xlsx|csv"
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value: str) -> str:
-        return value
-
-
-register_converter(ExportFormatConverter, "export_format")
 
 urlpatterns = [
     path("startup/", applicant.dashboard, name="dashboard"),
@@ -73,8 +60,8 @@ staff_urlpatterns = [
         staff.cohort_applications,
         name="cohort_applications",
     ),
-    path(
-        "cohorts/<int:cohort_id>/applications.<export_format:file_format>",
+    re_path(
+        r"^cohorts/(?P<cohort_id>[0-9]+)/applications\.(?P<file_format>xlsx|csv)$",
         staff.cohort_export,
         name="cohort_export",
     ),

@@ -123,6 +123,20 @@ def test_staff_action_visibility(client, world, name, persona):
         assert response["Location"].startswith(reverse("account_login"))
 
 
+@pytest.mark.parametrize("name", sorted(STAFF_PAGES))
+def test_a_manager_without_two_factor_authentication_is_sent_to_set_it_up(client, world, name):
+    arguments, _shows_an_object = STAFF_PAGES[name]
+    url = reverse(f"staff:{name}", args=arguments(world))
+    manager = UserFactory(is_staff=True)
+    world.cohort.program.managers.add(manager)
+    client.force_login(manager)
+
+    response = client.get(url)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("mfa_activate_totp"))
+
+
 def test_staff_without_a_program_are_told_why(client, world):
     client.force_login(world.users["staff_without_program"])
 

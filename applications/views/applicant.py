@@ -21,14 +21,13 @@ from cohorts.selectors import cohorts_visible_to
 
 from .. import selectors, services
 from ..answers import answer_problem
-from ..decks import CONTENT_TYPES, EXTENSIONS
 from ..eligibility import eligibility_problems, profile_problems
 from ..enums import ApplicantStatus
 from ..forms import InvitationForm, MembershipForm, StartupForm
 from ..models import Answer, Invitation
-from ..models.applications import storages_private
 from ..privacy import PRIVACY_NOTICE_VERSION
 from ..selectors import applicant_status
+from .files import answer_file_attachment, deck_attachment
 
 WITHDRAWABLE = (ApplicantStatus.DRAFT, ApplicantStatus.SUBMITTED, ApplicantStatus.UNDER_REVIEW)
 
@@ -364,30 +363,12 @@ def pitch_deck_upload(request: HttpRequest, application_id: int) -> HttpResponse
     return HttpResponseRedirect(reverse("application", args=[application.pk]) + "#pitch-deck")
 
 
-def _private_attachment(name: str, *, filename: str, content_type: str) -> FileResponse:
-    """A private file as a download that no browser renders or sniffs."""
-    response = FileResponse(
-        storages_private().open(name, "rb"),
-        as_attachment=True,
-        filename=filename,
-        content_type=content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
 def pitch_deck_download(request: HttpRequest, application_id: int) -> FileResponse:
     """Members only; anyone else, signed in or not, finds nothing here."""
     if not request.user.is_authenticated:
         raise Http404
     application = _my_application(request, application_id)
-    if not application.pitch_deck:
-        raise Http404
-    return _private_attachment(
-        application.pitch_deck.name,
-        filename=gettext("%(startup)s - pitch deck.pdf") % {"startup": application.startup.name},
-        content_type="application/pdf",
-    )
+    return deck_attachment(application, application.pitch_deck.name)
 
 
 @login_required
@@ -420,11 +401,4 @@ def answer_file_download(request: HttpRequest, application_id: int, question_id:
         raise Http404
     application = _my_application(request, application_id)
     answer = get_object_or_404(Answer, application=application, question_id=question_id)
-    if not isinstance(answer.value, dict) or not answer.value.get("file"):
-        raise Http404
-    kind = answer.value["type"]
-    return _private_attachment(
-        answer.value["file"],
-        filename=f"{application.startup.name} - {question_id}.{EXTENSIONS[kind]}",
-        content_type=CONTENT_TYPES[kind],
-    )
+    return answer_file_attachment(application, question_id, answer.value)

@@ -18,12 +18,11 @@ from cohorts.enums import QuestionKind
 from cohorts.staff import cohort_in_scope, staff_page
 
 from .. import selectors, services
-from ..decks import CONTENT_TYPES, EXTENSIONS
 from ..enums import FoundationModel
 from ..exports import answer_display, export_table, to_csv, to_xlsx
 from ..forms import ExtensionForm, StaffFilterForm
 from ..models import Application
-from ..models.applications import storages_private
+from .files import answer_file_attachment, deck_attachment
 
 PARIS = ZoneInfo(settings.TIME_ZONE)
 
@@ -141,18 +140,6 @@ def application_detail(request: HttpRequest, application_id: int) -> HttpRespons
     return render(request, "applications/staff/application_detail.html", context)
 
 
-def _download(name: str, *, filename: str, content_type: str) -> FileResponse:
-    response = FileResponse(
-        storages_private().open(name, "rb"),
-        as_attachment=True,
-        filename=filename,
-        content_type=content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 def _version(application: Application, request: HttpRequest):
     """The submitted version named by ?version=N, the latest by default; None for the live
     draft (?version=draft) or when nothing was submitted."""
@@ -177,13 +164,7 @@ def application_deck(request: HttpRequest, application_id: int) -> FileResponse:
         name = (submission.content.get("deck") or {}).get("file")
     else:
         name = application.pitch_deck.name
-    if not name:
-        raise Http404
-    return _download(
-        name,
-        filename=gettext("%(startup)s - pitch deck.pdf") % {"startup": application.startup.name},
-        content_type="application/pdf",
-    )
+    return deck_attachment(application, name)
 
 
 @staff_page
@@ -198,13 +179,7 @@ def application_file(request: HttpRequest, application_id: int, question_id: int
         value = next(
             (a.value for a in application.answers.all() if a.question_id == question_id), None
         )
-    if not isinstance(value, dict) or not value.get("file") or value.get("type") not in EXTENSIONS:
-        raise Http404
-    return _download(
-        value["file"],
-        filename=f"{application.startup.name} - {question_id}.{EXTENSIONS[value['type']]}",
-        content_type=CONTENT_TYPES[value["type"]],
-    )
+    return answer_file_attachment(application, question_id, value)
 
 
 @staff_page
