@@ -4,6 +4,7 @@ exist for them. Staff reads start from a cohort or application the staff scope a
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.cache import cache
 from django.db.models import Count, F, Max, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 from django_countries.fields import Country
@@ -157,15 +158,34 @@ def with_versions(applications: list[Application]) -> list[Application]:
     return applications
 
 
+COUNTRIES_CACHE_SECONDS = 300
+
+
+def _countries_cache_key(cohort_id: int) -> str:
+    return f"cohort-countries:{cohort_id}"
+
+
 def cohort_countries(cohort) -> list[tuple[str, str]]:
-    """The countries the cohort's applicants are based in, by name: a filter's choices."""
-    codes = (
-        Application.objects.filter(cohort=cohort)
-        .order_by()
-        .values_list("startup__country", flat=True)
-        .distinct()
-    )
-    return sorted(((code, Country(code).name) for code in codes if code), key=lambda c: c[1])
+    """The countries the cohort's applicants are based in, by name: a filter's choices. Kept
+    in the cache (it scans the whole cohort, and every list page asks); the services that
+    change it forget it, and it expires after five minutes whatever happens."""
+    key = _countries_cache_key(cohort.pk)
+    codes = cache.get(key)
+    if codes is None:
+        codes = sorted(
+            code
+            for code in Application.objects.filter(cohort=cohort)
+            .order_by()
+            .values_list("startup__country", flat=True)
+            .distinct()
+            if code
+        )
+        cache.set(key, codes, COUNTRIES_CACHE_SECONDS)
+    return sorted(((code, Country(code).name) for code in codes), key=lambda c: c[1])
+
+
+def cohort_countries_forget(cohort_ids) -> None:
+    cache.delete_many([_countries_cache_key(cohort_id) for cohort_id in cohort_ids])
 
 
 def status_counts(cohort_ids) -> dict[int, dict[str, int]]:

@@ -139,9 +139,9 @@ class Application(models.Model):
                 condition=Q(status__in=ApplicationStatus.values), name="application_status_known"
             ),
         ]
-        indexes = [
-            models.Index(fields=["cohort", "-submitted_at"], name="application_cohort_submitted"),
-        ]
+        # Staff lists order a cohort's applications by submission, newest first, drafts last:
+        # an index on (cohort, submitted_at DESC NULLS LAST), which Django cannot declare on
+        # both engines, is created by migration 0010.
 
     def __str__(self) -> str:
         return f"{self.startup} → {self.cohort}"

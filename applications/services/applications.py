@@ -18,6 +18,7 @@ from ..enums import EDITABLE_STATUSES, TRANSITIONS, ApplicationStatus
 from ..models import Answer, Application, ApplicationEvent, Extension, Submission
 from ..models.applications import paris_date, status_writes_allowed, storages_private
 from ..privacy import PRIVACY_NOTICE_VERSION
+from ..selectors import cohort_countries_forget
 from ..snapshots import application_content, content_sha256
 from .search import application_search_refresh
 
@@ -94,6 +95,7 @@ def application_start(*, startup, cohort, user) -> Application:
         application=application, actor=user, to_status=ApplicationStatus.DRAFT
     )
     application_search_refresh(application_ids=[application.pk])
+    cohort_countries_forget([cohort.pk])
     return application
 
 

@@ -7,15 +7,24 @@ from django.db.models import OuterRef, Subquery
 from ..models import Application, Startup, Submission
 from ..search import search_text_for
 
+# SQLite refuses an IN (…) of several thousand ids in one statement.
+REFRESH_BATCH_SIZE = 500
+
 
 def application_search_refresh(*, application_ids: Iterable[int]) -> None:
     """Recompute the search text of these applications from their startup, its members and
     their latest submitted version. Side effects: writes `Application.search_text` only."""
+    ids = list(application_ids)
+    for start in range(0, len(ids), REFRESH_BATCH_SIZE):
+        _refresh(ids[start : start + REFRESH_BATCH_SIZE])
+
+
+def _refresh(application_ids: list[int]) -> None:
     latest_submission = (
         Submission.objects.filter(application=OuterRef("pk")).order_by("-number").values("pk")[:1]
     )
     applications = list(
-        Application.objects.filter(pk__in=list(application_ids))
+        Application.objects.filter(pk__in=application_ids)
         .select_related("startup")
         .prefetch_related("startup__memberships__user")
         .annotate(latest_submission_id=Subquery(latest_submission))

@@ -15,6 +15,7 @@ from notifications.models import EmailKind
 from notifications.services import email_queue
 
 from ..models import Invitation, Membership, Startup
+from ..selectors import cohort_countries_forget
 from .search import startup_search_refresh
 
 INVITATION_LIFETIME = timedelta(days=14)
@@ -37,11 +38,12 @@ def startup_create(*, user, role: str = "", **fields) -> Startup:
 @transaction.atomic
 def startup_update(*, startup: Startup, membership: Membership | None = None) -> Startup:
     """Save a startup's profile as edited (validated by its form), and the editing member's
-    own details. Side effects: staff search follows a new name."""
+    own details. Side effects: staff search follows a new name, staff filters a new country."""
     startup.save()
     if membership is not None:
         membership.save()
     startup_search_refresh(startup=startup)
+    cohort_countries_forget(startup.applications.values_list("cohort_id", flat=True))
     return startup
 
 

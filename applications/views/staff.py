@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext
@@ -39,6 +40,10 @@ def cohort_applications(request: HttpRequest, cohort_id: int) -> HttpResponse:
     applications = selectors.staff_applications(cohort=cohort, filters=form.filters())
     page = Paginator(applications, selectors.STAFF_PAGE_SIZE).get_page(request.GET.get("page"))
     selectors.with_versions(page.object_list)
+    # One reverse() for the page, not one per row.
+    detail_prefix = reverse("staff:application", args=[0]).removesuffix("0/")
+    for application in page.object_list:
+        application.staff_url = f"{detail_prefix}{application.pk}/"
     query = request.GET.copy()
     query.pop("page", None)
     context = {

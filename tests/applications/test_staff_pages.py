@@ -219,8 +219,9 @@ def _cohort_with(count: int, program):
     return cohort
 
 
-# Session, user and MFA check; the staff scope; the cohort; the country choices; the count; the
-# page of rows with their startups; their versions; their last saved answers.
+# Session, user and MFA check; the staff scope; the cohort; the country choices (from the
+# cache once a first visit has filled it); the count; the page of rows with their startups;
+# their versions; their last saved answers.
 QUERIES_FOR_THE_LIST = 10
 # Session, user and MFA check; the staff scope; the application with its startup and cohort;
 # its members, versions, events, answers, extensions and questions.
@@ -230,6 +231,7 @@ QUERIES_FOR_AN_APPLICATION = 11
 @pytest.mark.parametrize("count", [10, 100])
 def test_the_list_takes_the_same_queries_at_10_and_100(client, manager, count):
     cohort = _cohort_with(count, manager.program)
+    client.get(reverse("staff:cohort_applications", args=[cohort.pk]))  # fills the cache
 
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("staff:cohort_applications", args=[cohort.pk]))
@@ -248,3 +250,21 @@ def test_the_application_page_takes_the_same_queries_at_10_and_100(client, manag
 
     assert response.status_code == 200
     assert len(queries) == QUERIES_FOR_AN_APPLICATION
+
+
+def test_the_country_filter_follows_new_applications_and_profile_changes(client, manager):
+    cohort = open_cohort(program=manager.program)
+    make_application(cohort=cohort, startup=StartupFactory(country="FR"))
+    url = reverse("staff:cohort_applications", args=[cohort.pk])
+    before = client.get(url).context["form"].fields["country"].choices
+
+    german = StartupFactory(country="DE")
+    services.application_start(startup=german, cohort=cohort, user=german.memberships.get().user)
+    after_start = client.get(url).context["form"].fields["country"].choices
+    german.country = "IT"
+    services.startup_update(startup=german)
+    after_move = client.get(url).context["form"].fields["country"].choices
+
+    assert before == [("", "Any"), ("FR", "France")]
+    assert after_start == [("", "Any"), ("FR", "France"), ("DE", "Germany")]
+    assert after_move == [("", "Any"), ("FR", "France"), ("IT", "Italy")]
