@@ -12,8 +12,9 @@ RUN apt-get update \
     && useradd --create-home --uid 1000 accelerator
 
 WORKDIR /app
+# The runtime lock only (no test tools), every file checked against its hash.
 COPY requirements.lock ./
-RUN pip install --no-cache-dir -r requirements.lock
+RUN pip install --no-cache-dir --require-hashes -r requirements.lock
 
 COPY --chown=accelerator:accelerator . .
 RUN for po in locale/*/LC_MESSAGES/django.po; do msgfmt -o "${po%.po}.mo" "$po"; done \

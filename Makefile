@@ -18,12 +18,14 @@ test: install messages
 
 install: $(VENV)/.installed
 
-# Reinstalls only when the lock file changes, so a second `make run` starts in seconds.
-$(VENV)/.installed: requirements.lock
+# Reinstalls only when the lock file changes, so a second `make run` starts in seconds. The
+# development lock holds the runtime lock's pins plus the tools; every file is hash-checked.
+$(VENV)/.installed: requirements-dev.lock
 	@$(PYTHON) -m ensurepip --version >/dev/null 2>&1 || scripts/system-packages.sh python3-venv
 	@test -x $(BIN)/pip || { rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade "pip>=25"
-	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes \
+		-r requirements-dev.lock
 	@touch $@
 
 messages: $(MO_FILES)
@@ -32,14 +34,19 @@ messages: $(MO_FILES)
 	@command -v msgfmt >/dev/null || scripts/system-packages.sh gettext
 	msgfmt --check-format -o $@ $<
 
-## make lock: re-pin requirements.lock from the ranges in pyproject.toml.
+## make lock: re-pin both locks from the ranges in pyproject.toml, with hashes (pip-tools):
+## requirements.lock (runtime, what the image installs) and requirements-dev.lock (the same
+## pins plus the tools make run and make test use). Existing pins are kept unless a range
+## excludes them; `make lock UPGRADE=1` moves every package to its newest allowed release.
+PIP_COMPILE = /tmp/accelerator-lock/bin/pip-compile --quiet --generate-hashes --strip-extras \
+	--allow-unsafe --no-emit-find-links --no-emit-index-url --no-emit-trusted-host \
+	$(if $(UPGRADE),--upgrade)
 lock:
 	rm -rf /tmp/accelerator-lock && $(PYTHON) -m venv /tmp/accelerator-lock
-	/tmp/accelerator-lock/bin/pip install --quiet --upgrade "pip>=25"
-	$(PYTHON) scripts/dependencies.py > /tmp/accelerator-lock/requirements.in
-	/tmp/accelerator-lock/bin/pip install --quiet -r /tmp/accelerator-lock/requirements.in
-	(echo "# Pinned by \`make lock\` from the ranges in pyproject.toml; \`make run\` and \`make test\` install exactly these."; \
-	 /tmp/accelerator-lock/bin/pip freeze --exclude-editable) > requirements.lock
+	/tmp/accelerator-lock/bin/pip install --quiet --upgrade "pip>=25" "pip-tools>=7.4"
+	$(PIP_COMPILE) --output-file requirements.lock pyproject.toml
+	$(PIP_COMPILE) --extra dev --constraint requirements.lock --output-file requirements-dev.lock \
+		pyproject.toml
 
 lint: install
 	$(BIN)/ruff check .

@@ -29,6 +29,6 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """An htmx request without a session (cookies cleared, session expired) fails the CSRF
     check before reaching its view: answer it as the view would, 401, so the page keeps the
     text and asks the user to log in. Anything else gets Django's own 403 page."""
-    if request.headers.get("HX-Request") and not request.user.is_authenticated:
+    if request.htmx and not request.user.is_authenticated:
         return HttpResponse(gettext("Your session has expired: log in again."), status=401)
     return django_csrf_failure(request, reason=reason)

@@ -1,5 +1,5 @@
-"""docker-compose.yml, read as data (no Docker engine runs here): the five services, their
-wiring and their healthchecks."""
+"""docker-compose.yml, read as data (no Docker engine runs here): the six services, their
+wiring and their healthchecks; .dockerignore and the Dockerfile's install."""
 
 from pathlib import Path
 
@@ -8,11 +8,13 @@ import yaml
 
 COMPOSE = yaml.safe_load((Path(__file__).parent.parent / "docker-compose.yml").read_text())
 SERVICES = COMPOSE["services"]
-APP_SERVICES = ["web", "worker", "beat"]
+ROOT = Path(__file__).parent.parent
+APP_SERVICES = ["migrate", "web", "worker", "beat"]
+LONG_RUNNING = ["postgres", "redis", "web", "worker", "beat"]
 
 
-def test_the_five_services_are_there():
-    assert sorted(SERVICES) == ["beat", "postgres", "redis", "web", "worker"]
+def test_the_six_services_are_there():
+    assert sorted(SERVICES) == ["beat", "migrate", "postgres", "redis", "web", "worker"]
 
 
 @pytest.mark.parametrize("name", APP_SERVICES)
@@ -28,20 +30,33 @@ def test_app_services_share_one_image_and_environment(name):
 @pytest.mark.parametrize(
     ("name", "needs"),
     [
+        ("migrate", {"postgres"}),
         ("web", {"postgres", "redis"}),
         ("worker", {"postgres", "redis", "web"}),
         ("beat", {"redis", "web"}),
     ],
 )
-def test_app_services_wait_for_healthy_dependencies(name, needs):
-    depends_on = SERVICES[name]["depends_on"]
+def test_app_services_wait_for_healthy_dependencies_and_for_migrations(name, needs):
+    depends_on = dict(SERVICES[name]["depends_on"])
+    migrate = depends_on.pop("migrate", None)
 
     assert set(depends_on) == needs
     assert {entry["condition"] for entry in depends_on.values()} == {"service_healthy"}
+    if name != "migrate":
+        assert migrate == {"condition": "service_completed_successfully"}
 
 
-@pytest.mark.parametrize("name", sorted(SERVICES))
-def test_every_service_has_a_healthcheck(name):
+def test_migrations_run_once_in_a_one_shot_service_not_at_each_web_start():
+    migrate = SERVICES["migrate"]
+
+    assert migrate["restart"] == "no"
+    assert "manage.py migrate --noinput" in migrate["command"]
+    assert "migrate" not in SERVICES["web"]["command"].replace("migrate:", "")
+    assert migrate["healthcheck"] == {"disable": True}
+
+
+@pytest.mark.parametrize("name", LONG_RUNNING)
+def test_every_long_running_service_has_a_healthcheck(name):
     healthcheck = SERVICES[name]["healthcheck"]
 
     assert healthcheck["test"][0] in {"CMD", "CMD-SHELL"}
@@ -49,10 +64,10 @@ def test_every_service_has_a_healthcheck(name):
     assert healthcheck["retries"] >= 3
 
 
-def test_web_migrates_and_collects_static_files_before_serving_with_gunicorn():
+def test_web_collects_static_files_before_serving_with_gunicorn():
     command = SERVICES["web"]["command"]
 
-    assert command.index("migrate") < command.index("collectstatic") < command.index("gunicorn")
+    assert command.index("collectstatic") < command.index("gunicorn")
     assert "/healthz" in " ".join(SERVICES["web"]["healthcheck"]["test"])
 
 
@@ -60,5 +75,34 @@ def test_processes_are_apart_and_data_lives_in_volumes():
     assert SERVICES["worker"]["command"][:4] == ["celery", "-A", "accelerator", "worker"]
     assert SERVICES["beat"]["command"][:4] == ["celery", "-A", "accelerator", "beat"]
     assert SERVICES["postgres"]["volumes"] == ["postgres-data:/var/lib/postgresql/data"]
-    assert SERVICES["web"]["volumes"] == ["uploads:/app/var/media"]
-    assert set(COMPOSE["volumes"]) == {"postgres-data", "redis-data", "uploads"}
+    assert (
+        SERVICES["web"]["volumes"]
+        == SERVICES["worker"]["volumes"]
+        == [
+            "uploads:/app/var/media",
+            "private-files:/app/var/private",
+        ]
+    )
+    assert set(COMPOSE["volumes"]) == {"postgres-data", "redis-data", "uploads", "private-files"}
+
+
+def test_the_image_context_leaves_out_secrets_state_and_the_virtualenv():
+    ignored = (ROOT / ".dockerignore").read_text().split()
+
+    assert {".env", "var/", ".venv/", ".git/"} <= set(ignored)
+
+
+def test_the_image_installs_the_runtime_lock_only_and_checks_hashes():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    runtime = (ROOT / "requirements.lock").read_text()
+    development = (ROOT / "requirements-dev.lock").read_text()
+
+    assert "pip install --no-cache-dir --require-hashes -r requirements.lock" in dockerfile
+    assert "requirements-dev.lock" not in dockerfile
+    assert "pytest==" not in runtime
+    assert "ruff==" not in runtime
+    assert "pytest==" in development
+    pins = [line for line in runtime.splitlines() if "==" in line and not line.startswith("#")]
+    assert pins
+    assert all(line.endswith("\\") for line in pins)
+    assert all(pin.rstrip(" \\") in development for pin in pins)  # same versions in both

@@ -111,3 +111,31 @@ def test_private_files_go_to_an_eu_bucket_when_one_is_named():
         "S3Storage", "accelerator-decks", "https://s3.fr-par.scw.cloud", "fr-par", "private",
         "True", "False",
     ]  # fmt: skip
+
+
+def test_the_filesystem_broker_keeps_its_exchange_tables_under_var(tmp_path):
+    """kombu's filesystem transport writes its exchange tables to a "control" folder, by default
+    in the working directory (the repository); they belong with the rest of its state."""
+    script = (
+        "import django; django.setup();"
+        "from accelerator.celery import app;"
+        "app.send_task('applications.sweep_outbox')"
+    )
+    env = {key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env |= {
+        "DJANGO_SETTINGS_MODULE": "accelerator.settings.dev",
+        "CELERY_BROKER_URL": "filesystem://",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "VAR_DIR": str(tmp_path / "var"),
+    }
+
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, env=env | {"PYTHONPATH": str(ROOT)},
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    assert sorted(path.name for path in (tmp_path / "var" / "broker" / "control").iterdir()) == [
+        "celery.exchange"
+    ]
+    assert not (tmp_path / "control").exists()

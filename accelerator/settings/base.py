@@ -156,6 +156,14 @@ MFA_TOTP_ISSUER = "AI Startup Program"
 # Staff (program managers, superusers) must set up two-factor authentication before any admin
 # or staff page. Off only for `make run`, where the admin says so in a banner.
 STAFF_REQUIRE_MFA = env.bool("STAFF_REQUIRE_MFA", default=True)
+# Argon2 first, as Django recommends; PBKDF2 stays so that existing hashes still log in, and
+# Django rewrites them with Argon2 at that login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -257,13 +265,15 @@ CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 CELERY_BROKER_FOLDER = VAR_DIR / "broker"
 if CELERY_BROKER_URL.startswith("filesystem://"):
     # With no broker server, messages are files that the worker polls for.
-    for folder in ("out", "processed"):
+    for folder in ("out", "processed", "control"):
         (CELERY_BROKER_FOLDER / folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_BROKER_FOLDER / "out"),
         "data_folder_out": str(CELERY_BROKER_FOLDER / "out"),
         "processed_folder": str(CELERY_BROKER_FOLDER / "processed"),
         "store_processed": False,
+        # Exchange tables; kombu's default is a "control" folder in the working directory.
+        "control_folder": str(CELERY_BROKER_FOLDER / "control"),
     }
 else:
     # A broker that is down or hangs must not hold a web request: one second per socket step.
