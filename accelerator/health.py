@@ -55,3 +55,13 @@ def broker_is_up() -> bool:
     except Exception:
         logger.exception("Health check: the broker is unreachable")
         return False
+
+
+def worker_is_alive() -> bool:
+    from notifications.services import worker_is_alive as heartbeat_is_recent
+
+    try:
+        return heartbeat_is_recent()
+    except Exception:
+        logger.exception("Health check: the worker's heartbeat could not be read")
+        return False

@@ -11,11 +11,17 @@ from . import health
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
+    """200 when the database and the broker answer, else 503. The worker is reported (stale:
+    no heartbeat lately, so emails wait) without changing the status, since the web container's
+    healthcheck must not fail for it; `?require=worker` makes it count."""
     checks = {
         "database": "ok" if health.database_is_up() else "error",
         "broker": "ok" if health.broker_is_up() else "error",
     }
     healthy = all(state == "ok" for state in checks.values())
+    checks["worker"] = "ok" if health.worker_is_alive() else "stale"
+    if "worker" in request.GET.getlist("require") and checks["worker"] != "ok":
+        healthy = False
     return JsonResponse(checks, status=200 if healthy else 503)
 
 

@@ -3,6 +3,8 @@ import zoneinfo
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accelerator.forms import Form, ModelForm
+
 from .models import User
 
 
@@ -10,7 +12,7 @@ def time_zone_choices() -> list[tuple[str, str]]:
     return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(ModelForm):
     time_zone = forms.TypedChoiceField(label=_("Time zone"), choices=time_zone_choices)
 
     class Meta:
@@ -31,7 +33,7 @@ class ProfileForm(forms.ModelForm):
         return super().save(commit=commit)
 
 
-class AccountDeletionForm(forms.Form):
+class AccountDeletionForm(Form):
     password = forms.CharField(
         label=_("Your password, to confirm"),
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accelerator.forms import Form, ModelForm
 from cohorts.enums import Stage
 
 from .enums import ApplicationStatus, FoundationModel
@@ -8,7 +9,7 @@ from .models import Membership, Startup
 from .selectors import StaffFilters
 
 
-class StartupForm(forms.ModelForm):
+class StartupForm(ModelForm):
     foundation_models = forms.MultipleChoiceField(
         label=_("Open foundation models you build on"),
         choices=FoundationModel.choices,
@@ -27,17 +28,17 @@ class StartupForm(forms.ModelForm):
         widgets = {"pitch": forms.Textarea(attrs={"rows": 5})}
 
 
-class MembershipForm(forms.ModelForm):
+class MembershipForm(ModelForm):
     class Meta:
         model = Membership
         fields = ["role", "linkedin_url"]
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(Form):
     email = forms.EmailField(label=_("Co-founder's email address"))
 
 
-class StaffFilterForm(forms.Form):
+class StaffFilterForm(Form):
     """The filters of a cohort's list of applications, read from the query string; a value
     that is not a choice is reported beside its filter and ignored."""
 
@@ -68,7 +69,7 @@ class StaffFilterForm(forms.Form):
         )
 
 
-class ExtensionForm(forms.Form):
+class ExtensionForm(Form):
     closes_at = forms.DateTimeField(
         label=_("Personal closing time (Paris time)"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),

@@ -15,6 +15,8 @@ from rules.contrib.admin import (
     ObjectPermissionsModelAdminMixin,
 )
 
+from accelerator.forms import ModelForm
+
 from . import services
 from .enums import FileType, Phase, Stage
 from .models import Cohort, CohortPartner, Partner, Program, Question, RubricCriterion
@@ -80,7 +82,7 @@ class CohortPartnerInline(CohortPartInline):
     fields = [("partner", "role", "display_order"), "contribution"]
 
 
-class QuestionInlineForm(forms.ModelForm):
+class QuestionInlineForm(ModelForm):
     file_types = forms.MultipleChoiceField(
         label=_("Accepted file types"),
         choices=FileType.choices,
@@ -91,7 +93,7 @@ class QuestionInlineForm(forms.ModelForm):
 
     class Meta:
         model = Question
-        fields = "__all__"  # noqa: DJ007 (the inline's fields choose)
+        fields = "__all__"
 
 
 class QuestionInline(CohortPartInline):
@@ -121,7 +123,7 @@ class PhaseFilter(admin.SimpleListFilter):
         return queryset.filter(pk__in=matching)
 
 
-class CohortAdminForm(forms.ModelForm):
+class CohortAdminForm(ModelForm):
     required_stages = forms.MultipleChoiceField(
         label=_("Required stages"),
         choices=Stage.choices,
@@ -132,7 +134,7 @@ class CohortAdminForm(forms.ModelForm):
 
     class Meta:
         model = Cohort
-        fields = "__all__"  # noqa: DJ007 (the admin's fieldsets choose)
+        fields = "__all__"
 
 
 @admin.register(Cohort)

@@ -2,10 +2,12 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from accelerator.forms import Form
+
 from .models import EmailKind, EmailState
 
 
-class OutboxFilterForm(forms.Form):
+class OutboxFilterForm(Form):
     """The outbox's filters, from the query string; a value that is not a choice is reported
     beside its filter and ignored."""
 

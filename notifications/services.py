@@ -301,3 +301,37 @@ def recipient_emails_erase(*, user) -> int:
         body_html="",
         body_cleared_at=timezone.now(),
     )
+
+
+# The worker's heartbeat: beat schedules task_record_worker_heartbeat every minute, and a worker
+# records one as it starts, in the database cache (shared by web, worker and beat). /healthz
+# calls the worker stale when the last one is older than this: three missed beats.
+WORKER_HEARTBEAT_KEY = "notifications:worker-heartbeat"
+WORKER_HEARTBEAT_TASK = "notifications.worker_heartbeat"
+WORKER_STALE_AFTER = timedelta(minutes=3)
+
+
+def worker_heartbeat_record(*, now: datetime | None = None) -> None:
+    from django.core.cache import cache
+
+    cache.set(WORKER_HEARTBEAT_KEY, (now or timezone.now()).isoformat(), timeout=None)
+
+
+def worker_is_alive(*, now: datetime | None = None) -> bool:
+    """Whether a worker recorded a heartbeat lately; False when none ever did."""
+    from django.core.cache import cache
+
+    recorded = cache.get(WORKER_HEARTBEAT_KEY)
+    if recorded is None:
+        return False
+    return (now or timezone.now()) - datetime.fromisoformat(recorded) <= WORKER_STALE_AFTER
+
+
+def outbox_backlog(emails) -> tuple[int, datetime | None]:
+    """Among `emails`, how many are due and not sent (queued, their attempt time passed), and
+    since when the oldest of them has been due."""
+    from django.db.models import Count, Min
+
+    due = emails.filter(state=EmailState.QUEUED, next_attempt_at__lte=timezone.now())
+    backlog = due.aggregate(count=Count("pk"), oldest=Min("next_attempt_at"))
+    return backlog["count"], backlog["oldest"]

@@ -1,6 +1,7 @@
 """Celery tasks: ids in, one service call, safe to run twice."""
 
 from celery import shared_task
+from celery.signals import worker_ready
 
 from . import services
 
@@ -13,3 +14,14 @@ def task_deliver_email(email_id: int) -> None:
 @shared_task(name=services.SWEEP_OUTBOX_TASK)
 def task_sweep_outbox() -> None:
     services.outbox_sweep()
+
+
+@shared_task(name=services.WORKER_HEARTBEAT_TASK)
+def task_record_worker_heartbeat() -> None:
+    services.worker_heartbeat_record()
+
+
+@worker_ready.connect
+def _heartbeat_when_ready(**kwargs) -> None:
+    # So /healthz says ok as soon as a worker runs, not at beat's next minute.
+    services.worker_heartbeat_record()

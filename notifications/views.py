@@ -46,7 +46,14 @@ def outbox(request: HttpRequest) -> HttpResponse:
         email.cohort_name = reach.cohort_names.get(email.cohort_id, "")
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
+    due_count, due_since = services.outbox_backlog(_visible(reach))
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "due_count": due_count,
+        "due_since": due_since,
+    }
     return render(request, "notifications/staff/outbox.html", context)
 
 

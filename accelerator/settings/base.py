@@ -299,6 +299,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "applications.sweep_outbox",
         "schedule": crontab(),  # every minute
     },
+    "worker-heartbeat": {
+        "task": "notifications.worker_heartbeat",
+        "schedule": crontab(),  # every minute; /healthz reads it
+    },
     "retention": {
         "task": "applications.apply_retention",
         "schedule": crontab(hour=3, minute=30),  # daily, at night in Paris

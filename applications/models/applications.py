@@ -265,19 +265,28 @@ _redaction_allowed: ContextVar[bool] = ContextVar("redaction_allowed", default=F
 @contextmanager
 def redaction_allowed():
     """Inside a transaction: lets the personal-data services rewrite submitted versions, in
-    Python and, on PostgreSQL, past the database trigger that otherwise refuses it."""
+    Python and past the database triggers that otherwise refuse it: on PostgreSQL a
+    transaction-local setting, on SQLite a row that is deleted before the transaction ends
+    (migrations 0007 and 0011)."""
+    vendor = connection.vendor
+    if vendor == "sqlite" and not connection.in_atomic_block:
+        # Outside a transaction the row would be committed, and other connections would see it.
+        raise RuntimeError("redaction_allowed() needs a transaction.")
     token = _redaction_allowed.set(True)
-    postgresql = connection.vendor == "postgresql"
-    if postgresql:
-        with connection.cursor() as cursor:
+    with connection.cursor() as cursor:
+        if vendor == "postgresql":
             cursor.execute("SET LOCAL accelerator.allow_submission_redaction = 'on'")
+        elif vendor == "sqlite":
+            cursor.execute("INSERT INTO applications_submission_redaction DEFAULT VALUES")
     try:
         yield
     finally:
         _redaction_allowed.reset(token)
-        if postgresql:
-            with connection.cursor() as cursor:
+        with connection.cursor() as cursor:
+            if vendor == "postgresql":
                 cursor.execute("SET LOCAL accelerator.allow_submission_redaction = 'off'")
+            elif vendor == "sqlite":
+                cursor.execute("DELETE FROM applications_submission_redaction")
 
 
 class SubmissionQuerySet(models.QuerySet):

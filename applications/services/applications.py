@@ -8,6 +8,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
+from accelerator.text import UNSTORABLE_MESSAGE, has_unstorable_characters
 from notifications.models import EmailKind
 from notifications.services import email_queue
 
@@ -114,8 +115,11 @@ def _locked_while_editable(application: Application) -> Application:
 def answer_save(*, application: Application, question, value, base_version: int, user) -> Answer:
     """Store whatever was typed, valid or not (validation blocks submitting, never saving).
     Refused with AnswerConflict when the answer changed since `base_version`, so a stale tab
-    never overwrites a newer text; refused with ApplicationError once the draft is closed.
+    never overwrites a newer text; refused with ApplicationError once the draft is closed, or
+    when the text holds a character the database cannot store (a NUL).
     The application row is locked, so a save and a submit never interleave."""
+    if has_unstorable_characters(value):
+        raise ApplicationError(str(UNSTORABLE_MESSAGE))
     application = _locked_while_editable(application)
     answer, _created = Answer.objects.select_for_update().get_or_create(
         application=application, question=question

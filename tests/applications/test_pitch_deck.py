@@ -13,6 +13,7 @@ from applications.models import Application
 from tests.factories import UserFactory
 from tests.factories.applications import StartupFactory, make_application
 from tests.factories.files import pdf_bytes
+from tests.fixtures.pdfs import MALFORMED
 
 pytestmark = pytest.mark.django_db
 
@@ -172,3 +173,34 @@ def test_a_required_file_question_blocks_submitting_until_uploaded(member, file_
     assert "A screenshot of your product</a>: This question needs an answer." in (
         page.content.decode()
     )
+
+
+@pytest.mark.parametrize(
+    ("content", "message"), MALFORMED.values(), ids=MALFORMED.keys()
+)  # fmt: skip
+def test_a_malformed_pdf_is_refused_as_a_deck_with_its_reason(member, content, message):
+    response = upload(member, content)
+
+    assert response.redirect_chain[0][1] == 302
+    assert response.status_code == 200
+    assert messages_of(response) == [message]
+    assert not Application.objects.get().pitch_deck
+
+
+@pytest.mark.parametrize(
+    ("content", "message"), MALFORMED.values(), ids=MALFORMED.keys()
+)  # fmt: skip
+def test_a_malformed_pdf_is_refused_by_a_file_question_with_its_reason(
+    member, file_question, content, message
+):
+    from applications.models import Answer
+
+    file_question.file_types = ["pdf", "png"]
+    file_question.save()
+
+    response = upload_answer_file(member, file_question, content, "appendix.pdf")
+
+    assert response.redirect_chain[0][1] == 302
+    assert response.status_code == 200
+    assert messages_of(response) == [message]
+    assert not Answer.objects.filter(question=file_question).exists()

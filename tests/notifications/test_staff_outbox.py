@@ -91,8 +91,9 @@ def test_a_manager_releases_a_draft_and_resends_a_failed_email(client, manager):
     assert "Only a draft can be released." in again.content.decode()
 
 
-# Session, user and MFA check; the staff scope; the names of its cohorts; the count; the page.
-QUERIES_FOR_THE_OUTBOX = 7
+# Session, user and MFA check; the staff scope; the names of its cohorts; the count; the page;
+# the backlog (emails due and not sent).
+QUERIES_FOR_THE_OUTBOX = 8
 
 
 @pytest.mark.parametrize("count", [10, 100])
@@ -105,3 +106,34 @@ def test_the_outbox_takes_the_same_queries_at_10_and_100(client, manager, count)
 
     assert len(response.context["page"].object_list) == min(count, 50)
     assert len(queries) == QUERIES_FOR_THE_OUTBOX
+
+
+def test_the_outbox_shows_how_many_emails_are_due_and_how_long_the_oldest_waited(client, manager):
+    import time_machine
+
+    from tests.factories import queue_email
+
+    with time_machine.travel("2026-11-23 10:00Z", tick=False) as clock:
+        queue_email(subject="Oldest", cohort_id=manager.cohort.pk)
+        clock.move_to("2026-11-23 11:00Z")
+        queue_email(subject="Newer", cohort_id=manager.cohort.pk)
+        queue_email(subject="Draft", cohort_id=manager.cohort.pk, draft=True)
+        queue_email(subject="Theirs", cohort_id=open_cohort().pk)
+        clock.move_to("2026-11-23 12:00Z")
+        response = client.get(reverse("staff:outbox"))
+
+    assert (response.context["due_count"], response.context["due_since"].isoformat()) == (
+        2,
+        "2026-11-23T10:00:00+00:00",
+    )
+    assert (
+        "2 emails are due and not sent yet; the oldest has waited 2\xa0hours."
+        in response.content.decode()
+    )
+
+
+def test_the_outbox_says_nothing_of_a_backlog_when_nothing_is_due(client, manager):
+    response = client.get(reverse("staff:outbox"))
+
+    assert response.context["due_count"] == 0
+    assert "due and not sent" not in response.content.decode()
