@@ -52,7 +52,6 @@ def drop_triggers(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    # Follows 0009 for now; another branch adds a 0010, and this is re-chained after it at merge.
-    dependencies = [("applications", "0009_staff_search_and_days")]
+    dependencies = [("applications", "0010_staff_list_index")]
 
     operations = [migrations.RunPython(create_triggers, drop_triggers, elidable=False)]
