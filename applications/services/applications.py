@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 from notifications.models import EmailKind
 from notifications.services import email_queue
 
-from ..answers import answer_problem
+from ..answers import answer_problem, answer_too_long
 from ..decks import answer_file_name, answer_file_type, file_sha256, validate_pitch_deck
 from ..eligibility import eligibility_problems, profile_problems
 from ..enums import EDITABLE_STATUSES, TRANSITIONS, ApplicationStatus
@@ -113,7 +113,13 @@ def answer_save(*, application: Application, question, value, base_version: int,
     """Store whatever was typed, valid or not (validation blocks submitting, never saving).
     Refused with AnswerConflict when the answer changed since `base_version`, so a stale tab
     never overwrites a newer text; refused with ApplicationError once the draft is closed.
-    The application row is locked, so a save and a submit never interleave."""
+    The application row is locked, so a save and a submit never interleave. Refused with
+    ApplicationError, too, when the answer is over its hard character ceiling."""
+    too_long = answer_too_long(question, value)
+    if too_long:
+        raise ApplicationError(
+            too_long, gettext("Not saved: your text stays on this page; shorten it to save it.")
+        )
     application = _locked_while_editable(application)
     answer, _created = Answer.objects.select_for_update().get_or_create(
         application=application, question=question

@@ -69,10 +69,19 @@ document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("[data-deadline]").forEach(showDeadline);
 });
 
-// Words: the definition of applications/words.py, on the same fixtures in the tests.
+// Words: the definition of applications/words.py, on the same fixtures in the tests. Parts
+// joined by apostrophes or hyphens are one word up to JOINED_PARTS_MAX parts; a longer chain
+// counts each of its parts.
+const JOINED_PARTS_MAX = 4;
+
 function countWords(text) {
   const words = (text || "").normalize("NFC").match(/[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*/gu);
-  return words ? words.length : 0;
+  let count = 0;
+  (words || []).forEach((word) => {
+    const parts = word.split(/['’-]/).length;
+    count += parts <= JOINED_PARTS_MAX ? 1 : parts;
+  });
+  return count;
 }
 window.acceleratorCountWords = countWords;
 
