@@ -5,9 +5,12 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.files.storage import storages
+from django.core.signals import setting_changed
 from django.db import connection, models
 from django.db.models import Q
+from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 
 from ..decks import deck_file_name
@@ -19,9 +22,26 @@ def paris_date(moment):
     return timezone.localtime(moment, ZoneInfo(settings.TIME_ZONE)).date()
 
 
+class _PrivateStorage(LazyObject):
+    """storages["private"], looked up again when the STORAGES setting changes (as Django does
+    for default_storage), so that a test can point it at a folder of its own."""
+
+    def _setup(self):
+        self._wrapped = storages["private"]
+
+
+_private_storage = _PrivateStorage()
+
+
+@receiver(setting_changed)
+def _private_storage_reset(*, setting, **kwargs) -> None:
+    if setting == "STORAGES":
+        _private_storage._wrapped = empty
+
+
 def storages_private():
     """Files only their owners may read: never under MEDIA_URL, served by a view that checks."""
-    return storages["private"]
+    return _private_storage
 
 
 # Set only by services.application_transition(): any other write of Application.status, through

@@ -19,6 +19,7 @@ from ..models import Answer, Application, ApplicationEvent, Extension, Submissio
 from ..models.applications import paris_date, status_writes_allowed, storages_private
 from ..privacy import PRIVACY_NOTICE_VERSION
 from ..snapshots import application_content, content_sha256
+from .files import files_delete_after_commit, files_held_by_submissions
 from .search import application_search_refresh
 
 
@@ -240,18 +241,22 @@ def extension_grant(*, application: Application, closes_at, reason: str, granted
 @transaction.atomic
 def pitch_deck_upload(*, application: Application, upload, user) -> Application:
     """Store a checked PDF under a random name in the private storage, replacing the current
-    deck; earlier files stay, since submitted versions refer to them. Refused with
-    ApplicationError (the reason) for anything but an acceptable PDF, or once closed."""
+    deck. Refused with ApplicationError (the reason) for anything but an acceptable PDF, or
+    once closed. Side effects: the replaced file is deleted after commit unless a submitted
+    version refers to it."""
     try:
         pages = validate_pitch_deck(upload)
     except ValidationError as error:
         raise ApplicationError(*error.messages) from error
     application = _locked_while_editable(application)
+    replaced = application.pitch_deck.name
     application.pitch_deck_sha256 = file_sha256(upload)
     application.pitch_deck_pages = pages
     application.pitch_deck.save("deck.pdf", upload, save=False)
     application.save(update_fields=["pitch_deck", "pitch_deck_sha256", "pitch_deck_pages",
                                      "updated_at"])  # fmt: skip
+    if replaced and replaced not in files_held_by_submissions(application):
+        files_delete_after_commit({replaced})
     return application
 
 
@@ -259,7 +264,8 @@ def pitch_deck_upload(*, application: Application, upload, user) -> Application:
 def answer_file_upload(*, application: Application, question, upload, user) -> Answer:
     """Store a file answer in the private storage under a random name, once its bytes show a
     type the question accepts. The answer's value records the file, its type, size and
-    SHA-256; its version moves on like any save."""
+    SHA-256; its version moves on like any save. Side effects: a file it replaces is deleted
+    after commit unless a submitted version refers to it."""
     try:
         kind = answer_file_type(upload, question.accepted_file_types)
     except ValidationError as error:
@@ -269,9 +275,12 @@ def answer_file_upload(*, application: Application, question, upload, user) -> A
     answer, _created = Answer.objects.select_for_update().get_or_create(
         application=application, question=question
     )
+    replaced = answer.value.get("file") if isinstance(answer.value, dict) else None
     value = {"file": name, "type": kind, "size": upload.size, "sha256": file_sha256(upload)}
     Answer.objects.filter(pk=answer.pk).update(
         value=value, version=F("version") + 1, updated_by=user, updated_at=timezone.now()
     )
     answer.refresh_from_db()
+    if replaced and replaced not in files_held_by_submissions(application):
+        files_delete_after_commit({replaced})
     return answer
