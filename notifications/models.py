@@ -28,6 +28,7 @@ class EmailKind(models.TextChoices):
     TEAM_INVITATION = "team_invitation", _("Team invitation")
     ACCOUNT_NOTICE = "account_notice", _("Account security notice")
     APPLICATION_SUBMITTED = "application_submitted", _("Application submitted")
+    EXTENSION_GRANTED = "extension_granted", _("Extension granted")
 
 
 # Their bodies hold a code, a reset link or an invitation token: hidden from staff, cleared once

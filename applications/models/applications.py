@@ -349,14 +349,22 @@ class Submission(models.Model):
 
 
 class Extension(models.Model):
-    """A personal closing time granted to one startup's application, with the reason; the
-    latest grant applies. Its submit, countdown and reminders use it."""
+    """A personal closing time granted to one startup's application; the latest grant applies.
+    Its submit, countdown and reminders use it. The reason is for staff only; the startup sees
+    the message, if any."""
 
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="extensions"
     )
     closes_at = models.DateTimeField(_("personal closing time"))
-    reason = models.TextField(_("reason"))
+    reason = models.TextField(
+        _("reason"), help_text=_("For staff only: never shown to the startup.")
+    )
+    message = models.TextField(
+        _("message to the startup"),
+        blank=True,
+        help_text=_("Shown to the startup and sent to its members by email, if given."),
+    )
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("granted by"),

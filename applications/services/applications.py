@@ -1,5 +1,6 @@
 """Applications: their status, their answers, their submission."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -226,16 +227,45 @@ def application_withdraw(*, application: Application, user) -> Application:
 
 
 @transaction.atomic
-def extension_grant(*, application: Application, closes_at, reason: str, granted_by) -> Extension:
-    """A personal closing time for this startup, after the cohort's, with the reason; the
-    latest grant applies to its submit and countdown."""
+def extension_grant(
+    *, application: Application, closes_at, reason: str, message: str = "", granted_by
+) -> Extension:
+    """A personal closing time for this startup, after the cohort's; the latest grant applies
+    to its submit and countdown. The reason (required) is for staff only; the optional message
+    is for the startup. Side effects: every member gets an email, in their language and filed
+    under the cohort, with the new closing time in Paris time and in their own time zone, and
+    the message if any."""
     if closes_at <= application.cohort.closes_at:
         raise ApplicationError(gettext("An extension must end after the call closes."))
     if not reason.strip():
         raise ApplicationError(gettext("Say why the extension is granted."))
-    return Extension.objects.create(
-        application=application, closes_at=closes_at, reason=reason.strip(), granted_by=granted_by
+    extension = Extension.objects.create(
+        application=application,
+        closes_at=closes_at,
+        reason=reason.strip(),
+        message=message.strip(),
+        granted_by=granted_by,
     )
+    members = application.startup.memberships.select_related("user").order_by("pk")
+    for member in (membership.user for membership in members):
+        with translation.override(member.language):
+            context = {
+                "application": application,
+                "extension": extension,
+                "member": member,
+                "in_paris": member.time_zone == settings.TIME_ZONE,
+            }
+            email_queue(
+                kind=EmailKind.EXTENSION_GRANTED,
+                to_address=member.email,
+                recipient=member,
+                subject=render_to_string("emails/extension_granted_subject.txt", context).strip(),
+                body_text=render_to_string("emails/extension_granted.txt", context),
+                language=member.language,
+                idempotency_key=f"extension-granted:{application.pk}:{extension.pk}:{member.pk}",
+                cohort_id=application.cohort_id,
+            )
+    return extension
 
 
 @transaction.atomic

@@ -6,6 +6,7 @@ from datetime import datetime
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
@@ -55,15 +56,16 @@ def _stored_files(application: Application) -> set[str]:
 def application_anonymise(application: Application, *, now: datetime) -> None:
     """Drop what identifies people in one application, keeping its status, dates, cohort and
     what statistics count. Side effects: its files are deleted from storage after commit; the
-    confirmation emails (which copy the answers) lose their bodies; extensions lose their
-    reasons and events the names of who acted."""
+    confirmation emails (which copy the answers) and extension emails lose their bodies;
+    extensions lose their reasons and messages, and events the names of who acted."""
     files_delete_after_commit(_stored_files(application))
     Answer.objects.filter(application=application).update(value="")
     submissions_redact([application])
-    Extension.objects.filter(application=application).update(reason="")
+    Extension.objects.filter(application=application).update(reason="", message="")
     ApplicationEvent.objects.filter(application=application).update(actor_name="", note="")
     OutgoingEmail.objects.filter(
-        idempotency_key__startswith=f"application-submitted:{application.pk}:"
+        Q(idempotency_key__startswith=f"application-submitted:{application.pk}:")
+        | Q(idempotency_key__startswith=f"extension-granted:{application.pk}:")
     ).update(body_text="", body_html="", body_cleared_at=now)
     Application.objects.filter(pk=application.pk).update(
         pitch_deck="", pitch_deck_sha256="", anonymised_at=now
