@@ -13,6 +13,11 @@ from cohorts.enums import QuestionKind
 from .words import count_words
 
 SHORT_TEXT_MAX_CHARACTERS = 300
+# A hard ceiling on what an answer may hold, refused at autosave as at submit, so that no
+# answer (nor the confirmation email that copies it) grows without bound: room for long
+# words under a word limit, a fixed size where there is none.
+CHARACTERS_PER_ALLOWED_WORD = 12
+ANSWER_MAX_CHARACTERS = 10_000
 YES, NO = "yes", "no"
 
 
@@ -22,10 +27,41 @@ def is_empty(value) -> bool:
     return not str(value or "").strip()
 
 
+def answer_character_ceiling(question) -> int:
+    """The most characters an answer to this question may hold, saved or submitted."""
+    if question.kind == QuestionKind.LONG_TEXT and question.word_limit:
+        return CHARACTERS_PER_ALLOWED_WORD * question.word_limit
+    return ANSWER_MAX_CHARACTERS
+
+
+def answer_length(value) -> int:
+    """Characters in an answer: its text, or every choice of a list."""
+    if isinstance(value, list):
+        return sum(len(str(item)) for item in value)
+    if isinstance(value, dict):
+        return 0  # a file answer: its value is written by the server, not typed
+    return len(str(value or ""))
+
+
+def answer_too_long(question, value) -> str:
+    """The reason an answer is over its hard ceiling, or ""."""
+    ceiling = answer_character_ceiling(question)
+    length = answer_length(value)
+    if length <= ceiling:
+        return ""
+    return _("This answer is too long: %(limit)d characters at most (now %(count)d).") % {
+        "limit": ceiling,
+        "count": length,
+    }
+
+
 def answer_problem(question, value) -> str:
     """The reason an answer cannot be submitted, or "" when it can (an empty optional one can)."""
     if is_empty(value):
         return _("This question needs an answer.") if question.required else ""
+    too_long = answer_too_long(question, value)
+    if too_long:
+        return too_long
     kind = question.kind
     if kind == QuestionKind.FILE:
         if not isinstance(value, dict) or not value.get("file"):

@@ -75,5 +75,15 @@ class ExtensionForm(Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     reason = forms.CharField(
-        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+        label=_("Reason (staff only)"),
+        help_text=_("Never shown to the startup."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
+    message = forms.CharField(
+        label=_("Message to the startup (optional)"),
+        help_text=_("Shown on its application and sent by email to every member."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
     )

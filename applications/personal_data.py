@@ -65,7 +65,8 @@ def applicant_data_export(user) -> dict:
                     for submission in application.submissions.all()
                 ],
                 "extensions": [
-                    {"closes_at": _iso(extension.closes_at), "reason": extension.reason}
+                    # The reason is staff's own note: the startup gets the message it was sent.
+                    {"closes_at": _iso(extension.closes_at), "message": extension.message}
                     for extension in application.extensions.all()
                 ],
                 "history": [

@@ -54,3 +54,14 @@ def application_content(application) -> dict:
 def content_sha256(content: dict) -> str:
     canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), cls=DjangoJSONEncoder)
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def submission_files(content: dict) -> set[str]:
+    """The files a submitted version refers to: its deck and its file answers."""
+    deck = content.get("deck") or {}
+    names = {deck.get("file") or ""}
+    for answer in content.get("answers", []):
+        value = answer.get("value")
+        if isinstance(value, dict):
+            names.add(value.get("file") or "")
+    return {name for name in names if name}

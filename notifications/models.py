@@ -3,10 +3,23 @@
 The bottom layer: it knows users only as the recipient and cohorts only by id, so that any app
 above may queue an email."""
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+# Line breaks, tabs and the other control characters (C0, DEL, C1, Unicode line and paragraph
+# separators): text holding one cannot go into an email header. NUL (\x00) is left out so the
+# pattern also works in PostgreSQL, whose text never holds it; forms refuse it anyway.
+CONTROL_CHARACTERS = r"[\x01-\x1f\x7f-\x9f\u2028\u2029]"
+_CONTROL_RUNS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def header_safe(text: str) -> str:
+    """Text for an email header: each run of control characters becomes one space."""
+    return _CONTROL_RUNS.sub(" ", text).strip()
 
 
 class EmailState(models.TextChoices):
@@ -28,6 +41,7 @@ class EmailKind(models.TextChoices):
     TEAM_INVITATION = "team_invitation", _("Team invitation")
     ACCOUNT_NOTICE = "account_notice", _("Account security notice")
     APPLICATION_SUBMITTED = "application_submitted", _("Application submitted")
+    EXTENSION_GRANTED = "extension_granted", _("Extension granted")
 
 
 # Their bodies hold a code, a reset link or an invitation token: hidden from staff, cleared once
@@ -119,3 +133,11 @@ class OutgoingEmail(models.Model):
     @property
     def carries_secret(self) -> bool:
         return self.kind in SECRET_EMAIL_KINDS
+
+    @property
+    def failure_reason(self) -> str:
+        """Why a failed email did not go, in words for the person who caused it (last_error,
+        for staff, may name servers)."""
+        if self.last_error.startswith(("SMTPRecipientsRefused", "SMTPDataError")):
+            return _("the recipient's mail server refused it")
+        return _("our email service could not send it")

@@ -13,7 +13,7 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from .models import SECRET_EMAIL_KINDS, EmailKind, EmailState, OutgoingEmail
+from .models import SECRET_EMAIL_KINDS, EmailKind, EmailState, OutgoingEmail, header_safe
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +64,8 @@ def email_queue(
     Side effects: unless `draft`, publishes a delivery task once the transaction commits (a
     rollback sends nothing). With an `idempotency_key` already used for this kind, returns the
     existing row and writes nothing. `cohort_id` is the cohort the email concerns, if any.
+    The subject, often built from what users typed, has its control characters collapsed to
+    spaces (a line break in a header fails the sending) and is cut to the column's length.
     """
     if idempotency_key:
         existing = OutgoingEmail.objects.filter(kind=kind, idempotency_key=idempotency_key).first()
@@ -78,7 +80,7 @@ def email_queue(
         recipient=recipient,
         to_address=to_address,
         from_address=from_address or settings.DEFAULT_FROM_EMAIL,
-        subject=subject,
+        subject=header_safe(subject)[: OutgoingEmail._meta.get_field("subject").max_length],
         body_text=body_text,
         body_html=body_html,
         language=language or settings.LANGUAGE_CODE,

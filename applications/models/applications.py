@@ -5,9 +5,12 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.files.storage import storages
+from django.core.signals import setting_changed
 from django.db import connection, models
 from django.db.models import Q
+from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 
 from ..decks import deck_file_name
@@ -19,9 +22,26 @@ def paris_date(moment):
     return timezone.localtime(moment, ZoneInfo(settings.TIME_ZONE)).date()
 
 
+class _PrivateStorage(LazyObject):
+    """storages["private"], looked up again when the STORAGES setting changes (as Django does
+    for default_storage), so that a test can point it at a folder of its own."""
+
+    def _setup(self):
+        self._wrapped = storages["private"]
+
+
+_private_storage = _PrivateStorage()
+
+
+@receiver(setting_changed)
+def _private_storage_reset(*, setting, **kwargs) -> None:
+    if setting == "STORAGES":
+        _private_storage._wrapped = empty
+
+
 def storages_private():
     """Files only their owners may read: never under MEDIA_URL, served by a view that checks."""
-    return storages["private"]
+    return _private_storage
 
 
 # Set only by services.application_transition(): any other write of Application.status, through
@@ -338,14 +358,22 @@ class Submission(models.Model):
 
 
 class Extension(models.Model):
-    """A personal closing time granted to one startup's application, with the reason; the
-    latest grant applies. Its submit, countdown and reminders use it."""
+    """A personal closing time granted to one startup's application; the latest grant applies.
+    Its submit, countdown and reminders use it. The reason is for staff only; the startup sees
+    the message, if any."""
 
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="extensions"
     )
     closes_at = models.DateTimeField(_("personal closing time"))
-    reason = models.TextField(_("reason"))
+    reason = models.TextField(
+        _("reason"), help_text=_("For staff only: never shown to the startup.")
+    )
+    message = models.TextField(
+        _("message to the startup"),
+        blank=True,
+        help_text=_("Shown to the startup and sent to its members by email, if given."),
+    )
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("granted by"),

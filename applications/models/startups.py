@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from cohorts.enums import Stage
+from notifications.models import CONTROL_CHARACTERS
 
 from ..enums import FoundationModel, FundingRange
 
@@ -38,10 +39,21 @@ def validate_linkedin_url(value: str) -> None:
         )
 
 
+NAME_WITH_CONTROL_CHARACTERS = _(
+    "A name cannot hold line breaks, tabs or other control characters: write it on one line."
+)
+
+
+def validate_one_line(value: str) -> None:
+    """A name goes into email subjects: a line break there would make every email fail."""
+    if re.search(CONTROL_CHARACTERS, value) or "\x00" in value:
+        raise ValidationError(NAME_WITH_CONTROL_CHARACTERS, code="control_characters")
+
+
 class Startup(models.Model):
     """A company (or, for research calls, a research team) that applies; its members edit it."""
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_one_line])
     website = models.URLField(_("website"), blank=True)
     country = CountryField(_("country"), blank=True)
     city = models.CharField(_("city"), max_length=120, blank=True)
@@ -109,6 +121,14 @@ class Startup(models.Model):
         verbose_name = _("startup")
         verbose_name_plural = _("startups")
         ordering = ["name"]
+        constraints = [
+            # A regex lookup: PostgreSQL runs it natively, SQLite through Django's REGEXP.
+            models.CheckConstraint(
+                condition=~Q(name__regex=CONTROL_CHARACTERS),
+                name="startup_name_one_line",
+                violation_error_message=NAME_WITH_CONTROL_CHARACTERS,
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -160,6 +180,15 @@ class Invitation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # The email that carries the link: the inviter is told when it could not be sent.
+    outgoing_email = models.ForeignKey(
+        "notifications.OutgoingEmail",
+        verbose_name=_("email"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("invitation")

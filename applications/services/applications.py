@@ -1,5 +1,6 @@
 """Applications: their status, their answers, their submission."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -12,7 +13,7 @@ from accelerator.text import UNSTORABLE_MESSAGE, has_unstorable_characters
 from notifications.models import EmailKind
 from notifications.services import email_queue
 
-from ..answers import answer_problem
+from ..answers import answer_problem, answer_too_long
 from ..decks import answer_file_name, answer_file_type, file_sha256, validate_pitch_deck
 from ..eligibility import eligibility_problems, profile_problems
 from ..enums import EDITABLE_STATUSES, TRANSITIONS, ApplicationStatus
@@ -21,6 +22,7 @@ from ..models.applications import paris_date, status_writes_allowed, storages_pr
 from ..privacy import PRIVACY_NOTICE_VERSION
 from ..selectors import cohort_countries_forget
 from ..snapshots import application_content, content_sha256
+from .files import files_delete_after_commit, files_held_by_submissions
 from .search import application_search_refresh
 
 
@@ -115,11 +117,17 @@ def _locked_while_editable(application: Application) -> Application:
 def answer_save(*, application: Application, question, value, base_version: int, user) -> Answer:
     """Store whatever was typed, valid or not (validation blocks submitting, never saving).
     Refused with AnswerConflict when the answer changed since `base_version`, so a stale tab
-    never overwrites a newer text; refused with ApplicationError once the draft is closed, or
-    when the text holds a character the database cannot store (a NUL).
-    The application row is locked, so a save and a submit never interleave."""
+    never overwrites a newer text; refused with ApplicationError once the draft is closed, when
+    the text holds a character the database cannot store (a NUL), or when the answer is over
+    its hard character ceiling. The application row is locked, so a save and a submit never
+    interleave."""
     if has_unstorable_characters(value):
         raise ApplicationError(str(UNSTORABLE_MESSAGE))
+    too_long = answer_too_long(question, value)
+    if too_long:
+        raise ApplicationError(
+            too_long, gettext("Not saved: your text stays on this page; shorten it to save it.")
+        )
     application = _locked_while_editable(application)
     answer, _created = Answer.objects.select_for_update().get_or_create(
         application=application, question=question
@@ -225,33 +233,66 @@ def application_withdraw(*, application: Application, user) -> Application:
 
 
 @transaction.atomic
-def extension_grant(*, application: Application, closes_at, reason: str, granted_by) -> Extension:
-    """A personal closing time for this startup, after the cohort's, with the reason; the
-    latest grant applies to its submit and countdown."""
+def extension_grant(
+    *, application: Application, closes_at, reason: str, message: str = "", granted_by
+) -> Extension:
+    """A personal closing time for this startup, after the cohort's; the latest grant applies
+    to its submit and countdown. The reason (required) is for staff only; the optional message
+    is for the startup. Side effects: every member gets an email, in their language and filed
+    under the cohort, with the new closing time in Paris time and in their own time zone, and
+    the message if any."""
     if closes_at <= application.cohort.closes_at:
         raise ApplicationError(gettext("An extension must end after the call closes."))
     if not reason.strip():
         raise ApplicationError(gettext("Say why the extension is granted."))
-    return Extension.objects.create(
-        application=application, closes_at=closes_at, reason=reason.strip(), granted_by=granted_by
+    extension = Extension.objects.create(
+        application=application,
+        closes_at=closes_at,
+        reason=reason.strip(),
+        message=message.strip(),
+        granted_by=granted_by,
     )
+    members = application.startup.memberships.select_related("user").order_by("pk")
+    for member in (membership.user for membership in members):
+        with translation.override(member.language):
+            context = {
+                "application": application,
+                "extension": extension,
+                "member": member,
+                "in_paris": member.time_zone == settings.TIME_ZONE,
+            }
+            email_queue(
+                kind=EmailKind.EXTENSION_GRANTED,
+                to_address=member.email,
+                recipient=member,
+                subject=render_to_string("emails/extension_granted_subject.txt", context).strip(),
+                body_text=render_to_string("emails/extension_granted.txt", context),
+                language=member.language,
+                idempotency_key=f"extension-granted:{application.pk}:{extension.pk}:{member.pk}",
+                cohort_id=application.cohort_id,
+            )
+    return extension
 
 
 @transaction.atomic
 def pitch_deck_upload(*, application: Application, upload, user) -> Application:
     """Store a checked PDF under a random name in the private storage, replacing the current
-    deck; earlier files stay, since submitted versions refer to them. Refused with
-    ApplicationError (the reason) for anything but an acceptable PDF, or once closed."""
+    deck. Refused with ApplicationError (the reason) for anything but an acceptable PDF, or
+    once closed. Side effects: the replaced file is deleted after commit unless a submitted
+    version refers to it."""
     try:
         pages = validate_pitch_deck(upload)
     except ValidationError as error:
         raise ApplicationError(*error.messages) from error
     application = _locked_while_editable(application)
+    replaced = application.pitch_deck.name
     application.pitch_deck_sha256 = file_sha256(upload)
     application.pitch_deck_pages = pages
     application.pitch_deck.save("deck.pdf", upload, save=False)
     application.save(update_fields=["pitch_deck", "pitch_deck_sha256", "pitch_deck_pages",
                                      "updated_at"])  # fmt: skip
+    if replaced and replaced not in files_held_by_submissions(application):
+        files_delete_after_commit({replaced})
     return application
 
 
@@ -259,7 +300,8 @@ def pitch_deck_upload(*, application: Application, upload, user) -> Application:
 def answer_file_upload(*, application: Application, question, upload, user) -> Answer:
     """Store a file answer in the private storage under a random name, once its bytes show a
     type the question accepts. The answer's value records the file, its type, size and
-    SHA-256; its version moves on like any save."""
+    SHA-256; its version moves on like any save. Side effects: a file it replaces is deleted
+    after commit unless a submitted version refers to it."""
     try:
         kind = answer_file_type(upload, question.accepted_file_types)
     except ValidationError as error:
@@ -269,9 +311,12 @@ def answer_file_upload(*, application: Application, question, upload, user) -> A
     answer, _created = Answer.objects.select_for_update().get_or_create(
         application=application, question=question
     )
+    replaced = answer.value.get("file") if isinstance(answer.value, dict) else None
     value = {"file": name, "type": kind, "size": upload.size, "sha256": file_sha256(upload)}
     Answer.objects.filter(pk=answer.pk).update(
         value=value, version=F("version") + 1, updated_by=user, updated_at=timezone.now()
     )
     answer.refresh_from_db()
+    if replaced and replaced not in files_held_by_submissions(application):
+        files_delete_after_commit({replaced})
     return answer

@@ -6,6 +6,7 @@ from datetime import datetime
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
@@ -23,9 +24,14 @@ from ..models import (
     Startup,
     Submission,
 )
-from ..models.applications import redaction_allowed, storages_private
+from ..models.applications import redaction_allowed
 from ..personal_data import submissions_redact
 from .applications import application_transition
+from .files import (
+    files_delete_after_commit,
+    files_held_by_submissions,
+    private_files_sweep_after_commit,
+)
 from .search import startup_search_refresh
 
 # Stored on events in place of a deleted person's name (translated where it is shown).
@@ -37,40 +43,29 @@ STARTUP_PERSONAL_FIELDS = {
 
 
 def _stored_files(application: Application) -> set[str]:
-    """Every file the application ever stored: its deck (current and in submitted versions)
-    and its answers' files."""
+    """Every file the application refers to: its deck, its answers' files and those of its
+    submitted versions."""
     names = {application.pitch_deck.name} if application.pitch_deck else set()
-    for submission in application.submissions.all():
-        deck = submission.content.get("deck") or {}
-        names.add(deck.get("file") or "")
-        for answer in submission.content.get("answers", []):
-            if isinstance(answer.get("value"), dict):
-                names.add(answer["value"].get("file") or "")
+    names |= files_held_by_submissions(application)
     for value in application.answers.values_list("value", flat=True):
         if isinstance(value, dict):
             names.add(value.get("file") or "")
     return {name for name in names if name}
 
 
-def _delete_files_after_commit(names: set[str]) -> None:
-    # After commit: a rollback must not leave rows pointing at files already gone.
-    storage = storages_private()
-    for name in names:
-        transaction.on_commit(lambda name=name: storage.delete(name), robust=True)
-
-
 def application_anonymise(application: Application, *, now: datetime) -> None:
     """Drop what identifies people in one application, keeping its status, dates, cohort and
     what statistics count. Side effects: its files are deleted from storage after commit; the
-    confirmation emails (which copy the answers) lose their bodies; extensions lose their
-    reasons and events the names of who acted."""
-    _delete_files_after_commit(_stored_files(application))
+    confirmation emails (which copy the answers) and extension emails lose their bodies;
+    extensions lose their reasons and messages, and events the names of who acted."""
+    files_delete_after_commit(_stored_files(application))
     Answer.objects.filter(application=application).update(value="")
     submissions_redact([application])
-    Extension.objects.filter(application=application).update(reason="")
+    Extension.objects.filter(application=application).update(reason="", message="")
     ApplicationEvent.objects.filter(application=application).update(actor_name="", note="")
     OutgoingEmail.objects.filter(
-        idempotency_key__startswith=f"application-submitted:{application.pk}:"
+        Q(idempotency_key__startswith=f"application-submitted:{application.pk}:")
+        | Q(idempotency_key__startswith=f"extension-granted:{application.pk}:")
     ).update(body_text="", body_html="", body_cleared_at=now)
     Application.objects.filter(pk=application.pk).update(
         pitch_deck="", pitch_deck_sha256="", anonymised_at=now
@@ -103,7 +98,8 @@ def applicant_data_delete(user) -> None:
     the membership goes and the startup continues (the user leaves its submitted versions'
     teams); as its last member, its drafts are deleted and its other applications withdrawn
     (where the table allows) with their personal data and files removed. Events keep "deleted
-    user" in place of the name. Nothing of another user's is touched."""
+    user" in place of the name. Nothing of another user's is touched. After commit, every file
+    of the private storage that nothing refers to any more is deleted."""
     now = timezone.now()
     startup_ids = list(user.memberships.values_list("startup_id", flat=True))
     # Lock the startups first: two last members deleting at once must not both see the other.
@@ -115,7 +111,7 @@ def applicant_data_delete(user) -> None:
             continue
         for application in Application.objects.filter(startup=startup):
             if application.status == ApplicationStatus.DRAFT:
-                _delete_files_after_commit(_stored_files(application))
+                files_delete_after_commit(_stored_files(application))
                 application.delete()
                 continue
             if ApplicationStatus.WITHDRAWN in TRANSITIONS[ApplicationStatus(application.status)]:
@@ -131,11 +127,14 @@ def applicant_data_delete(user) -> None:
         else:
             startup.delete()
     ApplicationEvent.objects.filter(actor=user).update(actor=None, actor_name=DELETED_USER)
+    private_files_sweep_after_commit()
 
 
 def retention_apply(*, now: datetime | None = None) -> int:
     """Anonymise the applications of cohorts whose last date (programme end, else decisions,
-    else closing) is more than RETENTION_MONTHS ago; winners are kept. Returns how many."""
+    else closing) is more than RETENTION_MONTHS ago; winners are kept. Returns how many.
+    Side effects: their files are deleted, and with them every file of the private storage
+    that nothing refers to, after commit."""
     now = now or timezone.now()
     limit = now - relativedelta(months=settings.RETENTION_MONTHS)
     expired = Cohort.objects.annotate(
@@ -149,4 +148,5 @@ def retention_apply(*, now: datetime | None = None) -> int:
         with transaction.atomic():
             application_anonymise(application, now=now)
         count += 1
+    private_files_sweep_after_commit()
     return count

@@ -50,8 +50,9 @@ def startup_update(*, startup: Startup, membership: Membership | None = None) ->
 @transaction.atomic
 def invitation_create(*, startup: Startup, email: str, invited_by, base_url: str) -> Invitation:
     """Invite a co-founder. Side effects: an email with the acceptance link (a secret kind:
-    hidden from staff, cleared once sent), in the inviter's language; an earlier pending
-    invitation to the same address is revoked, so only the newest link works."""
+    hidden from staff, cleared once sent, never resent), in the inviter's language, linked to
+    the invitation so that the inviter is told if it fails; an earlier pending invitation to
+    the same address is revoked, so only the newest link works."""
     email = email.strip()
     if startup.memberships.filter(user__email__iexact=email).exists():
         raise TeamError(gettext("%(email)s is already in your team.") % {"email": email})
@@ -76,13 +77,14 @@ def invitation_create(*, startup: Startup, email: str, invited_by, base_url: str
             "accept_url": base_url + reverse("invitation_accept", args=[invitation.token]),
             "site_name": settings.SITE_NAME,
         }
-        email_queue(
+        invitation.outgoing_email = email_queue(
             kind=EmailKind.TEAM_INVITATION,
             to_address=email,
             subject=render_to_string("emails/team_invitation_subject.txt", context).strip(),
             body_text=render_to_string("emails/team_invitation.txt", context),
             language=language,
         )
+    invitation.save(update_fields=["outgoing_email"])
     return invitation
 
 

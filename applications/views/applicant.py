@@ -95,7 +95,9 @@ def startup_profile(request: HttpRequest, startup_id: int) -> HttpResponse:
             "invitation_form": InvitationForm(),
             "members": startup.memberships.select_related("user"),
             "pending_invitations": [
-                invitation for invitation in startup.invitations.all() if invitation.is_pending()
+                invitation
+                for invitation in startup.invitations.select_related("outgoing_email")
+                if invitation.is_pending()
             ],
             "next": _safe_next(request),
         },

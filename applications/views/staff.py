@@ -103,6 +103,7 @@ def application_detail(request: HttpRequest, application_id: int) -> HttpRespons
                         application=application,
                         closes_at=form.cleaned_data["closes_at"],
                         reason=form.cleaned_data["reason"],
+                        message=form.cleaned_data["message"],
                         granted_by=request.user,
                     )
                 except services.ApplicationError as error:

@@ -69,10 +69,19 @@ document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("[data-deadline]").forEach(showDeadline);
 });
 
-// Words: the definition of applications/words.py, on the same fixtures in the tests.
+// Words: the definition of applications/words.py, on the same fixtures in the tests. Parts
+// joined by apostrophes or hyphens are one word up to JOINED_PARTS_MAX parts; a longer chain
+// counts each of its parts.
+const JOINED_PARTS_MAX = 4;
+
 function countWords(text) {
   const words = (text || "").normalize("NFC").match(/[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*/gu);
-  return words ? words.length : 0;
+  let count = 0;
+  (words || []).forEach((word) => {
+    const parts = word.split(/['’-]/).length;
+    count += parts <= JOINED_PARTS_MAX ? 1 : parts;
+  });
+  return count;
 }
 window.acceleratorCountWords = countWords;
 
@@ -89,8 +98,36 @@ function updateWordCounter(form) {
 
 // Application drafts never lose a word: every keystroke is kept in localStorage until the
 // server has it; offline, an expired session or another tab's newer text each say so beside
-// the field and keep the text.
+// the field and keep the text. Each tab keeps its copy under a key of its own
+// ("draft:<application>:<question>:<tab>"), so two tabs offline on one field never overwrite
+// each other's text; a page that loads puts back its own tab's copy (a reload) and offers every
+// other tab's.
 const pendingForms = new Set();
+// The copy restored from another tab, per form: its key goes once the server has that text.
+const restoredCopies = new Map();
+const TAB_KEY = "accelerator-tab";
+
+function newTabId() {
+  if (window.crypto && window.crypto.randomUUID) {
+    return window.crypto.randomUUID();
+  }
+  return `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+}
+
+// A fresh id for every page load (a duplicated tab copies sessionStorage, and must not share
+// its key); the previous one tells which copies a reload of this same tab left behind.
+let previousTabId = null;
+let tabId = newTabId();
+try {
+  previousTabId = sessionStorage.getItem(TAB_KEY);
+  sessionStorage.setItem(TAB_KEY, tabId);
+} catch (error) {
+  // sessionStorage disabled: every stored copy is offered as another tab's.
+}
+
+function tabStorageKey(form) {
+  return `${form.dataset.storageKey}:${tabId}`;
+}
 
 function answerValue(form) {
   const boxes = form.querySelectorAll("input[type=checkbox][name=value]");
@@ -137,9 +174,9 @@ function showSaveState(form, text, state) {
 }
 
 function keepLocally(form) {
-  const copy = { value: answerValue(form), version: versionInput(form).value };
+  const copy = { value: answerValue(form), version: versionInput(form).value, at: Date.now() };
   try {
-    localStorage.setItem(form.dataset.storageKey, JSON.stringify(copy));
+    localStorage.setItem(tabStorageKey(form), JSON.stringify(copy));
   } catch (error) {
     // Storage full or disabled: the text still stays in the page.
   }
@@ -183,8 +220,13 @@ document.addEventListener("htmx:afterRequest", (event) => {
   }
   const status = event.detail.xhr.status;
   if (status >= 200 && status < 300 && form.dataset.sending === JSON.stringify(answerValue(form))) {
-    localStorage.removeItem(form.dataset.storageKey);
+    localStorage.removeItem(tabStorageKey(form));
     pendingForms.delete(form);
+    const restored = restoredCopies.get(form);
+    if (restored && restored.value === form.dataset.sending) {
+      localStorage.removeItem(restored.key);
+      restoredCopies.delete(form);
+    }
   }
 });
 
@@ -225,6 +267,10 @@ document.addEventListener("click", (event) => {
     savePending();
     return;
   }
+  if (button.classList.contains("restore-copy")) {
+    restoreOtherTabCopy(button);
+    return;
+  }
   const form = button.closest(".answer-form");
   const conflict = button.closest(".conflict");
   if (!form || !conflict) {
@@ -235,7 +281,7 @@ document.addEventListener("click", (event) => {
     window.htmx.trigger(form, "save-now");
   } else if (button.classList.contains("keep-saved")) {
     setAnswerValue(form, JSON.parse(button.dataset.savedJson));
-    localStorage.removeItem(form.dataset.storageKey);
+    localStorage.removeItem(tabStorageKey(form));
     pendingForms.delete(form);
     conflict.remove();
     showSaveState(form, labels(form).labelKept, "saved");
@@ -249,25 +295,112 @@ document.addEventListener("submit", (event) => {
   }
 });
 
+function storedCopies(form) {
+  const base = form.dataset.storageKey;
+  const copies = [];
+  Object.keys(localStorage)
+    .filter((key) => key === base || key.startsWith(`${base}:`))
+    .forEach((key) => {
+      try {
+        copies.push({ key, ...JSON.parse(localStorage.getItem(key)) });
+      } catch (error) {
+        localStorage.removeItem(key);
+      }
+    });
+  return copies.sort((first, second) => (first.at || 0) - (second.at || 0));
+}
+
+function copyTime(copy) {
+  const locale = document.documentElement.lang === "fr" ? "fr-FR" : "en-GB";
+  return new Intl.DateTimeFormat(locale, {
+    day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+  }).format(new Date(copy.at || Date.now()));
+}
+
+function offerOtherTabCopies(form, copies) {
+  const text = labels(form);
+  const box = document.createElement("div");
+  box.className = "other-tab-copies message message-info";
+  const list = document.createElement("ul");
+  copies.forEach((copy) => {
+    const item = document.createElement("li");
+    item.className = "other-tab-copy";
+    item.dataset.copyKey = copy.key;
+    const label = document.createElement("span");
+    label.className = "other-tab-copy-label";
+    label.textContent = text.labelOtherTab.replace("%(time)s", copyTime(copy));
+    const quote = document.createElement("blockquote");
+    quote.className = "other-tab-copy-text";
+    quote.textContent = Array.isArray(copy.value) ? copy.value.join(", ") : copy.value;
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "button restore-copy";
+    button.textContent = text.labelRestore;
+    item.append(label, " ", quote, button);
+    list.append(item);
+  });
+  box.append(list);
+  form.querySelector(".answer-status").before(box);
+}
+
+function restoreOtherTabCopy(button) {
+  const form = button.closest(".answer-form");
+  const item = button.closest(".other-tab-copy");
+  const stored = localStorage.getItem(item.dataset.copyKey);
+  if (!form || !stored) {
+    item.remove();
+    return;
+  }
+  const copy = JSON.parse(stored);
+  setAnswerValue(form, copy.value);
+  // Saved with the version it was typed on: a newer text from elsewhere shows as a conflict.
+  versionInput(form).value = copy.version;
+  keepLocally(form);
+  restoredCopies.set(form, { key: item.dataset.copyKey, value: JSON.stringify(copy.value) });
+  const box = item.closest(".other-tab-copies");
+  item.remove();
+  if (!box.querySelector(".other-tab-copy")) {
+    box.remove();
+  }
+  pendingForms.add(form);
+  showSaveState(form, labels(form).labelUnsaved, "unsaved");
+  window.htmx.trigger(form, "save-now");
+}
+
 window.addEventListener("load", () => {
   document.querySelectorAll("[data-clear-drafts]").forEach((element) => {
     clearDrafts(element.dataset.clearDrafts);
   });
   document.querySelectorAll(".answer-form").forEach((form) => {
     updateWordCounter(form);
-    const stored = localStorage.getItem(form.dataset.storageKey);
-    if (!stored || !form.hasAttribute("hx-post")) {
+    if (!form.hasAttribute("hx-post")) {
       return;
     }
-    const copy = JSON.parse(stored);
-    if (JSON.stringify(copy.value) === JSON.stringify(answerValue(form))) {
-      localStorage.removeItem(form.dataset.storageKey);
+    const current = JSON.stringify(answerValue(form));
+    const base = form.dataset.storageKey;
+    const others = [];
+    let own = null;
+    storedCopies(form).forEach((copy) => {
+      if (JSON.stringify(copy.value) === current) {
+        localStorage.removeItem(copy.key);  // the server has this text already
+      } else if (copy.key === base || (previousTabId && copy.key === `${base}:${previousTabId}`)) {
+        own = copy;  // left by this very tab before a reload (or by an older version of this script)
+      } else {
+        others.push(copy);
+      }
+    });
+    if (others.length) {
+      offerOtherTabCopies(form, others);
+    }
+    if (!own) {
       return;
     }
     // Text typed here that never reached the server: put it back and save it. Saved with its
     // old version, a newer text from elsewhere shows as a conflict instead of being lost.
-    setAnswerValue(form, copy.value);
-    versionInput(form).value = copy.version;
+    setAnswerValue(form, own.value);
+    versionInput(form).value = own.version;
+    keepLocally(form);
+    localStorage.removeItem(own.key);
     pendingForms.add(form);
     showSaveState(form, labels(form).labelUnsaved, "unsaved");
     window.htmx.trigger(form, "save-now");

@@ -64,6 +64,22 @@ def test_export_holds_every_kind_of_data(client):
     assert [e["kind"] for e in data["emails"]] == ["application_submitted"]
 
 
+def test_export_gives_an_extensions_message_never_its_staff_reason(client):
+    founder = UserFactory()
+    application = submitted_application(StartupFactory(members=[founder]))
+    closes_at = application.cohort.closes_at + timedelta(days=2)
+    services.extension_grant(application=application, closes_at=closes_at,
+                             reason="Founder in hospital", message="Take care.",
+                             granted_by=None)  # fmt: skip
+    client.force_login(founder)
+
+    response = client.get(reverse("my_data_download"))
+
+    assert "Founder in hospital" not in response.content.decode()
+    [exported] = response.json()["applications"]
+    assert exported["extensions"] == [{"closes_at": closes_at.isoformat(), "message": "Take care."}]
+
+
 def test_deleting_with_co_founders_left_removes_only_the_user(client):
     leaving = UserFactory(full_name="Ada Lovelace")
     staying = UserFactory(full_name="Grace Hopper")

@@ -268,3 +268,81 @@ def test_the_country_filter_follows_new_applications_and_profile_changes(client,
     assert before == [("", "Any"), ("FR", "France")]
     assert after_start == [("", "Any"), ("FR", "France"), ("DE", "Germany")]
     assert after_move == [("", "Any"), ("FR", "France"), ("IT", "Italy")]
+
+
+def test_an_extension_emails_every_member_the_new_time_and_the_message_never_the_reason(
+    client, manager
+):
+    from applications.models import Extension
+    from notifications.models import EmailKind, OutgoingEmail
+    from tests.factories.cohorts import CohortFactory
+
+    cohort = CohortFactory(program=manager.program, name="Batch 2024")  # closes 16 August
+    ada = UserFactory(email="ada@lumen.example", language="en", time_zone="Europe/Paris")
+    zoe = UserFactory(email="zoe@lumen.example", language="fr", time_zone="America/New_York")
+    startup = StartupFactory(name="Lumen Legal AI", members=[ada, zoe])
+    application = make_application(startup=startup, cohort=cohort)
+    url = reverse("staff:application", args=[application.pk])
+
+    granted = client.post(url, {"closes_at": "2024-08-18T23:59", "reason": "Founder in hospital",
+                                "message": "Take care; submit when you can."})  # fmt: skip
+
+    assert granted.status_code == 302
+    extension = Extension.objects.get(application=application)
+    assert (extension.reason, extension.message) == (
+        "Founder in hospital",
+        "Take care; submit when you can.",
+    )
+    emails = OutgoingEmail.objects.filter(kind=EmailKind.EXTENSION_GRANTED).order_by("to_address")
+    sent = [
+        (e.to_address, e.recipient, e.language, e.cohort_id, e.idempotency_key, e.subject)
+        for e in emails
+    ]
+    key = f"extension-granted:{application.pk}:{extension.pk}"
+    assert sent == [
+        ("ada@lumen.example", ada, "en", cohort.pk, f"{key}:{ada.pk}",
+         "More time to apply: AI Startup Program — Batch 2024"),
+        ("zoe@lumen.example", zoe, "fr", cohort.pk, f"{key}:{zoe.pk}",
+         "Plus de temps pour candidater : AI Startup Program — Batch 2024"),
+    ]  # fmt: skip
+    assert emails[0].body_text == (
+        "The program gives Lumen Legal AI more time: its application to AI Startup Program — "
+        "Batch 2024 can be submitted until 18 August 2024, 23:59 Paris time.\n"
+        "\nA message from the program:\nTake care; submit when you can.\n"
+    )
+    assert emails[1].body_text == (
+        "Le programme accorde plus de temps à Lumen Legal AI : sa candidature à AI Startup "
+        "Program — Batch 2024 peut être soumise jusqu’au 18 août 2024, 23:59, heure de Paris.\n"
+        "Dans votre fuseau horaire (America/New_York) : 18 août 2024, 17:59.\n"
+        "\nUn message du programme :\nTake care; submit when you can.\n"
+    )
+    assert all("Founder in hospital" not in email.body_text for email in emails)
+    staff_page = client.get(url).content.decode()
+    assert "Founder in hospital" in staff_page
+    assert "Take care; submit when you can." in staff_page
+    client.force_login(ada)
+    for founder_page in (reverse("application", args=[application.pk]), reverse("dashboard")):
+        page = client.get(founder_page).content.decode()
+        assert "Take care; submit when you can." in page
+        assert "Founder in hospital" not in page
+
+
+def test_an_extension_without_a_message_says_only_the_time(client, manager):
+    from notifications.models import EmailKind, OutgoingEmail
+    from tests.factories.cohorts import CohortFactory
+
+    cohort = CohortFactory(program=manager.program, name="Batch 2024")
+    founder = UserFactory(language="en", time_zone="Asia/Tokyo")
+    application = make_application(startup=StartupFactory(members=[founder]), cohort=cohort)
+
+    closes_at = cohort.closes_at + timedelta(days=1)
+    services.extension_grant(
+        application=application, closes_at=closes_at, reason="Bank holiday", granted_by=manager
+    )
+
+    email = OutgoingEmail.objects.get(kind=EmailKind.EXTENSION_GRANTED)
+    assert email.body_text == (
+        f"The program gives {application.startup.name} more time: its application to "
+        "AI Startup Program — Batch 2024 can be submitted until 17 August 2024, 23:59 Paris "
+        "time.\nIn your time zone (Asia/Tokyo): 18 August 2024, 06:59.\n"
+    )

@@ -171,3 +171,51 @@ def test_profile_errors_are_explained_and_typed_values_kept(client, founder):
     assert 'value="https://example.com/lumen"' in page
     founder.startup.refresh_from_db()
     assert founder.startup.name == "Lumen Legal AI"
+
+
+@pytest.mark.parametrize("name", ["Lumen\nLegal AI", "Lumen\r\nBcc: x@evil.example", "Lumen\tAI"])
+def test_the_profile_refuses_a_name_with_control_characters(client, founder, name):
+    response = client.post(
+        reverse("startup", args=[founder.startup.pk]),
+        {"startup-name": name, "startup-country": "FR", "startup-stage": "product"},
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["name"] == [
+        "A name cannot hold line breaks, tabs or other control characters: write it on one line."
+    ]
+    founder.startup.refresh_from_db()
+    assert founder.startup.name == "Lumen Legal AI"
+
+
+def test_the_inviter_is_told_when_an_invitation_could_not_be_sent(client, founder, smtp):
+    smtp.refusals_left = 1
+    smtp.refusal = "550 5.1.1 Mailbox does not exist"
+    invite(client, founder)
+    email = OutgoingEmail.objects.get(kind=EmailKind.TEAM_INVITATION)
+
+    email_deliver(email_id=email.pk)
+    page = client.get(reverse("startup", args=[founder.startup.pk])).content.decode()
+
+    first = Invitation.objects.get()
+    assert first.outgoing_email == email
+    assert "could not be sent: the recipient&#x27;s mail server refused it." in page
+    assert "Invite again" in page
+    again = invite(client, founder)
+    page = client.get(reverse("startup", args=[founder.startup.pk])).content.decode()
+    assert again.status_code == 302
+    assert "could not be sent" not in page
+    assert Invitation.objects.get(pk=first.pk).revoked_at is not None
+    assert Invitation.objects.exclude(pk=first.pk).get().outgoing_email.to_address == (
+        "grace@lumen.example"
+    )
+
+
+def test_a_sent_invitation_says_nothing_of_a_failure(client, founder):
+    invite(client, founder)
+    email_deliver(email_id=OutgoingEmail.objects.get().pk)
+
+    page = client.get(reverse("startup", args=[founder.startup.pk])).content.decode()
+
+    assert "grace@lumen.example" in page
+    assert "could not be sent" not in page

@@ -239,6 +239,48 @@ def test_two_tabs_editing_one_answer_show_the_conflict_and_lose_nothing(
     assert short.value == "Saved from the second tab too"
 
 
+@pytest.mark.console_errors_expected  # the failed requests are logged; CSP violations are not
+def test_two_tabs_offline_on_one_field_both_keep_their_text_after_closing(
+    live_server, context, demo_application, console_errors
+):
+    logged_in(context, live_server, demo_application.startup.memberships.get().user)
+    url = live_server.url + f"/applications/{demo_application.pk}/"
+    first, second = context.new_page(), context.new_page()
+    first.goto(url)
+    second.goto(url)
+
+    context.set_offline(True)
+    for tab, text in ((first, "Typed offline in the first tab."),
+                      (second, "Typed offline in the second tab.")):  # fmt: skip
+        long_text_field(tab).fill(text)
+        status = tab.locator(".answer", has=long_text_field(tab)).locator(".save-state")
+        expect(status).to_have_text(re.compile("^Not saved: you are offline."))
+    first.close()
+    second.close()
+    context.set_offline(False)
+    reopened = context.new_page()
+    reopened.goto(url)
+
+    copies = reopened.locator(".answer", has=long_text_field(reopened)).locator(".other-tab-copy")
+    expect(copies).to_have_count(2)
+    expect(copies.locator("blockquote")).to_have_text(
+        ["Typed offline in the first tab.", "Typed offline in the second tab."]
+    )
+    expect(copies.first).to_contain_text(re.compile(r"^Unsaved text from another tab, .+:"))
+    assert answer_text(demo_application) is None
+    copies.nth(1).get_by_role("button", name="Restore").click()
+
+    status = reopened.locator(".answer", has=long_text_field(reopened)).locator(".save-state")
+    expect(status).to_have_text(re.compile("^Saved at "))
+    expect(long_text_field(reopened)).to_have_value("Typed offline in the second tab.")
+    assert answer_text(demo_application) == "Typed offline in the second tab."
+    expect(copies).to_have_count(1)
+    stored = [json.loads(value)["value"]
+              for value in reopened.evaluate("() => Object.values(localStorage)")]  # fmt: skip
+    assert stored == ["Typed offline in the first tab."]
+    assert no_csp_violation(console_errors)
+
+
 WORD_FIXTURES = json.loads(
     (Path(__file__).parent.parent / "fixtures" / "word_counts.json").read_text()
 )

@@ -257,3 +257,15 @@ def test_an_email_keeps_the_cohort_it_concerns():
     email = queue_email(cohort_id=7)
 
     assert OutgoingEmail.objects.get(pk=email.pk).cohort_id == 7
+
+
+def test_a_subject_with_control_characters_is_queued_and_sent_on_one_line():
+    from django.core import mail
+
+    email = queue_email(subject="Join Lumen\r\nBcc: x@evil.example\u2028on\tAI Startup Program")
+
+    state = email_deliver(email_id=email.pk)
+
+    assert email.subject == "Join Lumen Bcc: x@evil.example on AI Startup Program"
+    assert state == EmailState.SENT
+    assert mail.outbox[0].subject == "Join Lumen Bcc: x@evil.example on AI Startup Program"
