@@ -8,6 +8,6 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         # Every admin, ours and third-party ones, refuses regex lookups from its URL.
-        from accelerator.admin_lookups import refuse_regex_lookups
+        from accelerator.admin_lookups import refuse_regex_and_unknown_lookups
 
-        refuse_regex_lookups()
+        refuse_regex_and_unknown_lookups()
