@@ -12,11 +12,12 @@ PROFILE_FIELDS = [
 ]  # fmt: skip
 
 
-def application_content(application) -> dict:
+def application_content(application, answers: dict | None = None) -> dict:
     """The answers (with the question as it was asked), the profile and the team, as they are
     now."""
     startup = application.startup
-    answers = {answer.question_id: answer.value for answer in application.answers.all()}
+    if answers is None:
+        answers = {answer.question_id: answer.value for answer in application.answers.all()}
     profile = {field: getattr(startup, field) for field in PROFILE_FIELDS}
     profile["country"] = str(profile["country"] or "")
     profile["referred_by"] = startup.referred_by.name if startup.referred_by_id else ""

@@ -193,23 +193,28 @@ class Application(models.Model):
         grants = sorted(self.extensions.all(), key=lambda grant: (grant.granted_at, grant.pk))
         return grants[-1] if grants else None
 
+    def personal_closes_at(self):
+        """The latest extension's closing time, or None. Autosave annotates it
+        (`latest_extension_closes_at`) rather than loading the extensions."""
+        if hasattr(self, "latest_extension_closes_at"):
+            return self.latest_extension_closes_at
+        extension = self.extension
+        return extension.closes_at if extension else None
+
     @property
     def closes_at(self):
         """The cohort's closing time, or this startup's personal one."""
-        extension = self.extension
-        return extension.closes_at if extension else self.cohort.closes_at
+        return self.personal_closes_at() or self.cohort.closes_at
 
     def accepts_submissions(self, now=None) -> bool:
         now = now or timezone.now()
-        extension = self.extension
-        if extension is None:
+        personal = self.personal_closes_at()
+        if personal is None:
             return self.cohort.accepts_submissions(now)
         opens_at = self.cohort.opens_at
         # An extension only ever adds time: never less than the cohort's own grace.
         cohort_deadline = self.cohort.closes_at + timedelta(minutes=self.cohort.grace_minutes)
-        return (opens_at is None or opens_at <= now) and now < max(
-            extension.closes_at, cohort_deadline
-        )
+        return (opens_at is None or opens_at <= now) and now < max(personal, cohort_deadline)
 
     def is_editable(self, now=None) -> bool:
         """Whether its answers, deck and files may still change: draft or submitted, before

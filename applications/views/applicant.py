@@ -17,6 +17,7 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_POST
 
 from cohorts.enums import QuestionKind
+from cohorts.models import Question
 from cohorts.selectors import cohorts_visible_to
 
 from .. import selectors, services
@@ -24,7 +25,7 @@ from ..answers import answer_problem
 from ..eligibility import eligibility_problems, profile_problems
 from ..enums import ApplicantStatus
 from ..forms import InvitationForm, MembershipForm, StartupForm
-from ..models import Answer, Invitation
+from ..models import Answer, Application, Invitation
 from ..privacy import PRIVACY_NOTICE_VERSION
 from ..selectors import applicant_status
 from .files import answer_file_attachment, deck_attachment
@@ -259,8 +260,12 @@ def login_required_401(view):
 @login_required_401
 @require_POST
 def answer_autosave(request: HttpRequest, application_id: int, question_id: int) -> HttpResponse:
-    application = _my_application(request, application_id)
-    question = get_object_or_404(application.cohort.questions, pk=question_id)
+    try:
+        application = selectors.application_for_autosave(request.user, application_id)
+    except Application.DoesNotExist as error:
+        raise Http404 from error
+    question = get_object_or_404(Question.objects.filter(cohort_id=application.cohort_id),
+                                 pk=question_id)  # fmt: skip
     if question.kind == QuestionKind.MULTIPLE_CHOICE:
         value = request.POST.getlist("value")
     else:
