@@ -5,6 +5,8 @@ from django.urls import include, path
 from applications.urls import staff_urlpatterns as applications_staff
 from dashboards.urls import staff_urlpatterns as dashboards_staff
 from notifications.urls import staff_urlpatterns as notifications_staff
+from reviews.urls import invitation_urlpatterns as review_invitations
+from reviews.urls import staff_urlpatterns as reviews_staff
 
 from . import views
 
@@ -16,13 +18,15 @@ urlpatterns = [
 
 # Each app keeps its own staff pages; they share one prefix and one namespace, "staff", which
 # the staff MFA middleware guards.
-staff_urlpatterns = [*dashboards_staff, *applications_staff, *notifications_staff]
+staff_urlpatterns = [*dashboards_staff, *applications_staff, *reviews_staff, *notifications_staff]
 
 # English at /, French at /fr/: a page's address says its language, so links can be shared.
 urlpatterns += i18n_patterns(
     path("", include("cohorts.urls")),
     path("", include("applications.urls")),
     path("staff/", include((staff_urlpatterns, "staff"))),
+    path("review/", include("reviews.urls")),
+    *review_invitations,
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),

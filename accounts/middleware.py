@@ -7,15 +7,18 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext
 
-# URL namespaces of pages only staff use: the admin now, the staff pages of later features.
+# URL namespaces of pages only staff use (the admin, the staff workspace), and of the reviewer
+# pages, which require two-factor authentication of whoever opens them (reviewers are not
+# staff: partner engineers read startups' confidential applications).
 STAFF_NAMESPACES = frozenset({"admin", "staff"})
+EVERYONE_NAMESPACES = frozenset({"review"})
 SESSION_NEXT_KEY = "staff_mfa_next"
 
 
 class StaffMFAMiddleware:
     """With STAFF_REQUIRE_MFA, a staff user without two-factor authentication who opens a staff
-    page is sent to set it up first; the page they wanted is kept in the session, and offered
-    once their recovery codes are shown."""
+    page, or anyone who opens a reviewer page, is sent to set it up first; the page they wanted
+    is kept in the session, and offered once their recovery codes are shown."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -27,9 +30,13 @@ class StaffMFAMiddleware:
         if not settings.STAFF_REQUIRE_MFA:
             return None
         user = request.user
-        if not (user.is_authenticated and user.is_staff):
+        if not user.is_authenticated:
             return None
-        if STAFF_NAMESPACES.isdisjoint(request.resolver_match.namespaces):
+        namespaces = set(request.resolver_match.namespaces)
+        guarded = bool(EVERYONE_NAMESPACES & namespaces) or (
+            user.is_staff and bool(STAFF_NAMESPACES & namespaces)
+        )
+        if not guarded:
             return None
         if is_mfa_enabled(user):
             request.session.pop(SESSION_NEXT_KEY, None)  # reached: nothing left to offer

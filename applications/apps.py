@@ -11,7 +11,7 @@ class ApplicationsConfig(AppConfig):
 
         from . import (
             demo,  # noqa: F401 (connects the demo founder to load_station_f --demo)
-            signals,  # noqa: F401 (staff search follows names and emails)
+            receivers,  # noqa: F401 (staff search follows names and emails)
         )
         from .personal_data import applicant_data_export
         from .services import applicant_data_delete

@@ -20,6 +20,7 @@ from accelerator.forms import ModelForm
 from . import services
 from .enums import FileType, Phase, Stage
 from .models import Cohort, CohortPartner, Partner, Program, Question, RubricCriterion
+from .registries import rubric_locks
 from .selectors import staff_scope
 
 
@@ -104,8 +105,23 @@ class QuestionInline(CohortPartInline):
 
 
 class RubricCriterionInline(CohortPartInline):
+    """Once reviews have started, the criteria are read-only: a score means something only on
+    the rubric it was given on (the cohort page says why)."""
+
     model = RubricCriterion
     fields = [("order", "weight", "scale_max", "is_example"), "name", "guidance"]
+
+    def _locked(self, obj) -> bool:
+        return obj is not None and bool(rubric_locks(obj))
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return not self._locked(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return not self._locked(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return not self._locked(obj) and super().has_delete_permission(request, obj)
 
 
 class PhaseFilter(admin.SimpleListFilter):
@@ -177,6 +193,13 @@ class CohortAdmin(ManagedAdminMixin, TranslationAdmin):
     @admin.display(description=_("phase"))
     def phase_display(self, obj: Cohort) -> str:
         return obj.phase().label
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        cohort = self.get_object(request, object_id)
+        locked = rubric_locks(cohort)
+        if locked and request.method == "GET":
+            messages.info(request, locked)
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "program":

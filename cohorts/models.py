@@ -371,7 +371,10 @@ class RubricCriterion(RulesModel):
         help_text=_("0 shows the criterion apart, not counted in the score."),
     )
     scale_max = models.PositiveSmallIntegerField(
-        _("scale maximum"), default=5, validators=[MinValueValidator(1)]
+        _("scale maximum"),
+        default=5,
+        # A score is normalised as (s − 1) / (scale_max − 1): a scale of one point says nothing.
+        validators=[MinValueValidator(2, _("The scale must go up to at least 2."))],
     )
     is_example = models.BooleanField(
         _("example"), default=False, help_text=_("Seeded as an example; edit it freely.")
@@ -388,9 +391,9 @@ class RubricCriterion(RulesModel):
                 violation_error_message=_("A weight cannot be negative."),
             ),
             models.CheckConstraint(
-                condition=Q(scale_max__gte=1),
-                name="criterion_scale_at_least_one",
-                violation_error_message=_("The scale must go up to at least 1."),
+                condition=Q(scale_max__gte=2),
+                name="criterion_scale_at_least_two",
+                violation_error_message=_("The scale must go up to at least 2."),
             ),
         ]
         rules_permissions = cohort_rules.COHORT_PART_PERMISSIONS

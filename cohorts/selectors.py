@@ -1,6 +1,6 @@
 """Reads shared by the public and staff pages, and the one staff scope."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -10,6 +10,7 @@ from notifications.access import OutboxReach
 
 from .enums import Phase
 from .models import Cohort, CohortPartner, Partner, Program
+from .registries import reviewed_cohorts
 
 
 @dataclass
@@ -70,15 +71,31 @@ def partner_with_cohorts(*, slug: str) -> Partner:
     ).get(slug=slug)
 
 
-@dataclass(frozen=True)
+@dataclass
 class StaffScope:
     """Which programs and cohorts a user may manage: superusers all of them, program managers
-    (staff named on a program) their programs' cohorts, everyone else none. Later features add
-    the cohorts a reviewer reviews here, so that every staff page asks one object."""
+    (staff named on a program) their programs' cohorts, everyone else none; and which cohorts
+    they review (asked of the reviews app, only when a page needs it). Every staff and
+    reviewer page asks this one object."""
 
     is_superuser: bool
     program_ids: frozenset[int]
     cohort_ids: frozenset[int]
+    user: object = field(default=None, repr=False, compare=False)
+    _reviewed: frozenset[int] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def reviewed_cohort_ids(self) -> frozenset[int]:
+        """The cohorts this user reviews as an accepted reviewer (not as a manager)."""
+        if self._reviewed is None:
+            authenticated = self.user is not None and self.user.is_authenticated
+            self._reviewed = (
+                frozenset(reviewed_cohorts(self.user)) if authenticated else frozenset()
+            )
+        return self._reviewed
+
+    def reviews_cohort(self, cohort_id: int | None) -> bool:
+        return cohort_id in self.reviewed_cohort_ids
 
     @property
     def is_empty(self) -> bool:
@@ -110,9 +127,6 @@ class StaffScope:
         return queryset.filter(**{f"{path}_id__in": self.program_ids})
 
 
-EMPTY_SCOPE = StaffScope(is_superuser=False, program_ids=frozenset(), cohort_ids=frozenset())
-
-
 def staff_scope(user) -> StaffScope:
     """The user's staff scope, computed with one query the first time it is asked for and kept
     on the user object, which lives as long as the request (`request.user`)."""
@@ -120,15 +134,20 @@ def staff_scope(user) -> StaffScope:
     if cached is not None:
         return cached
     if not (user.is_authenticated and user.is_active and user.is_staff):
-        scope = EMPTY_SCOPE
+        scope = StaffScope(
+            is_superuser=False, program_ids=frozenset(), cohort_ids=frozenset(), user=user
+        )
     elif user.is_superuser:
-        scope = StaffScope(is_superuser=True, program_ids=frozenset(), cohort_ids=frozenset())
+        scope = StaffScope(
+            is_superuser=True, program_ids=frozenset(), cohort_ids=frozenset(), user=user
+        )
     else:
         rows = list(Program.objects.filter(managers=user).values_list("pk", "cohorts__pk"))
         scope = StaffScope(
             is_superuser=False,
             program_ids=frozenset(program_id for program_id, _cohort_id in rows),
             cohort_ids=frozenset(cohort_id for _program_id, cohort_id in rows if cohort_id),
+            user=user,
         )
     user._staff_scope = scope
     return scope

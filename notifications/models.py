@@ -42,6 +42,8 @@ class EmailKind(models.TextChoices):
     ACCOUNT_NOTICE = "account_notice", _("Account security notice")
     APPLICATION_SUBMITTED = "application_submitted", _("Application submitted")
     EXTENSION_GRANTED = "extension_granted", _("Extension granted")
+    REVIEWER_INVITATION = "reviewer_invitation", _("Reviewer invitation")
+    CONFLICT_DECLARED = "conflict_declared", _("Conflict of interest declared")
 
 
 # Their bodies hold a code, a reset link or an invitation token: hidden from staff, cleared once
@@ -52,6 +54,7 @@ SECRET_EMAIL_KINDS = frozenset(
         EmailKind.LOGIN_CODE,
         EmailKind.PASSWORD_RESET,
         EmailKind.TEAM_INVITATION,
+        EmailKind.REVIEWER_INVITATION,
     }
 )
 

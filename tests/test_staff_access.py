@@ -7,10 +7,12 @@ from django.urls import get_resolver, reverse
 from applications import services
 from cohorts.enums import QuestionKind
 from notifications.models import OutgoingEmail
+from reviews import services as review_services
 from tests.factories import UserFactory, staff_member
 from tests.factories.applications import open_cohort, submitted_application
 from tests.factories.cohorts import ProgramFactory, QuestionFactory
 from tests.factories.files import pdf_upload
+from tests.factories.reviews import accepted_reviewer, assign
 
 pytestmark = pytest.mark.django_db
 
@@ -24,12 +26,17 @@ STAFF_PAGES = {
     "application": (lambda world: [world.application.pk], True),
     "application_deck": (lambda world: [world.application.pk], True),
     "application_file": (lambda world: [world.application.pk, world.file_question.pk], True),
+    "cohort_reviewers": (lambda world: [world.cohort.pk], True),
     "outbox": (lambda world: [], False),
     "email": (lambda world: [world.email.pk], True),
 }
 # Pages that only take a POST: what a permitted user gets is the redirect after the action.
 STAFF_ACTIONS = {
     "email_action": (lambda world: [world.email.pk, "resend"], True),
+    "reviewer_revoke": (lambda world: [world.reviewer.pk], True),
+    "assignment_create": (lambda world: [world.application.pk], True),
+    "assignment_end": (lambda world: [world.assignment.pk], True),
+    "conflict_remove": (lambda world: [world.conflict.pk], True),
 }
 
 PERSONAS = ["anonymous", "founder", "staff_without_program", "other_manager", "manager",
@@ -68,6 +75,11 @@ def world():
     world = World()
     world.cohort, world.application, world.file_question = cohort, application, file_question
     world.email = OutgoingEmail.objects.filter(cohort_id=cohort.pk).latest("pk")
+    world.reviewer = accepted_reviewer(cohort)
+    world.assignment = assign(world.reviewer, application)
+    world.conflict = review_services.conflict_declare(
+        user=UserFactory(), application=application, kind="investor"
+    )
     other_program = ProgramFactory()
     open_cohort(program=other_program)
     world.users = {

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "accounts",
     "cohorts",
     "applications",
+    "reviews",
     "dashboards",
 ]
 

@@ -21,6 +21,7 @@ from ..models import Answer, Application, ApplicationEvent, Extension, Submissio
 from ..models.applications import paris_date, status_writes_allowed, storages_private
 from ..privacy import PRIVACY_NOTICE_VERSION
 from ..selectors import cohort_countries_forget
+from ..signals import status_changed
 from ..snapshots import application_content, content_sha256
 from .files import files_delete_after_commit, files_held_by_submissions
 from .search import application_search_refresh
@@ -48,7 +49,8 @@ def application_transition(
 ) -> Application:
     """The only code that writes Application.status. Checks the transition table, locks the
     row, writes an ApplicationEvent (and, on the first submit, the Paris day it happened).
-    Side effects: none beyond the event; callers draft their own emails."""
+    Side effects: the event, and the `status_changed` signal for the apps above (reviews end
+    a withdrawn application's assignments); callers draft their own emails."""
     locked = Application.objects.select_for_update().get(pk=application.pk)
     from_status = locked.status
     if to_status not in TRANSITIONS[ApplicationStatus(from_status)]:
@@ -70,6 +72,8 @@ def application_transition(
         application=locked, actor=actor, at=now, from_status=from_status, to_status=to_status,
         note=note,
     )  # fmt: skip
+    status_changed.send(sender=Application, application=locked, from_status=from_status,
+                        to_status=to_status, actor=actor)  # fmt: skip
     return locked
 
 

@@ -1,0 +1,51 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ConflictKind(models.TextChoices):
+    INVESTOR = "investor", _("Investor")
+    ADVISER = "adviser", _("Adviser")
+    COMPETITOR = "competitor", _("Competitor")
+    FORMER_COLLEAGUE = "former_colleague", _("Former colleague")
+    PERSONAL = "personal", _("Personal")
+    OTHER = "other", _("Other")
+
+
+class ConflictSource(models.TextChoices):
+    """Who found it. Only declarations exist yet; the startup's list, suggestions and staff's
+    own come with the conflicts feature."""
+
+    DECLARED = "declared", _("Declared by the reviewer")
+    NAMED_BY_STARTUP = "named_by_startup", _("Named by the startup")
+    SUGGESTED = "suggested", _("Suggested")
+    STAFF = "staff", _("Set by staff")
+
+
+class ConflictState(models.TextChoices):
+    SUGGESTED = "suggested", _("Suggested")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+class AssignmentEnd(models.TextChoices):
+    UNASSIGNED = "unassigned", _("Unassigned by staff")
+    HANDED_BACK = "handed_back", _("Handed back by the reviewer")
+    CONFLICT = "conflict", _("Conflict of interest")
+    WITHDRAWN = "withdrawn", _("Application withdrawn")
+
+
+class Recommendation(models.TextChoices):
+    STRONG_YES = "strong_yes", _("Strong yes")
+    YES = "yes", _("Yes")
+    MAYBE = "maybe", _("Maybe")
+    NO = "no", _("No")
+
+
+class Confidence(models.TextChoices):
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+
+
+# A criterion's score field holds a number from 1 to its scale maximum, or this.
+NOT_APPLICABLE = "n/a"

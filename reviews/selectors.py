@@ -1,0 +1,250 @@
+"""Reads shared by the reviewer and staff pages. A reviewer reaches an application only through
+an active assignment of theirs, without a confirmed conflict: anything else does not exist
+for them (404)."""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+
+from applications.models import Application, Submission
+
+from .enums import ConflictState
+from .models import Assignment, Conflict, Review, Reviewer
+from .scoring import criterion_scores, weighted_score
+
+
+def cohorts_reviewed_by(user) -> frozenset[int]:
+    """Registered with cohorts: the staff scope's reviewer role."""
+    return frozenset(
+        Reviewer.objects.filter(
+            user=user, accepted_at__isnull=False, revoked_at__isnull=True
+        ).values_list("cohort_id", flat=True)
+    )
+
+
+def rubric_lock_reason(cohort) -> str:
+    """Registered with cohorts: once a review has started, scores mean something only on the
+    rubric they were given on."""
+    if Review.objects.filter(application__cohort=cohort).exists():
+        return gettext(
+            "Reviews of this cohort have started: its criteria can no longer be added, "
+            "removed, reweighted or rescaled."
+        )
+    return ""
+
+
+def review_closing_time(cohort) -> datetime | None:
+    """Reviews can change until reviews close, or until decisions when that is not set."""
+    return cohort.reviews_close_at or cohort.decisions_at
+
+
+def review_change_problem(cohort, now: datetime | None = None) -> str:
+    closing = review_closing_time(cohort)
+    if closing is not None and (now or timezone.now()) >= closing:
+        message = gettext(
+            "Reviews closed on %(date)s Paris time: this review can no longer change."
+        )
+        return message % {"date": date_format(timezone.localtime(closing), "j F Y, H:i")}
+    return ""
+
+
+def is_open_for_review(application: Application, now: datetime | None = None) -> bool:
+    """Reviewers read an application once its own deadline (the cohort's plus grace, or its
+    personal extension) has passed: until then the startup may still change it."""
+    return not application.accepts_submissions(now)
+
+
+def confirmed_conflict_user_ids(application_ids) -> dict[int, set[int]]:
+    conflicts: dict[int, set[int]] = {}
+    for application_id, user_id in Conflict.objects.filter(
+        application_id__in=list(application_ids), state=ConflictState.CONFIRMED
+    ).values_list("application_id", "user_id"):
+        conflicts.setdefault(application_id, set()).add(user_id)
+    return conflicts
+
+
+def _latest_submission_id():
+    return Subquery(
+        Submission.objects.filter(application=OuterRef("application_id"))
+        .order_by("-number")
+        .values("pk")[:1]
+    )
+
+
+def _stable_shuffle_key(reviewer_id: int, application_id: int) -> str:
+    """Ties in a random order that stays the same for one reviewer from visit to visit."""
+    return hashlib.sha256(f"{reviewer_id}:{application_id}".encode()).hexdigest()
+
+
+@dataclass
+class QueueRow:
+    assignment: Assignment
+    submission: Submission | None
+    review: Review | None
+    submitted_reviews: int
+    opens: bool
+
+    @property
+    def state(self) -> str:
+        if self.review is None:
+            return "not_started"
+        return "submitted" if self.review.submitted_at else "in_progress"
+
+    @property
+    def newer_version(self) -> bool:
+        return bool(
+            self.review and self.submission and self.review.submission_id != self.submission.pk
+        )
+
+    @property
+    def pitch(self) -> str:
+        profile = (self.submission.content.get("profile") or {}) if self.submission else {}
+        return (profile.get("pitch") or "").split("\n")[0]
+
+
+def reviewer_queue(user, *, now: datetime | None = None) -> list[QueueRow]:
+    """The user's active assignments in every cohort they review: unfinished first, then the
+    applications with the fewest submitted reviews, ties in a stable random order."""
+    now = now or timezone.now()
+    assignments = list(
+        Assignment.objects.filter(
+            reviewer__user=user,
+            reviewer__accepted_at__isnull=False,
+            reviewer__revoked_at__isnull=True,
+            ended_at__isnull=True,
+        )
+        .select_related("reviewer", "application__startup", "application__cohort")
+        .prefetch_related("application__extensions")
+        .annotate(
+            latest_submission_id=_latest_submission_id(),
+            submitted_reviews=Count(
+                "application__reviews",
+                filter=Q(application__reviews__submitted_at__isnull=False),
+            ),
+        )
+    )
+    submissions = Submission.objects.in_bulk([a.latest_submission_id for a in assignments])
+    reviews = {
+        (review.reviewer_id, review.application_id): review
+        for review in Review.objects.filter(
+            reviewer__user=user, application_id__in=[a.application_id for a in assignments]
+        )
+    }
+    rows = [
+        QueueRow(
+            assignment=assignment,
+            submission=submissions.get(assignment.latest_submission_id),
+            review=reviews.get((assignment.reviewer_id, assignment.application_id)),
+            submitted_reviews=assignment.submitted_reviews,
+            opens=is_open_for_review(assignment.application, now),
+        )
+        for assignment in assignments
+    ]
+    rows.sort(
+        key=lambda row: (
+            row.state == "submitted",
+            row.submitted_reviews,
+            _stable_shuffle_key(row.assignment.reviewer_id, row.assignment.application_id),
+        )
+    )
+    return rows
+
+
+def assignment_for_review(user, application_id: int) -> Assignment:
+    """The user's active assignment to an application open for review, with no confirmed
+    conflict between them; Assignment.DoesNotExist otherwise."""
+    assignment = (
+        Assignment.objects.filter(
+            reviewer__user=user,
+            reviewer__accepted_at__isnull=False,
+            reviewer__revoked_at__isnull=True,
+            ended_at__isnull=True,
+            application_id=application_id,
+        )
+        .exclude(
+            application__conflicts__user=user,
+            application__conflicts__state=ConflictState.CONFIRMED,
+        )
+        .select_related("reviewer__partner", "application__startup", "application__cohort__program")
+        .prefetch_related("application__extensions", "application__cohort__criteria")
+        .get()
+    )
+    if not is_open_for_review(assignment.application):
+        raise Assignment.DoesNotExist
+    return assignment
+
+
+def latest_submission(application_id: int) -> Submission | None:
+    return Submission.objects.filter(application_id=application_id).order_by("-number").first()
+
+
+def review_values(review: Review | None) -> dict[str, dict]:
+    """{key: {"value", "version"}} of a review's fields."""
+    if review is None:
+        return {}
+    return {
+        field.key: {"value": field.value, "version": field.version} for field in review.fields.all()
+    }
+
+
+def scored_reviews(application_ids) -> QuerySet[Review]:
+    """Submitted reviews that count: a reviewer with a confirmed conflict on the application
+    no longer counts, though the review is kept."""
+    conflicted = Conflict.objects.filter(
+        application_id=OuterRef("application_id"),
+        user_id=OuterRef("reviewer__user_id"),
+        state=ConflictState.CONFIRMED,
+    )
+    return (
+        Review.objects.filter(application_id__in=list(application_ids), submitted_at__isnull=False)
+        .exclude(Exists(conflicted))
+        .select_related("reviewer__user", "reviewer__partner")
+        .prefetch_related("fields")
+    )
+
+
+def review_score(review: Review, criteria) -> float | None:
+    values = {field.key: field.value for field in review.fields.all()}
+    return weighted_score(criterion_scores(criteria, values))
+
+
+def cohort_reviewers(cohort) -> list[Reviewer]:
+    """The cohort's reviewers, invited or accepted, with done / assigned counts."""
+    return list(
+        Reviewer.objects.filter(cohort=cohort, revoked_at__isnull=True)
+        .select_related("user", "partner")
+        .annotate(
+            assigned=Count(
+                "assignments", filter=Q(assignments__ended_at__isnull=True), distinct=True
+            ),
+            done=Count("reviews", filter=Q(reviews__submitted_at__isnull=False), distinct=True),
+        )
+        .order_by("invited_at", "pk")
+    )
+
+
+def cohort_assignments(cohort, application_ids) -> dict[int, list[Assignment]]:
+    assignments: dict[int, list[Assignment]] = {}
+    for assignment in Assignment.objects.filter(
+        application_id__in=list(application_ids), ended_at__isnull=True
+    ).select_related("reviewer__user"):
+        assignments.setdefault(assignment.application_id, []).append(assignment)
+    return assignments
+
+
+def declared_conflicts(cohort) -> QuerySet[Conflict]:
+    return (
+        Conflict.objects.filter(application__cohort=cohort, state=ConflictState.CONFIRMED)
+        .select_related("user", "application__startup")
+        .order_by("-created_at")
+    )
+
+
+def others_reviews(review: Review) -> list[Review]:
+    """Once a reviewer has submitted, the other submitted reviews that count."""
+    return [other for other in scored_reviews([review.application_id]) if other.pk != review.pk]

@@ -1,0 +1,331 @@
+"""Every write of the reviews app, one function per state change; each docstring lists its
+side effects."""
+
+import secrets
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+
+from accelerator.text import UNSTORABLE_MESSAGE, has_unstorable_characters
+from applications.enums import ApplicationStatus
+from notifications.models import EmailKind
+from notifications.services import email_queue
+
+from .enums import NOT_APPLICABLE, AssignmentEnd, ConflictSource, ConflictState
+from .models import FIELD_KEY, Assignment, Conflict, Review, Reviewer, ReviewField
+from .scoring import parse_score
+from .selectors import latest_submission, review_change_problem
+
+INVITATION_LIFETIME = timedelta(days=14)
+FIELD_MAX_CHARACTERS = 10_000
+REVIEWABLE_STATUSES = (
+    ApplicationStatus.SUBMITTED, ApplicationStatus.SHORTLISTED, ApplicationStatus.WAITLISTED,
+    ApplicationStatus.WINNER, ApplicationStatus.REJECTED,
+)  # fmt: skip
+
+
+class ReviewError(Exception):
+    """A change that cannot be made; `problems` are shown to the person, one per line."""
+
+    def __init__(self, *problems: str):
+        super().__init__(" ".join(problems))
+        self.problems = list(problems)
+
+
+class ReviewFieldConflict(Exception):
+    """The field was saved elsewhere (another tab) since this one was loaded."""
+
+    def __init__(self, field: ReviewField):
+        super().__init__("newer version saved elsewhere")
+        self.field = field
+
+
+@transaction.atomic
+def reviewer_invite(
+    *, cohort, email: str, invited_by, base_url: str, partner=None, max_assignments: int = 15
+) -> Reviewer:
+    """Invite someone to review the cohort, optionally on behalf of one of its partners.
+    Side effects: an email with the acceptance link (a secret kind: hidden from staff, cleared
+    once sent), in the inviter's language, filed under the cohort."""
+    email = email.strip()
+    now = timezone.now()
+    reviewer = Reviewer(
+        cohort=cohort, email=email, partner=partner, max_assignments=max_assignments,
+        token=secrets.token_urlsafe(32), invited_by=invited_by, invited_at=now,
+        expires_at=now + INVITATION_LIFETIME,
+    )  # fmt: skip
+    try:
+        with transaction.atomic():
+            reviewer.save()
+    except IntegrityError as error:
+        raise ReviewError(
+            gettext("%(email)s is already invited to review this cohort.") % {"email": email}
+        ) from error
+    with translation.override(invited_by.language):
+        context = {
+            "reviewer": reviewer,
+            "cohort": cohort,
+            "inviter": invited_by,
+            "accept_url": base_url + reverse("reviewer_invitation", args=[reviewer.token]),
+            "site_name": settings.SITE_NAME,
+        }
+        sent = email_queue(
+            kind=EmailKind.REVIEWER_INVITATION,
+            to_address=email,
+            subject=render_to_string("emails/reviewer_invitation_subject.txt", context).strip(),
+            body_text=render_to_string("emails/reviewer_invitation.txt", context),
+            language=invited_by.language,
+            cohort_id=cohort.pk,
+        )
+    Reviewer.objects.filter(pk=reviewer.pk).update(invitation_email_id=sent.pk)
+    return reviewer
+
+
+@transaction.atomic
+def reviewer_invitation_accept(*, token: str, user) -> Reviewer:
+    """Accept an invitation to review: only a signed-in user whose verified address is the
+    invited one, within 14 days, unless revoked. Side effects: none beyond the role."""
+    reviewer = Reviewer.objects.select_for_update().filter(token=token).first()
+    if reviewer is None or not reviewer.is_pending():
+        raise ReviewError(gettext("This invitation is no longer valid: ask for a new one."))
+    if not EmailAddress.objects.filter(
+        user=user, email__iexact=reviewer.email, verified=True
+    ).exists():
+        raise ReviewError(
+            gettext(
+                "This invitation is for %(email)s. Log in with that address, verified, to "
+                "accept it."
+            )
+            % {"email": reviewer.email}
+        )
+    if Reviewer.objects.filter(
+        cohort_id=reviewer.cohort_id, user=user, revoked_at__isnull=True
+    ).exists():
+        raise ReviewError(gettext("You already review this cohort."))
+    reviewer.user = user
+    reviewer.accepted_at = timezone.now()
+    reviewer.save(update_fields=["user", "accepted_at"])
+    return reviewer
+
+
+@transaction.atomic
+def reviewer_revoke(*, reviewer: Reviewer) -> None:
+    """Withdraw an invitation or a reviewer role. Side effects: their assignments end (a
+    submitted review is kept)."""
+    now = timezone.now()
+    Reviewer.objects.filter(pk=reviewer.pk).update(revoked_at=now)
+    Assignment.objects.filter(reviewer=reviewer, ended_at__isnull=True).update(
+        ended_at=now, end_reason=AssignmentEnd.UNASSIGNED
+    )
+
+
+def _has_confirmed_conflict(user_id, application_id) -> bool:
+    return Conflict.objects.filter(
+        user_id=user_id, application_id=application_id, state=ConflictState.CONFIRMED
+    ).exists()
+
+
+@transaction.atomic
+def assignment_create(*, reviewer: Reviewer, application, created_by) -> Assignment:
+    """Ask a reviewer of the application's cohort to review it, by hand. Refused for an
+    application that was never submitted or is withdrawn, a reviewer who has not accepted,
+    one with a confirmed conflict, or one at their maximum."""
+    reviewer = Reviewer.objects.select_for_update().get(pk=reviewer.pk)
+    if reviewer.cohort_id != application.cohort_id or not reviewer.is_active:
+        raise ReviewError(gettext("Only a reviewer who accepted to review this cohort can be "
+                                  "assigned."))  # fmt: skip
+    if application.status not in REVIEWABLE_STATUSES:
+        raise ReviewError(gettext("Only submitted applications are reviewed."))
+    if _has_confirmed_conflict(reviewer.user_id, application.pk):
+        raise ReviewError(gettext("This reviewer has a conflict of interest with this startup."))
+    active = Assignment.objects.filter(reviewer=reviewer, ended_at__isnull=True)
+    if active.filter(application=application).exists():
+        raise ReviewError(gettext("This reviewer is already assigned to this application."))
+    if active.count() >= reviewer.max_assignments:
+        raise ReviewError(
+            gettext("This reviewer already has %(count)d applications, their maximum.")
+            % {"count": reviewer.max_assignments}
+        )
+    return Assignment.objects.create(
+        reviewer=reviewer, application=application, created_by=created_by
+    )
+
+
+def assignment_end(*, assignment: Assignment, reason: AssignmentEnd, hand_back_reason=""):
+    """End an assignment, keeping the row and why (a submitted review is kept)."""
+    Assignment.objects.filter(pk=assignment.pk, ended_at__isnull=True).update(
+        ended_at=timezone.now(), end_reason=reason, hand_back_reason=hand_back_reason
+    )
+
+
+def assignment_hand_back(*, assignment: Assignment, reason: str) -> None:
+    """A reviewer gives back an assignment they have not started, saying why (staff read it).
+    Refused once a field of the review is saved."""
+    if not reason.strip():
+        raise ReviewError(gettext("Say why you hand it back."))
+    if Review.objects.filter(reviewer=assignment.reviewer,
+                             application=assignment.application_id).exists():  # fmt: skip
+        raise ReviewError(gettext("You have started this review: finish it, or ask the program "
+                                  "to unassign you."))  # fmt: skip
+    assignment_end(assignment=assignment, reason=AssignmentEnd.HANDED_BACK,
+                   hand_back_reason=reason.strip())  # fmt: skip
+
+
+@transaction.atomic
+def conflict_declare(*, user, application, kind: str, note: str = "") -> Conflict:
+    """A reviewer declares a conflict of interest: confirmed at once, removable only by staff.
+    Side effects: the user's assignments to the application end; a review they submitted is
+    kept but no longer counts; the program's managers are told by email."""
+    conflict, _created = Conflict.objects.update_or_create(
+        user=user,
+        application=application,
+        defaults={"kind": kind, "note": note.strip(), "state": ConflictState.CONFIRMED},
+        create_defaults={
+            "kind": kind, "note": note.strip(), "state": ConflictState.CONFIRMED,
+            "source": ConflictSource.DECLARED, "created_by": user,
+        },
+    )  # fmt: skip
+    now = timezone.now()
+    Assignment.objects.filter(
+        reviewer__user=user, application=application, ended_at__isnull=True
+    ).update(ended_at=now, end_reason=AssignmentEnd.CONFLICT)
+    cohort = application.cohort
+    for manager in cohort.program.managers.filter(is_active=True):
+        with translation.override(manager.language):
+            context = {"conflict": conflict, "cohort": cohort, "application": application,
+                       "reviewer": user, "site_name": settings.SITE_NAME}  # fmt: skip
+            email_queue(
+                kind=EmailKind.CONFLICT_DECLARED,
+                to_address=manager.email,
+                recipient=manager,
+                subject=render_to_string("emails/conflict_declared_subject.txt", context).strip(),
+                body_text=render_to_string("emails/conflict_declared.txt", context),
+                language=manager.language,
+                cohort_id=cohort.pk,
+                idempotency_key=f"conflict-declared:{conflict.pk}:{manager.pk}:{now.isoformat()}",
+            )
+    return conflict
+
+
+def conflict_remove(*, conflict: Conflict) -> None:
+    """Staff lift a conflict. The reviewer is not assigned again by itself."""
+    Conflict.objects.filter(pk=conflict.pk).delete()
+
+
+def _field_problem(key: str, value: str, criteria: dict) -> str:
+    if has_unstorable_characters(value):
+        return str(UNSTORABLE_MESSAGE)
+    if len(value) > FIELD_MAX_CHARACTERS:
+        return gettext("Keep this under %(limit)d characters.") % {"limit": FIELD_MAX_CHARACTERS}
+    if key.startswith("score:"):
+        criterion = criteria.get(int(key.split(":")[1]))
+        if criterion is None:
+            return gettext("This criterion is not in the rubric.")
+        if value not in ("", NOT_APPLICABLE) and parse_score(value, criterion.scale_max) is None:
+            return gettext("Choose a score from 1 to %(max)d, or not applicable.") % {
+                "max": criterion.scale_max
+            }
+    if key.startswith("comment:") and int(key.split(":")[1]) not in criteria:
+        return gettext("This criterion is not in the rubric.")
+    return ""
+
+
+def review_field_save(*, assignment: Assignment, key: str, value: str, base_version: int):
+    """Save one field of the reviewer's review as they type (the review is started by its
+    first save, on the application's latest submitted version). Refused with
+    ReviewFieldConflict when the field changed since `base_version`; with ReviewError once
+    reviews have closed, for a value a field cannot hold, or for a change that would leave a
+    submitted review incomplete."""
+    if not FIELD_KEY.match(key):
+        raise ReviewError(gettext("This field is not part of the review."))
+    application = assignment.application
+    cohort = application.cohort
+    closed = review_change_problem(cohort)
+    if closed:
+        raise ReviewError(closed)
+    criteria = {criterion.pk: criterion for criterion in cohort.criteria.all()}
+    problem = _field_problem(key, value, criteria)
+    if problem:
+        raise ReviewError(problem)
+    review = Review.objects.filter(reviewer=assignment.reviewer, application=application).first()
+    if review is None:
+        submission = latest_submission(application.pk)
+        review, _created = Review.objects.get_or_create(
+            reviewer=assignment.reviewer, application=application,
+            defaults={"submission": submission},
+        )  # fmt: skip
+    if review.submitted_at and not value.strip() and _required_key(key):
+        raise ReviewError(gettext("A submitted review keeps this answer: change it, do not "
+                                  "empty it."))  # fmt: skip
+    now = timezone.now()
+    saved = ReviewField(review=review, key=key, value=value, version=base_version + 1,
+                        updated_at=now)  # fmt: skip
+    if ReviewField.objects.filter(review=review, key=key, version=base_version).update(
+        value=value, version=base_version + 1, updated_at=now
+    ):
+        return saved
+    if base_version == 0:
+        try:
+            with transaction.atomic():
+                saved.save(force_insert=True)
+            return saved
+        except IntegrityError:
+            pass
+    current = ReviewField.objects.filter(review=review, key=key).first()
+    raise ReviewFieldConflict(current or ReviewField(review=review, key=key, version=0))
+
+
+def _required_key(key: str) -> bool:
+    return key.startswith("score:") or key in ("recommendation", "confidence")
+
+
+def review_missing(review: Review | None, criteria, values: dict[str, str]) -> list[str]:
+    """What a review still needs before it can be submitted, one line each."""
+    missing = [
+        gettext("A score (or “not applicable”) for %(criterion)s.") % {"criterion": c.name}
+        for c in criteria
+        if values.get(f"score:{c.pk}", "") != NOT_APPLICABLE
+        and parse_score(values.get(f"score:{c.pk}", ""), c.scale_max) is None
+    ]
+    if not values.get("recommendation"):
+        missing.append(gettext("Your recommendation."))
+    if not values.get("confidence"):
+        missing.append(gettext("Your confidence."))
+    return missing
+
+
+@transaction.atomic
+def review_submit(*, assignment: Assignment) -> Review:
+    """Submit the reviewer's review once complete (every criterion scored or not applicable,
+    a recommendation, a confidence), before reviews close. Side effects: the other reviews of
+    the application become visible to this reviewer."""
+    closed = review_change_problem(assignment.application.cohort)
+    if closed:
+        raise ReviewError(closed)
+    review = (
+        Review.objects.select_for_update()
+        .filter(reviewer=assignment.reviewer, application=assignment.application)
+        .first()
+    )
+    criteria = list(assignment.application.cohort.criteria.all())
+    values = {} if review is None else dict(review.fields.values_list("key", "value"))
+    missing = review_missing(review, criteria, values)
+    if missing:
+        raise ReviewError(*missing)
+    if review.submitted_at is None:
+        Review.objects.filter(pk=review.pk).update(submitted_at=timezone.now())
+        review.refresh_from_db()
+    return review
+
+
+def application_assignments_end(*, application, reason: AssignmentEnd) -> int:
+    """End every active assignment of an application (it was withdrawn)."""
+    return Assignment.objects.filter(application=application, ended_at__isnull=True).update(
+        ended_at=timezone.now(), end_reason=reason
+    )

@@ -1,0 +1,44 @@
+from django.urls import path, re_path
+
+from .views import reviewer, staff
+
+app_name = "review"
+
+# Under /review/, in the "review" namespace: every page here requires two-factor
+# authentication under STAFF_REQUIRE_MFA, whoever opens it.
+urlpatterns = [
+    path("", reviewer.queue, name="queue"),
+    path("applications/<int:application_id>/", reviewer.review, name="review"),
+    re_path(
+        r"^applications/(?P<application_id>[0-9]+)/fields/(?P<key>[a-z_]+(:[0-9]+)?)/$",
+        reviewer.field_autosave,
+        name="field",
+    ),
+    path("applications/<int:application_id>/submit/", reviewer.submit, name="submit"),
+    path("applications/<int:application_id>/conflict/", reviewer.conflict, name="conflict"),
+    path("applications/<int:application_id>/hand-back/", reviewer.hand_back, name="hand_back"),
+    path("applications/<int:application_id>/deck/", reviewer.deck, name="deck"),
+    path(
+        "applications/<int:application_id>/files/<int:question_id>/",
+        reviewer.answer_file,
+        name="answer_file",
+    ),
+]
+
+# Accepting an invitation comes before two-factor set-up: outside the namespace.
+invitation_urlpatterns = [
+    path("review-invitations/<str:token>/", reviewer.invitation_accept, name="reviewer_invitation"),
+]
+
+# Under /staff/, in the "staff" namespace (accelerator/urls.py gathers every app's).
+staff_urlpatterns = [
+    path("cohorts/<int:cohort_id>/reviewers/", staff.cohort_reviewers, name="cohort_reviewers"),
+    path("reviewers/<int:reviewer_id>/revoke/", staff.reviewer_revoke, name="reviewer_revoke"),
+    path(
+        "applications/<int:application_id>/assign/",
+        staff.assignment_create,
+        name="assignment_create",
+    ),
+    path("assignments/<int:assignment_id>/end/", staff.assignment_end, name="assignment_end"),
+    path("conflicts/<int:conflict_id>/remove/", staff.conflict_remove, name="conflict_remove"),
+]

@@ -1,0 +1,259 @@
+"""Reviewer pages, under /review/: the queue, one application to review with its form (saved
+as the reviewer types), others' reviews once theirs is in, conflicts, hand-backs, and the
+application's files. Every object is reached through the reviewer's own active assignment:
+anything else does not exist for them (404)."""
+
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.views.decorators.csrf import ensure_csrf_cookie
+from django.views.decorators.http import require_GET, require_POST
+
+from applications.exports import answer_display
+from applications.views.applicant import login_required_401
+from applications.views.files import answer_file_attachment, deck_attachment
+from cohorts.enums import QuestionKind
+
+from .. import selectors, services
+from ..enums import NOT_APPLICABLE, Confidence, Recommendation
+from ..forms import ConflictForm, HandBackForm
+from ..models import Assignment, Reviewer
+from ..scoring import criterion_scores, weighted_score
+
+
+def _assignment(request: HttpRequest, application_id: int) -> Assignment:
+    try:
+        return selectors.assignment_for_review(request.user, application_id)
+    except Assignment.DoesNotExist as error:
+        raise Http404 from error
+
+
+@login_required
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    rows = selectors.reviewer_queue(request.user)
+    done = sum(1 for row in rows if row.state == "submitted")
+    context = {"rows": rows, "done": done, "assigned": len(rows)}
+    return render(request, "reviews/queue.html", context)
+
+
+def _answers(submission) -> list[dict]:
+    return [
+        {
+            "label": answer.get("label", ""),
+            "question": answer.get("question"),
+            "text": answer_display(answer.get("kind", ""), answer.get("value")),
+            "is_file": answer.get("kind") == QuestionKind.FILE
+            and isinstance(answer.get("value"), dict)
+            and bool(answer["value"].get("file")),
+        }
+        for answer in submission.content.get("answers", [])
+    ]
+
+
+def _form_items(criteria, values: dict) -> list[dict]:
+    items = []
+    for criterion in criteria:
+        score = values.get(f"score:{criterion.pk}", {"value": "", "version": 0})
+        comment = values.get(f"comment:{criterion.pk}", {"value": "", "version": 0})
+        items.append({
+            "criterion": criterion,
+            "scale": range(1, criterion.scale_max + 1),
+            "score_key": f"score:{criterion.pk}", "score": score,
+            "comment_key": f"comment:{criterion.pk}", "comment": comment,
+        })  # fmt: skip
+    return items
+
+
+@login_required
+@ensure_csrf_cookie  # htmx sends the token from the cookie
+@require_GET
+def review(request: HttpRequest, application_id: int) -> HttpResponse:
+    assignment = _assignment(request, application_id)
+    application = assignment.application
+    submission = selectors.latest_submission(application.pk)
+    if submission is None:
+        raise Http404
+    my_review = (
+        assignment.reviewer.reviews.filter(application=application)
+        .prefetch_related("fields")
+        .first()
+    )
+    values = selectors.review_values(my_review)
+    flat = {key: field["value"] for key, field in values.items()}
+    criteria = list(application.cohort.criteria.all())
+    scores = criterion_scores(criteria, flat)
+    others = []
+    if my_review is not None and my_review.submitted_at:
+        for other in selectors.others_reviews(my_review):
+            other_values = {field.key: field.value for field in other.fields.all()}
+            others.append({
+                "review": other,
+                "score": weighted_score(criterion_scores(criteria, other_values)),
+                "criteria": [(c, other_values.get(f"score:{c.pk}", ""),
+                              other_values.get(f"comment:{c.pk}", "")) for c in criteria],
+                "recommendation": Recommendation(other_values["recommendation"]).label
+                if other_values.get("recommendation") in Recommendation.values else "",
+            })  # fmt: skip
+    closed = selectors.review_change_problem(application.cohort)
+    context = {
+        "assignment": assignment,
+        "application": application,
+        "startup": application.startup,
+        "submission": submission,
+        "profile": submission.content.get("profile") or {},
+        "team": submission.content.get("team") or [],
+        "deck": submission.content.get("deck") or {},
+        "answers": _answers(submission),
+        "review": my_review,
+        "items": _form_items(criteria, values),
+        "recommendation": values.get("recommendation", {"value": "", "version": 0}),
+        "confidence": values.get("confidence", {"value": "", "version": 0}),
+        "private_note": values.get("private_note", {"value": "", "version": 0}),
+        "recommendations": Recommendation.choices,
+        "confidences": Confidence.choices,
+        "not_applicable": NOT_APPLICABLE,
+        "missing": services.review_missing(my_review, criteria, flat),
+        "weighted": weighted_score(scores),
+        "newer_version": bool(my_review and my_review.submission_id != submission.pk),
+        "others": others,
+        "closed": closed,
+        "editable": not closed,
+        "conflict_form": ConflictForm(),
+        "hand_back_form": HandBackForm(),
+        "started": my_review is not None,
+    }
+    return render(request, "reviews/review.html", context)
+
+
+@login_required_401
+@require_POST
+def field_autosave(request: HttpRequest, application_id: int, key: str) -> HttpResponse:
+    assignment = _assignment(request, application_id)
+    value = request.POST.get("value", "")
+    try:
+        base_version = int(request.POST.get("version", "0"))
+    except ValueError:
+        base_version = -1
+    context = {"slot": key.replace(":", ""), "value": value}
+    try:
+        field = services.review_field_save(
+            assignment=assignment, key=key, value=value, base_version=base_version
+        )
+    except services.ReviewFieldConflict as conflict:
+        context |= {"conflict": conflict.field}
+        return render(request, "reviews/partials/field_status.html", context, status=409)
+    except services.ReviewError as error:
+        context |= {"refused": error.problems}
+        return render(request, "reviews/partials/field_status.html", context, status=409)
+    context |= {
+        "field": field,
+        "saved_at": timezone.localtime(field.updated_at, ZoneInfo(request.user.time_zone)),
+    }
+    return render(request, "reviews/partials/field_status.html", context)
+
+
+def _next_unfinished(user, after_application_id: int) -> str:
+    for row in selectors.reviewer_queue(user):
+        if (
+            row.state != "submitted"
+            and row.opens
+            and (row.assignment.application_id != after_application_id)
+        ):
+            return reverse("review:review", args=[row.assignment.application_id])
+    return reverse("review:queue")
+
+
+@login_required
+@require_POST
+def submit(request: HttpRequest, application_id: int) -> HttpResponse:
+    assignment = _assignment(request, application_id)
+    try:
+        services.review_submit(assignment=assignment)
+    except services.ReviewError as error:
+        for problem in error.problems:
+            messages.error(request, problem)
+        return HttpResponseRedirect(reverse("review:review", args=[application_id]) + "#submit")
+    messages.success(request, gettext("Your review is submitted."))
+    if "next" in request.POST:
+        return HttpResponseRedirect(_next_unfinished(request.user, application_id))
+    return HttpResponseRedirect(reverse("review:review", args=[application_id]) + "#others")
+
+
+@login_required
+@require_POST
+def conflict(request: HttpRequest, application_id: int) -> HttpResponse:
+    assignment = _assignment(request, application_id)
+    form = ConflictForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, gettext("Choose the kind of conflict."))
+        return HttpResponseRedirect(reverse("review:review", args=[application_id]))
+    services.conflict_declare(
+        user=request.user, application=assignment.application,
+        kind=form.cleaned_data["kind"], note=form.cleaned_data["note"],
+    )  # fmt: skip
+    messages.success(
+        request,
+        gettext("Thank you: the conflict is recorded and this application left your queue."),
+    )
+    return HttpResponseRedirect(reverse("review:queue"))
+
+
+@login_required
+@require_POST
+def hand_back(request: HttpRequest, application_id: int) -> HttpResponse:
+    assignment = _assignment(request, application_id)
+    form = HandBackForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise services.ReviewError(gettext("Say why you hand it back."))
+        services.assignment_hand_back(assignment=assignment, reason=form.cleaned_data["reason"])
+    except services.ReviewError as error:
+        messages.error(request, " ".join(error.problems))
+        return HttpResponseRedirect(reverse("review:review", args=[application_id]))
+    messages.success(request, gettext("The application is handed back to the program."))
+    return HttpResponseRedirect(reverse("review:queue"))
+
+
+@login_required
+@require_GET
+def deck(request: HttpRequest, application_id: int):
+    assignment = _assignment(request, application_id)
+    submission = selectors.latest_submission(application_id)
+    name = ((submission.content.get("deck") or {}).get("file")) if submission else ""
+    return deck_attachment(assignment.application, name)
+
+
+@login_required
+@require_GET
+def answer_file(request: HttpRequest, application_id: int, question_id: int):
+    assignment = _assignment(request, application_id)
+    submission = selectors.latest_submission(application_id)
+    answers = {a.get("question"): a.get("value") for a in submission.content["answers"]}
+    return answer_file_attachment(assignment.application, question_id, answers.get(question_id))
+
+
+@login_required
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """Outside /review/: accepting comes before setting up two-factor authentication."""
+    reviewer = Reviewer.objects.select_related("cohort__program").filter(token=token).first()
+    if reviewer is None:
+        raise Http404
+    if request.method == "POST":
+        try:
+            services.reviewer_invitation_accept(token=token, user=request.user)
+        except services.ReviewError as error:
+            messages.error(request, " ".join(error.problems))
+        else:
+            messages.success(
+                request,
+                gettext("Welcome, reviewer of %(cohort)s.") % {"cohort": reviewer.cohort},
+            )
+            return HttpResponseRedirect(reverse("review:queue"))
+    return render(request, "reviews/invitation_accept.html", {"reviewer": reviewer})
