@@ -184,17 +184,47 @@ def _demo_deck() -> SimpleUploadedFile:
     return SimpleUploadedFile("deck.pdf", output.getvalue(), "application/pdf")
 
 
-def _demo_applicant(row, cohort, now) -> Application:
+# Two more for the cohort in review, answering in French.
+DEMO_REVIEW_APPLICANTS = [
+    (
+        "Vigne Vision",
+        "FR",
+        "Bordeaux",
+        "mvp",
+        ["llama_3"],
+        "Mathéo Girard",
+        "Détection précoce des maladies de la vigne à partir de photos prises au smartphone, "
+        "avec un modèle Llama 3 multimodal affiné sur 40 000 images annotées par des "
+        "viticulteurs.",
+    ),
+    (
+        "Atlas Juridique",
+        "FR",
+        "Nantes",
+        "product",
+        ["mistral_7b"],
+        "Léa Fontaine",
+        "Un assistant qui répond aux questions de droit du travail des TPE, sourcé article par "
+        "article dans le Code du travail, hébergé en France.",
+    ),
+]
+
+
+def _demo_startup(row, now) -> Startup:
     name, country, city, stage, models, founder_name, pitch = row
     User = get_user_model()
     email = f"{slugify(founder_name)}@{DEMO_APPLICANT_DOMAIN}"
     founder = User.objects.create_user(email, None, full_name=founder_name)
     EmailAddress.objects.create(user=founder, email=email, primary=True, verified=True)
-    startup = services.startup_create(
+    return services.startup_create(
         user=founder, role="CEO", name=name, country=country, city=city, stage=stage,
         foundation_models=models, pitch=pitch, year_founded=now.year - 1, team_size=3,
         funding_raised="under_100k", website=f"https://{slugify(name)}.example",
     )  # fmt: skip
+
+
+def _demo_application(startup: Startup, cohort, *, submit: bool) -> Application:
+    founder = startup.memberships.first().user
     application = services.application_start(startup=startup, cohort=cohort, user=founder)
     for question in cohort.questions.all():
         value = _demo_answer(question, startup)
@@ -202,18 +232,33 @@ def _demo_applicant(row, cohort, now) -> Application:
             services.answer_save(application=application, question=question, value=value,
                                  base_version=0, user=founder)  # fmt: skip
     services.pitch_deck_upload(application=application, upload=_demo_deck(), user=founder)
+    if submit:
+        services.application_submit(application=application, user=founder,
+                                    privacy_notice_version=PRIVACY_NOTICE_VERSION)  # fmt: skip
     return application
 
 
 @receiver(demo_loaded)
-def add_demo_applications(sender, cohort, now, **kwargs) -> list[str]:
-    if Membership.objects.filter(user__email__endswith=f"@{DEMO_APPLICANT_DOMAIN}").exists():
-        return []
+def add_demo_applications(sender, cohort, now, review_cohort=None, **kwargs) -> list[str]:
+    done = []
     with translation.override("en"):
-        for row in DEMO_APPLICANTS:
-            application = _demo_applicant(row, cohort, now)
-            founder = application.startup.memberships.get().user
-            services.application_submit(application=application, user=founder,
-                                        privacy_notice_version=PRIVACY_NOTICE_VERSION)  # fmt: skip
-        _demo_applicant(DEMO_DRAFT, cohort, now)
-    return [f"{len(DEMO_APPLICANTS)} submitted applications and a draft in the demo cohort"]
+        if not Membership.objects.filter(
+            user__email__endswith=f"@{DEMO_APPLICANT_DOMAIN}"
+        ).exists():
+            for row in DEMO_APPLICANTS:
+                _demo_application(_demo_startup(row, now), cohort, submit=True)
+            _demo_application(_demo_startup(DEMO_DRAFT, now), cohort, submit=False)
+            done.append(
+                f"{len(DEMO_APPLICANTS)} submitted applications and a draft in the demo cohort"
+            )
+        if review_cohort is not None and not review_cohort.applications.exists():
+            names = [row[0] for row in [*DEMO_APPLICANTS, DEMO_DRAFT]]
+            startups = list(Startup.objects.filter(name__in=names).order_by("pk"))
+            startups += [_demo_startup(row, now) for row in DEMO_REVIEW_APPLICANTS]
+            startups += list(
+                Startup.objects.filter(memberships__user__email__iexact=DEMO_FOUNDER["email"])
+            )
+            for startup in startups:
+                _demo_application(startup, review_cohort, submit=True)
+            done.append(f"{len(startups)} submitted applications in the demo cohort in review")
+    return done

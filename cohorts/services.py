@@ -192,6 +192,58 @@ def _load_demo(*, now: datetime) -> list[str]:
         if "manages" in fields:
             Program.objects.get(slug=fields["manages"]).managers.add(user)
         done.append(f"user {user.email}")
-    for _receiver, created in demo_loaded.send(sender=Cohort, cohort=cohort, now=now):
+    review_cohort, review_cohort_new = _demo_review_cohort(program, now)
+    if review_cohort_new:
+        done.append("demo cohort in review")
+    for _receiver, created in demo_loaded.send(
+        sender=Cohort, cohort=cohort, review_cohort=review_cohort, now=now
+    ):
         done += created or []
+    if review_cohort_new:
+        # Its applications were submitted while it was open, a moment ago; now it is in review.
+        Cohort.objects.filter(pk=review_cohort.pk).update(**_demo_review_dates(now))
+    elif review_cohort.reviews_close_at <= now:
+        Cohort.objects.filter(pk=review_cohort.pk).update(**_demo_review_dates(now))
+        done.append("demo cohort in review moved forward")
     return done
+
+
+def _demo_review_dates(now: datetime) -> dict:
+    """Closed three days ago, reviews closing in fourteen days."""
+    return {
+        "opens_at": now - timedelta(days=45),
+        "closes_at": now - timedelta(days=3),
+        "reviews_close_at": now + timedelta(days=14),
+    }
+
+
+def _demo_review_cohort(program: Program, now: datetime) -> tuple[Cohort, bool]:
+    """The demo cohort in review: created open for an hour, so that the demo startups submit
+    to it through the services, then closed (see _load_demo)."""
+    cohort = Cohort.objects.filter(program=program, slug="demo-review").first()
+    if cohort is not None:
+        return cohort, False
+    cohort = Cohort.objects.create(
+        program=program,
+        slug="demo-review",
+        year=now.year,
+        is_demo=True,
+        is_published=True,
+        name_en="Demo cohort in review",
+        name_fr="Promotion de démonstration en évaluation",
+        eligibility_en="A cohort whose call has closed: its applications are being reviewed.",
+        eligibility_fr="Une promotion dont l’appel est clos : ses candidatures sont en "
+        "cours d’évaluation.",
+        capacity=5,
+        region=Region.EUROPE,
+        opens_at=now - timedelta(days=45),
+        closes_at=now + timedelta(hours=1),
+        reviews_close_at=now + timedelta(days=14),
+    )
+    _create_cohort_parts(
+        cohort,
+        questions=station_f.DEMO_QUESTIONS,
+        rubric=station_f.EXAMPLE_RUBRIC,
+        partners=station_f.AI_STARTUP_PROGRAM["cohorts"][1]["partners"],
+    )
+    return cohort, True

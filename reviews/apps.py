@@ -9,7 +9,10 @@ class ReviewsConfig(AppConfig):
     def ready(self) -> None:
         from cohorts.registries import reviewed_cohorts, rubric_locks
 
-        from . import receivers  # noqa: F401 (a withdrawn application's assignments end)
+        from . import (
+            demo,  # noqa: F401 (reviewers and reviews for load_station_f --demo)
+            receivers,  # noqa: F401 (a withdrawn application's assignments end)
+        )
         from .selectors import cohorts_reviewed_by, rubric_lock_reason
 
         reviewed_cohorts.register(cohorts_reviewed_by)

@@ -1,5 +1,6 @@
 """What reviews do when the applications app says something changed."""
 
+from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
 from applications.enums import ApplicationStatus
@@ -7,6 +8,9 @@ from applications.signals import status_changed
 
 from . import services
 from .enums import AssignmentEnd
+from .selectors import cohorts_reviewed_by
+
+REVIEWER_SESSION_KEY = "reviewer"
 
 
 @receiver(status_changed, dispatch_uid="reviews_withdrawn_application")
@@ -15,3 +19,11 @@ def end_assignments_of_a_withdrawn_application(sender, application, to_status, *
         services.application_assignments_end(
             application=application, reason=AssignmentEnd.WITHDRAWN
         )
+
+
+@receiver(user_logged_in, dispatch_uid="reviews_remember_reviewer_role")
+def remember_reviewer_role(sender, request, user, **kwargs):
+    """The header offers "My reviews" to reviewers: known once per login, not asked again on
+    every page."""
+    if request is not None and hasattr(request, "session"):
+        request.session[REVIEWER_SESSION_KEY] = bool(cohorts_reviewed_by(user))

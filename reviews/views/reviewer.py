@@ -24,6 +24,7 @@ from .. import selectors, services
 from ..enums import NOT_APPLICABLE, Confidence, Recommendation
 from ..forms import ConflictForm, HandBackForm
 from ..models import Assignment, Reviewer
+from ..receivers import REVIEWER_SESSION_KEY
 from ..scoring import criterion_scores, weighted_score
 
 
@@ -251,6 +252,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         except services.ReviewError as error:
             messages.error(request, " ".join(error.problems))
         else:
+            request.session[REVIEWER_SESSION_KEY] = True
             messages.success(
                 request,
                 gettext("Welcome, reviewer of %(cohort)s.") % {"cohort": reviewer.cohort},

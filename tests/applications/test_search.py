@@ -63,7 +63,9 @@ def test_search_ignores_accents_and_case_on_both_databases(query, expected):
         answers={question: "Un assistant pour le Droit des Contrats"},
         deck_pages=None,
     )
-    make_application(cohort=cohort, startup=StartupFactory(name="LUMIÈRE Labs"))
+    # Faker invents names (a "Zoe" would match): every member here is named.
+    labs = StartupFactory(name="LUMIÈRE Labs", members=[UserFactory(full_name="Ada Martin")])
+    make_application(cohort=cohort, startup=labs)
 
     assert connection.vendor in ("postgresql", "sqlite")
     assert found(cohort, query) == expected
@@ -79,7 +81,7 @@ def test_search_follows_a_rename_a_new_member_and_a_changed_name():
     services.startup_update(startup=startup)
     member.full_name = "Anaïs Dupré"
     member.save()
-    newcomer = UserFactory(email="noe@eclair.example")
+    newcomer = UserFactory(email="noe@eclair.example", full_name="Noé Martin")
     invitation = services.invitation_create(
         startup=startup, email=newcomer.email, invited_by=member, base_url="http://testserver"
     )

@@ -35,7 +35,7 @@ def test_the_demo_manager_reads_an_application_and_downloads_its_deck_and_the_xl
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Staff workspace").click()
     expect(page.get_by_role("heading", name="Your cohorts")).to_be_visible()
-    page.get_by_role("link", name="Demo cohort").click()
+    page.get_by_role("link", name="Demo cohort", exact=True).click()
     expect(page.get_by_role("heading", name="Applications per day")).to_be_visible()
     page.get_by_role("navigation", name="Cohort").get_by_role("link", name="Applications").click()
     expect(page.get_by_text("9 applications", exact=True)).to_be_visible()

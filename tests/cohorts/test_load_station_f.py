@@ -4,6 +4,7 @@ from io import StringIO
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
+from django.db.models import Q
 
 from cohorts.enums import Phase
 from cohorts.models import Cohort, Program
@@ -104,11 +105,20 @@ def test_demo_cohort_is_open_for_30_days_and_moves_forward_once_closed(in_novemb
     )  # fmt: skip
     assert demo.questions.get(kind="file").required is False
 
-    in_november_2026.shift(timedelta(days=29))
+    in_november_2026.shift(timedelta(days=13))
     assert load("--demo").strip() == "Nothing to create."
 
-    in_november_2026.shift(timedelta(days=2))
-    assert load("--demo").strip() == "Created demo cohort moved forward"
+    in_november_2026.shift(timedelta(days=2))  # reviews of the cohort in review have closed
+    assert load("--demo").strip() == "Created demo cohort in review moved forward"
+
+    in_november_2026.shift(timedelta(days=13))
+    assert load("--demo").strip() == "Nothing to create."
+
+    in_november_2026.shift(timedelta(days=3))
+    assert load("--demo").strip().splitlines() == [
+        "Created demo cohort moved forward",
+        "Created demo cohort in review moved forward",
+    ]
     demo.refresh_from_db()
     assert demo.phase() == Phase.OPEN
     # 23 December in Paris, from 00:00, for 30 days.
@@ -126,16 +136,20 @@ def test_demo_users_have_verified_addresses_and_roles(in_november_2026, client):
     assert manager.email == "manager@demo.accelerator.localhost"
     assert manager.is_staff
     assert not manager.is_superuser
-    demo_applicants = EmailAddress.objects.filter(
-        email__endswith="@applicants.demo.accelerator.localhost"
+    cannot_log_in = EmailAddress.objects.filter(
+        Q(email__endswith="@applicants.demo.accelerator.localhost")
+        | Q(email__endswith="@reviewers.demo.accelerator.localhost")
     )
-    assert (
-        EmailAddress.objects.filter(verified=True)
-        .exclude(pk__in=demo_applicants.values("pk"))
-        .count()
-        == 3
-    )  # admin, manager, founder
-    assert [address.user.has_usable_password() for address in demo_applicants] == [False] * 9
+    can_log_in = EmailAddress.objects.filter(verified=True).exclude(
+        pk__in=cannot_log_in.values("pk")
+    )
+    assert sorted(address.email for address in can_log_in) == [
+        "admin@demo.accelerator.localhost",
+        "founder@demo.accelerator.localhost",
+        "manager@demo.accelerator.localhost",
+        "reviewer@demo.accelerator.localhost",
+    ]
+    assert [address.user.has_usable_password() for address in cannot_log_in] == [False] * 14
     logged_in = client.login(
         email="admin@demo.accelerator.localhost", password="demo-admin-Station-F"
     )
@@ -162,3 +176,25 @@ def test_the_demo_cohort_has_applications_for_staff_to_read(in_november_2026):
     assert sorted(applications.values_list("status", flat=True)) == ["draft"] + ["submitted"] * 8
     assert [a.startup.name for a in search(applications, "zoe lefevre")] == ["Lumière Santé"]
     assert all(a.pitch_deck_pages == 6 for a in applications)
+
+
+def test_the_demo_cohort_in_review_has_three_reviewers_per_application(in_november_2026):
+    from reviews.models import Assignment, Review
+    from reviews.selectors import reviewer_queue
+
+    load("--demo")
+
+    in_review = Cohort.objects.get(slug="demo-review")
+    applications = in_review.applications.all()
+    demo_reviewer = in_review.reviewers.get(email="reviewer@demo.accelerator.localhost").user
+    assert in_review.phase() == Phase.IN_REVIEW
+    assert applications.count() == 12
+    assert set(applications.values_list("status", flat=True)) == {"submitted"}
+    assert "Lumen Legal AI" in applications.values_list("startup__name", flat=True)
+    assert {
+        application.assignments.filter(ended_at__isnull=True).count()
+        for application in applications
+    } == {3}
+    assert Assignment.objects.filter(reviewer__user=demo_reviewer).count() == 9
+    assert Review.objects.filter(submitted_at__isnull=False).count() == 18
+    assert [row.opens for row in reviewer_queue(demo_reviewer)] == [True] * 9
