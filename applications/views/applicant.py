@@ -30,6 +30,8 @@ from ..privacy import PRIVACY_NOTICE_VERSION
 from ..selectors import applicant_status
 from .files import answer_file_attachment, deck_attachment
 
+# A message with this tag is shown beside the field it concerns (base.html leaves it out).
+BESIDE_FIELD = "beside-field"
 WITHDRAWABLE = (ApplicantStatus.DRAFT, ApplicantStatus.SUBMITTED, ApplicantStatus.UNDER_REVIEW)
 
 
@@ -71,7 +73,12 @@ def startup_create(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, gettext("Your startup is created."))
         return HttpResponseRedirect(_safe_next(request) or reverse("startup", args=[startup.pk]))
-    context = {"form": form, "membership_form": membership_form, "next": _safe_next(request)}
+    context = {
+        "form": form,
+        "membership_form": membership_form,
+        "error_forms": [form, membership_form],
+        "next": _safe_next(request),
+    }
     return render(request, "applications/startup_create.html", context)
 
 
@@ -93,6 +100,7 @@ def startup_profile(request: HttpRequest, startup_id: int) -> HttpResponse:
             "startup": startup,
             "form": form,
             "membership_form": membership_form,
+            "error_forms": [form, membership_form],
             "invitation_form": InvitationForm(),
             "members": startup.memberships.select_related("user"),
             "pending_invitations": [
@@ -358,15 +366,17 @@ def application_withdraw(request: HttpRequest, application_id: int) -> HttpRespo
 def pitch_deck_upload(request: HttpRequest, application_id: int) -> HttpResponse:
     application = _my_application(request, application_id)
     upload = request.FILES.get("pitch_deck")
+    # Shown beside the deck's field, where the page lands, not at its top out of view.
+    beside = BESIDE_FIELD + " pitch-deck"
     if upload is None:
-        messages.error(request, gettext("Choose a PDF file to upload."))
+        messages.error(request, gettext("Choose a PDF file to upload."), extra_tags=beside)
     else:
         try:
             services.pitch_deck_upload(application=application, upload=upload, user=request.user)
         except services.ApplicationError as error:
-            messages.error(request, " ".join(error.problems))
+            messages.error(request, " ".join(error.problems), extra_tags=beside)
         else:
-            messages.success(request, gettext("Your pitch deck is uploaded."))
+            messages.success(request, gettext("Your pitch deck is uploaded."), extra_tags=beside)
     return HttpResponseRedirect(reverse("application", args=[application.pk]) + "#pitch-deck")
 
 
