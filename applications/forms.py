@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from accelerator.forms import Form, ModelForm
 from cohorts.enums import Stage
 
+from .eligibility import profile_fields_needed
 from .enums import ApplicationStatus, FoundationModel
 from .models import Membership, Startup
 from .selectors import StaffFilters
@@ -42,6 +43,12 @@ class StartupForm(ModelForm):
         ]  # fmt: skip
         widgets = {"pitch": forms.Textarea(attrs={"rows": 5})}
         field_classes = {"siren": SirenField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A draft profile may lack them, an application may not: said before anyone starts.
+        for name in profile_fields_needed():
+            self.fields[name].needed_to_apply = True
 
 
 class MembershipForm(ModelForm):

@@ -329,8 +329,15 @@ def application_submit(request: HttpRequest, application_id: int) -> HttpRespons
                 % {"cohort": application.cohort},
             )
             return HttpResponseRedirect(f"{reverse('dashboard')}?submitted={application.pk}")
+    answers = {answer.question_id: answer.value for answer in application.answers.all()}
     context = {
         "application": application,
+        # Everything that will be sent, to reread before sending it.
+        "review": [
+            (question, answers.get(question.pk, ""))
+            for question in application.cohort.questions.all()
+        ],
+        "startup": application.startup,
         "problems": problems,
         "profile_problems": profile_problems(application.startup, application.cohort),
         "errors": errors,

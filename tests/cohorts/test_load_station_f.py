@@ -162,3 +162,14 @@ def test_the_demo_cohort_has_applications_for_staff_to_read(in_november_2026):
     assert sorted(applications.values_list("status", flat=True)) == ["draft"] + ["submitted"] * 8
     assert [a.startup.name for a in search(applications, "zoe lefevre")] == ["Lumière Santé"]
     assert all(a.pitch_deck_pages == 6 for a in applications)
+
+
+def test_the_demo_questions_never_ask_what_the_profile_holds(in_november_2026):
+    load("--demo")
+    profile_subjects = ["startup name", "stage", "models", "demo", "website", "github",
+                        "hugging face", "funding", "team size", "incorporated"]  # fmt: skip
+
+    labels = [q.label_en.lower() for q in Cohort.objects.get(slug="demo").questions.all()]
+
+    assert [label for label in labels if any(s in label for s in profile_subjects)] == []
+    assert len(labels) == 8
