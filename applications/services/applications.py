@@ -10,8 +10,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from accelerator.text import UNSTORABLE_MESSAGE, has_unstorable_characters
-from notifications.models import EmailKind
-from notifications.services import email_queue
+from notifications.models import EmailKind, OutgoingEmail
+from notifications.services import email_queue, email_render
 
 from ..answers import answer_problem, answer_too_long
 from ..decks import answer_file_name, answer_file_type, file_sha256, validate_pitch_deck
@@ -254,6 +254,46 @@ def application_submit(*, application: Application, user, privacy_notice_version
             cohort_id=application.cohort_id,
         )
     return application
+
+
+def required_question_notify(*, question) -> int:
+    """A required question added (or made required) after startups submitted: each submitted
+    application that can still change and has no answer to it "needs attention" (selectors.
+    needs_attention), and every member of its startup is told by email, in their language,
+    once per question. Returns the number of emails queued (0 when already told)."""
+    if not question.required:
+        return 0
+    applications = (
+        Application.objects.filter(cohort_id=question.cohort_id, status=ApplicationStatus.SUBMITTED)
+        .select_related("cohort__program", "startup")
+        .prefetch_related("extensions", "startup__memberships__user")
+    )
+    answered = set(
+        Answer.objects.filter(question=question, application__in=applications)
+        .exclude(value__in=["", []])
+        .values_list("application_id", flat=True)
+    )
+    queued = 0
+    for application in applications:
+        if application.pk in answered or not application.is_editable():
+            continue
+        for member in (membership.user for membership in application.startup.memberships.all()):
+            key = f"needs-attention:{application.pk}:{question.pk}:{member.pk}"
+            if OutgoingEmail.objects.filter(kind=EmailKind.GENERIC, idempotency_key=key).exists():
+                continue
+            with translation.override(member.language):
+                context = {"application": application, "question": question, "member": member}
+                email_queue(
+                    kind=EmailKind.GENERIC,
+                    to_address=member.email,
+                    recipient=member,
+                    language=member.language,
+                    idempotency_key=key,
+                    cohort_id=application.cohort_id,
+                    **email_render("application_needs_attention", context),
+                )
+            queued += 1
+    return queued
 
 
 def application_withdraw(*, application: Application, user) -> Application:

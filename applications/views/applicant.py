@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from cohorts.enums import QuestionKind
 from cohorts.models import Question
-from cohorts.selectors import cohorts_visible_to
+from cohorts.selectors import cohorts_for_home, cohorts_visible_to
 
 from .. import selectors, services
 from ..answers import answer_problem
@@ -58,9 +58,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             application.applicant_status = applicant_status(application, now)
             application.editable = application.is_editable(now)
             application.changed = selectors.changed_since_submitted(application)
+            application.needs_attention = selectors.needs_attention(application, now)
             # From what the applicant sees, so the link never hints at a decision in the making.
             application.withdrawable = application.applicant_status in WITHDRAWABLE
-    return render(request, "applications/dashboard.html", {"memberships": memberships})
+    context = {"memberships": memberships, "open_cohorts": cohorts_for_home(now=now).open}
+    return render(request, "applications/dashboard.html", context)
 
 
 @login_required
