@@ -3,7 +3,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accelerator.forms import Form, ModelForm
+from accelerator.forms import Form, ModelForm, WholeNumberField
 from cohorts.enums import Stage
 
 from .eligibility import profile_fields_needed
@@ -42,7 +42,12 @@ class StartupForm(ModelForm):
             "hugging_face_url", "demo_url",
         ]  # fmt: skip
         widgets = {"pitch": forms.Textarea(attrs={"rows": 5})}
-        field_classes = {"siren": SirenField}
+        field_classes = {
+            "siren": SirenField,
+            "year_founded": WholeNumberField,
+            "team_size": WholeNumberField,
+            "compute_gpu_hours_per_month": WholeNumberField,
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
