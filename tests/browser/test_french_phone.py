@@ -7,9 +7,12 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from applications.models import Answer
+from cohorts.enums import QuestionKind
 from tests.browser.test_applying import logged_in
 from tests.factories import UserFactory
-from tests.factories.applications import StartupFactory
+from tests.factories.applications import StartupFactory, make_application, open_cohort
+from tests.factories.cohorts import QuestionFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -50,3 +53,27 @@ def test_a_profile_saved_with_errors_sums_them_up_and_focuses_the_first(live_ser
     founder.startup.refresh_from_db()
     assert founder.startup.siren == "123456789"
     assert re.match(rf"^{live_server.url}/startup/\d+/$", page.url)
+
+
+def test_an_invalid_web_address_then_corrected_shows_no_csp_error(
+    live_server, page, founder, console_errors
+):
+    cohort = open_cohort(name="Cohorte de printemps")
+    QuestionFactory(cohort=cohort, kind=QuestionKind.URL, label_fr="Lien vers une démo")
+    application = make_application(startup=founder.startup, cohort=cohort)
+    page.goto(live_server.url + f"/applications/{application.pk}/")
+    field = page.get_by_label("Lien vers une démo")
+    status = page.locator(".answer", has=field)
+
+    field.press_sequentially("lumen dot ai", delay=30)
+    expect(status.locator(".answer-problem")).to_have_text(
+        "Saisissez une adresse web, par exemple lumen.ai ou https://lumen.ai/demo."
+    )
+    expect(status.locator(".save-state")).to_have_text(re.compile("^Gardé comme brouillon"))
+    field.fill("")
+    field.press_sequentially("lumen.ai/demo", delay=30)
+
+    expect(status.locator(".save-state")).to_have_text(re.compile("^Enregistré à "))
+    expect(status.locator(".answer-problem")).to_have_count(0)
+    assert Answer.objects.get(application=application).value == "https://lumen.ai/demo"
+    assert console_errors == []
