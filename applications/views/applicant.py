@@ -167,11 +167,18 @@ def membership_leave(request: HttpRequest, startup_id: int) -> HttpResponse:
     return HttpResponseRedirect(reverse("dashboard"))
 
 
-@login_required
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
-    invitation = Invitation.objects.select_related("startup").filter(token=token).first()
+    """Who invites whom to which startup, said before anything else: signed out, the page
+    offers to sign in or sign up and come back here; signed in, to accept."""
+    invitation = (
+        Invitation.objects.select_related("startup", "invited_by").filter(token=token).first()
+    )
     if invitation is None:
         raise Http404
+    if not request.user.is_authenticated:
+        if request.method == "POST":
+            return redirect_to_login(request.get_full_path())
+        return render(request, "applications/invitation_accept.html", {"invitation": invitation})
     if request.method == "POST":
         try:
             services.invitation_accept(token=token, user=request.user)

@@ -252,3 +252,22 @@ def test_the_siren_input_does_not_cut_what_is_typed_at_nine_characters(client, f
     siren_input = re.search(r'<input[^>]*name="startup-siren"[^>]*>', page)[0]
     assert "maxlength" not in siren_input
     assert 'inputmode="numeric"' in siren_input
+
+
+def test_an_invitation_opened_signed_out_says_who_invites_to_which_startup(client, founder):
+    invite(client, founder)
+    link = invitation_link()
+    client.logout()
+
+    response = client.get(link, HTTP_ACCEPT_LANGUAGE="fr")
+    accepted = client.post(link)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Ada Lovelace vous invite à rejoindre Lumen Legal AI" in page
+    assert "Cette invitation est destinée à grace@lumen.example." in page
+    assert f'href="/fr/accounts/login/?next={link}"' in page
+    assert f'href="/fr/accounts/signup/?next={link}"' in page
+    assert accepted.status_code == 302
+    assert accepted["Location"].startswith("/accounts/login/?next=")
+    assert Membership.objects.filter(startup=founder.startup).count() == 1
