@@ -111,7 +111,10 @@ def email_render(name: str, context: dict) -> dict[str, str]:
     subject = render_to_string(f"emails/{name}_subject.txt", context).strip()
     body_text = render_to_string(f"emails/{name}.txt", context)
     try:
-        body_html = render_to_string(f"emails/{name}.html", context)
+        body_html = render_to_string(
+            f"emails/{name}.html",
+            {**context, "subject": subject, "site_name": settings.SITE_NAME},
+        )
     except TemplateDoesNotExist:
         body_html = email_html_from_text(subject, body_text)
     return {"subject": subject, "body_text": body_text, "body_html": body_html}
