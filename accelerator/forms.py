@@ -1,8 +1,11 @@
 """What every form of ours shares: its layout, and text the database can store."""
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext_lazy as _
 
 from .text import UNSTORABLE_MESSAGE, has_unstorable_characters
 
@@ -32,9 +35,40 @@ class StorableTextMixin:
                 self.cleaned_data.pop(name, None)
 
 
-class Form(StorableTextMixin, forms.Form):
+class WholeNumberField(forms.IntegerField):
+    """A whole number typed as people write it: "1 500" (spaces, including the French narrow
+    no-break space, as thousands separators). A text input with a numeric keyboard: a number
+    input drops what it cannot parse, spaces included, and sends nothing."""
+
+    default_error_messages = {"invalid": _("Enter a whole number, such as 1 500.")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric"}))
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        return {"inputmode": "numeric"}
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = re.sub(r"\s", "", value)
+        return super().to_python(value)
+
+
+class WebAddressMixin:
+    """Web addresses typed without "https://" are accepted and saved with it (Django's default
+    would prepend http://, which the GitHub, Hugging Face and LinkedIn checks refuse)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.URLField):
+                field.assume_scheme = "https"
+
+
+class Form(StorableTextMixin, WebAddressMixin, forms.Form):
     pass
 
 
-class ModelForm(StorableTextMixin, forms.ModelForm):
+class ModelForm(StorableTextMixin, WebAddressMixin, forms.ModelForm):
     pass

@@ -1,7 +1,9 @@
-from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLResolver, include, path
+from django.urls.resolvers import LocalePrefixPattern
+from django.utils import translation
 
+from accounts.views import language_choose
 from applications.urls import staff_urlpatterns as applications_staff
 from dashboards.urls import staff_urlpatterns as dashboards_staff
 from notifications.urls import staff_urlpatterns as notifications_staff
@@ -14,13 +16,32 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     # Browsers ask for /favicon.ico on pages that name no icon (the admin's).
     path("favicon.ico", views.favicon),
+    # Outside the language prefixes: it answers in none, it only redirects.
+    path("language/", language_choose, name="language_choose"),
 ]
 
 # Each app keeps its own staff pages; they share one prefix and one namespace, "staff", which
 # the staff MFA middleware guards.
 staff_urlpatterns = [*dashboards_staff, *applications_staff, *reviews_staff, *notifications_staff]
 
-# English at /, French at /fr/: a page's address says its language, so links can be shared.
+
+class AnyLanguageUnprefixed(LocalePrefixPattern):
+    """English at /, French at /fr/, as Django's i18n_patterns; an unprefixed address also
+    matches while another language is active, since the language middleware gives it the
+    user's or the browser's language (Django's pattern would answer 404 there)."""
+
+    def match(self, path: str):
+        matched = super().match(path)
+        if matched is None and not translation.get_language_from_path("/" + path):
+            return path, (), {}
+        return matched
+
+
+def i18n_patterns(*urls):
+    return [URLResolver(AnyLanguageUnprefixed(prefix_default_language=False), list(urls))]
+
+
+# A page's address may say its language (/fr/…), so links can be shared.
 urlpatterns += i18n_patterns(
     path("", include("cohorts.urls")),
     path("", include("applications.urls")),
@@ -30,5 +51,4 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
-    prefix_default_language=False,
 )

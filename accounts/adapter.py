@@ -6,12 +6,13 @@ from types import SimpleNamespace
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import translation
 
 from notifications.models import EmailKind
-from notifications.services import email_queue_message
+from notifications.services import email_html_from_text, email_queue_message
 
 from .models import User
 
@@ -42,6 +43,9 @@ class AccountAdapter(DefaultAccountAdapter):
         }
         with translation.override(language):
             message = self.render_mail(template_prefix, email, full_context)
+            if not getattr(message, "alternatives", None):
+                # allauth's emails are text only: the same text in the site's look.
+                message = _with_html(message, email_html_from_text(message.subject, message.body))
         email_queue_message(
             message,
             kind=EMAIL_KIND_BY_TEMPLATE.get(template_prefix, EmailKind.ACCOUNT_NOTICE),
@@ -57,3 +61,15 @@ class AccountAdapter(DefaultAccountAdapter):
         # The home page in the user's own language.
         with translation.override(request.user.language):
             return reverse("home")
+
+
+def _with_html(message: EmailMessage, body_html: str) -> EmailMultiAlternatives:
+    alternative = EmailMultiAlternatives(
+        subject=message.subject,
+        body=message.body,
+        from_email=message.from_email,
+        to=message.to,
+        headers=message.extra_headers,
+    )
+    alternative.attach_alternative(body_html, "text/html")
+    return alternative

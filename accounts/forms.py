@@ -7,9 +7,42 @@ from accelerator.forms import Form, ModelForm
 
 from .models import User
 
+# Where the program's founders, reviewers and staff mostly are: listed first.
+COMMON_TIME_ZONES = [
+    "Europe/Paris", "Europe/London", "Europe/Berlin", "Europe/Brussels", "Europe/Madrid",
+    "Europe/Zurich", "America/New_York", "America/Los_Angeles", "America/Montreal",
+    "Africa/Casablanca", "Africa/Dakar", "Asia/Singapore", "Asia/Tokyo", "UTC",
+]  # fmt: skip
+# The regions of the tz database; other names ("Factory", "localtime", "Etc/GMT+5", "US/…",
+# "posixrules") are aliases or technical entries nobody lives in.
+REGIONS = {
+    "Africa": _("Africa"),
+    "America": _("Americas"),
+    "Antarctica": _("Antarctica"),
+    "Arctic": _("Arctic"),
+    "Asia": _("Asia"),
+    "Atlantic": _("Atlantic"),
+    "Australia": _("Australia"),
+    "Europe": _("Europe"),
+    "Indian": _("Indian Ocean"),
+    "Pacific": _("Pacific"),
+}
 
-def time_zone_choices() -> list[tuple[str, str]]:
-    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+
+def _zone_label(name: str) -> str:
+    return name.split("/", 1)[-1].replace("_", " ").replace("/", " – ")
+
+
+def time_zone_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Real places grouped by region, the common ones first; values are tz names."""
+    available = zoneinfo.available_timezones()
+    groups = [(_("Common"), [(name, name.replace("_", " ")) for name in COMMON_TIME_ZONES
+                             if name in available])]  # fmt: skip
+    for region, label in REGIONS.items():
+        zones = sorted(name for name in available if name.split("/", 1)[0] == region
+                       and "/" in name)  # fmt: skip
+        groups.append((label, [(name, _zone_label(name)) for name in zones]))
+    return groups
 
 
 class ProfileForm(ModelForm):

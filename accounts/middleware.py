@@ -4,7 +4,10 @@ from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponseRedirect
+from django.middleware.locale import LocaleMiddleware
 from django.urls import reverse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext
 
 # URL namespaces of pages only staff use (the admin, the staff workspace), and of the reviewer
@@ -53,3 +56,27 @@ class StaffMFAMiddleware:
         return HttpResponseRedirect(
             reverse("mfa_activate_totp") + "?" + urlencode({"next": request.get_full_path()})
         )
+
+
+class UserLanguageMiddleware(LocaleMiddleware):
+    """The language of a page: the one its address names (/fr/…), else the user's saved one,
+    else the one chosen with the switcher (its cookie), else the browser's (Accept-Language),
+    else English. Django's own middleware gives every unprefixed address the default language,
+    so a French browser, or a user who chose French, read English at / and /startup/. Placed
+    after the authentication middleware, which it reads."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        language = translation.get_language_from_path(request.path_info)
+        user = getattr(request, "user", None)
+        if not language and user is not None and user.is_authenticated:
+            language = user.language
+        if not language:
+            language = translation.get_language_from_request(request, check_path=False)
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+
+    def process_response(self, request: HttpRequest, response):
+        response = super().process_response(request, response)
+        # The same unprefixed address answers in several languages: caches must know.
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        return response

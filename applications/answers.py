@@ -1,6 +1,7 @@
 """What makes an answer acceptable for submission, by question kind. Saving never validates:
 a draft keeps whatever was typed, and these messages are shown beside the field."""
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -19,6 +20,19 @@ SHORT_TEXT_MAX_CHARACTERS = 300
 CHARACTERS_PER_ALLOWED_WORD = 12
 ANSWER_MAX_CHARACTERS = 10_000
 YES, NO = "yes", "no"
+
+
+def url_normalised(value) -> str:
+    """A web address as saved: "lumen.ai/demo" becomes "https://lumen.ai/demo"; anything that
+    does not read as an address stays as typed (its problem is shown beside the field)."""
+    text = str(value or "").strip()
+    if not text or "://" in text:
+        return text
+    try:
+        URLValidator(schemes=["http", "https"])("https://" + text)
+    except ValidationError:
+        return text
+    return "https://" + text
 
 
 def is_empty(value) -> bool:
@@ -90,14 +104,14 @@ def answer_problem(question, value) -> str:
         return _("Choose among the options.")
     if kind == QuestionKind.URL:
         try:
-            URLValidator(schemes=["http", "https"])(str(value).strip())
+            URLValidator(schemes=["http", "https"])(url_normalised(value))
         except ValidationError:
-            return _("Enter a full web address, starting with https://.")
+            return _("Enter a web address, such as lumen.ai or https://lumen.ai/demo.")
     if kind == QuestionKind.NUMBER:
         try:
-            number = Decimal(str(value).strip().replace(" ", "").replace(",", "."))
+            number = Decimal(re.sub(r"\s", "", str(value)).replace(",", "."))
         except InvalidOperation:
-            return _("Enter a number, using digits only.")
+            return _("Enter a number, such as 1 500 or 2,5.")
         if not number.is_finite() or number < 0:
             return _("Enter a number of zero or more.")
     if kind == QuestionKind.YES_NO and value not in (YES, NO):

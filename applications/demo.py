@@ -17,7 +17,6 @@ from cohorts.signals import demo_loaded
 
 from . import services
 from .answers import YES
-from .enums import FoundationModel
 from .models import Application, Membership, Startup
 from .privacy import PRIVACY_NOTICE_VERSION
 
@@ -155,19 +154,15 @@ DEMO_APPLICANT_DOMAIN = "applicants.demo.accelerator.localhost"
 def _demo_answer(question, startup: Startup):
     kind = question.kind
     if kind == QuestionKind.SHORT_TEXT:
-        return startup.name
+        return f"{startup.city or 'Paris'}: a first pilot customer"
     if kind == QuestionKind.LONG_TEXT:
         return startup.pitch
-    if kind == QuestionKind.SINGLE_CHOICE:  # the demo asks the stage
-        stage = str(startup.get_stage_display())
-        return stage if stage in question.choice_list else question.choice_list[0]
-    if kind == QuestionKind.MULTIPLE_CHOICE:  # the demo asks the models
-        models = [str(FoundationModel(code).label) for code in startup.foundation_models]
-        return [choice for choice in question.choice_list if choice in models] or [
-            question.choice_list[-1]
-        ]
+    if kind == QuestionKind.SINGLE_CHOICE:
+        return question.choice_list[len(startup.name) % len(question.choice_list)]
+    if kind == QuestionKind.MULTIPLE_CHOICE:
+        return question.choice_list[:2]
     if kind == QuestionKind.URL:
-        return f"https://{slugify(startup.name)}.example/demo"
+        return f"https://{slugify(startup.name)}.example/technical-report"
     if kind == QuestionKind.NUMBER:
         return "3"
     if kind == QuestionKind.YES_NO:

@@ -45,18 +45,34 @@ def eligibility_problems(startup, cohort) -> list[str]:
     return problems
 
 
+# The profile fields a submission needs; research teams skip the startup-only ones. The
+# profile's form marks them, so a founder fills them in before starting.
+PROFILE_FIELDS_NEEDED = ["name", "country", "pitch"]
+STARTUP_PROFILE_FIELDS_NEEDED = [
+    "stage", "year_founded", "team_size", "funding_raised", "foundation_models",
+]  # fmt: skip
+
+
+def profile_fields_needed(applicant_kind: str = ApplicantKind.STARTUP) -> list[str]:
+    if applicant_kind == ApplicantKind.STARTUP:
+        return PROFILE_FIELDS_NEEDED + STARTUP_PROFILE_FIELDS_NEEDED
+    return list(PROFILE_FIELDS_NEEDED)
+
+
 def profile_problems(startup, cohort) -> list[str]:
-    """Profile fields a submission needs; research teams skip the startup-only ones."""
-    needed = [("name", _("name")), ("country", _("country")), ("pitch", _("pitch"))]
-    if cohort.applicant_kind == ApplicantKind.STARTUP:
-        needed += [
-            ("stage", _("stage")),
-            ("year_founded", _("year founded")),
-            ("team_size", _("team size")),
-            ("funding_raised", _("funding raised so far")),
-            ("foundation_models", _("open foundation models")),
-        ]
-    missing = [str(label) for field, label in needed if not getattr(startup, field)]
+    """Profile fields a submission needs and the profile lacks, in one message."""
+    labels = {
+        "name": _("name"),
+        "country": _("country"),
+        "pitch": _("pitch"),
+        "stage": _("stage"),
+        "year_founded": _("year founded"),
+        "team_size": _("team size"),
+        "funding_raised": _("funding raised so far"),
+        "foundation_models": _("open foundation models"),
+    }
+    needed = profile_fields_needed(cohort.applicant_kind)
+    missing = [labels[field] for field in needed if not getattr(startup, field)]
     if not missing:
         return []
     return [_("Complete your startup's profile: %(fields)s.") % {"fields": ", ".join(missing)}]

@@ -1,12 +1,28 @@
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accelerator.forms import Form, ModelForm
+from accelerator.forms import Form, ModelForm, WholeNumberField
 from cohorts.enums import Stage
 
+from .eligibility import profile_fields_needed
 from .enums import ApplicationStatus, FoundationModel
 from .models import Membership, Startup
 from .selectors import StaffFilters
+
+
+class SirenField(forms.CharField):
+    """Nine digits, typed as people write them ("123 456 789"): spaces go, and the input has
+    no maxlength, which would cut the last digits of a number written with spaces."""
+
+    def __init__(self, **kwargs):
+        kwargs.pop("max_length", None)
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+
+    def to_python(self, value) -> str:
+        return re.sub(r"\s", "", super().to_python(value))
 
 
 class StartupForm(ModelForm):
@@ -26,6 +42,18 @@ class StartupForm(ModelForm):
             "hugging_face_url", "demo_url",
         ]  # fmt: skip
         widgets = {"pitch": forms.Textarea(attrs={"rows": 5})}
+        field_classes = {
+            "siren": SirenField,
+            "year_founded": WholeNumberField,
+            "team_size": WholeNumberField,
+            "compute_gpu_hours_per_month": WholeNumberField,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A draft profile may lack them, an application may not: said before anyone starts.
+        for name in profile_fields_needed():
+            self.fields[name].needed_to_apply = True
 
 
 class MembershipForm(ModelForm):

@@ -9,8 +9,10 @@ from django.db.models import Count, F, Max, OuterRef, Prefetch, QuerySet, Subque
 from django.utils import timezone
 from django_countries.fields import Country
 
+from cohorts.models import Question
 from cohorts.selectors import visible_cohorts
 
+from .answers import is_empty
 from .enums import INTERNAL_STATUSES, ApplicantStatus, ApplicationStatus
 from .models import (
     Answer,
@@ -72,6 +74,17 @@ def dashboard_memberships(user) -> list[Membership]:
                     )
                 ).prefetch_related(
                     "extensions",
+                    # What needs_attention reads: required questions, and what is answered.
+                    Prefetch(
+                        "cohort__questions",
+                        queryset=Question.objects.filter(required=True),
+                        to_attr="required_questions",
+                    ),
+                    Prefetch(
+                        "answers",
+                        queryset=Answer.objects.only("application_id", "question_id", "value"),
+                        to_attr="answer_values",
+                    ),
                     # Decisions in the making stay internal until they are published.
                     Prefetch(
                         "events",
@@ -253,3 +266,22 @@ def latest_submissions(applications: QuerySet[Application]) -> dict[int, Submiss
             pk__in=ids.filter(latest_id__isnull=False).values("latest_id")
         )
     }
+
+
+def needs_attention(application: Application, now: datetime | None = None) -> list:
+    """The required questions a submitted application, still editable, has no answer to: added
+    (or made required) after it was submitted. Empty for a draft (its own checks say what is
+    missing) and once the call is closed (nothing can be done). Reads the prefetches of
+    dashboard_memberships when present."""
+    if application.status != ApplicationStatus.SUBMITTED or not application.is_editable(now):
+        return []
+    if hasattr(application.cohort, "required_questions"):
+        required = application.cohort.required_questions
+    else:
+        required = list(application.cohort.questions.filter(required=True))
+    if hasattr(application, "answer_values"):
+        answers = application.answer_values
+    else:
+        answers = list(application.answers.all())
+    answered = {answer.question_id for answer in answers if not is_empty(answer.value)}
+    return [question for question in required if question.pk not in answered]

@@ -342,31 +342,51 @@ RESEARCH_COMMUNITY = {
 PROGRAMS = [AI_STARTUP_PROGRAM, RESEARCH_COMMUNITY]
 
 # One question of every kind, for the demo cohort.
+# One question of each kind, none asking what the startup's profile already holds (its name,
+# stage, models, links): the profile travels with every application.
 DEMO_QUESTIONS = [
-    {"kind": QuestionKind.SHORT_TEXT, **both("label", "Startup name", "Nom de la startup")},
+    {
+        "kind": QuestionKind.SHORT_TEXT,
+        **both("label", "Who is your first customer?", "Qui est votre premier client ?"),
+    },
     EXAMPLE_QUESTIONS[0],
     {
         "kind": QuestionKind.SINGLE_CHOICE,
-        **both("label", "Which stage are you at?", "À quel stade êtes-vous ?"),
-        **both("choices", "Idea\nMVP\nProduct\nRevenue", "Idée\nMVP\nProduit\nChiffre d’affaires"),
+        **both(
+            "label",
+            "Which support do you need most?",
+            "De quel soutien avez-vous le plus besoin ?",
+        ),
+        **both(
+            "choices",
+            "Mentoring\nCompute\nInvestors\nCustomers",
+            "Mentorat\nCalcul\nInvestisseurs\nClients",
+        ),
     },
     {
         "kind": QuestionKind.MULTIPLE_CHOICE,
-        **both("label", "Which open models do you use?", "Quels modèles ouverts utilisez-vous ?"),
+        **both("label", "Where do you sell?", "Où vendez-vous ?"),
         **both(
             "choices",
-            "Llama 3\nMistral 7B\nMixtral\nGemma\nOther",
-            "Llama 3\nMistral 7B\nMixtral\nGemma\nAutre",
+            "France\nEurope\nNorth America\nAsia\nElsewhere",
+            "France\nEurope\nAmérique du Nord\nAsie\nAilleurs",
         ),
     },
-    {"kind": QuestionKind.URL, **both("label", "Link to a demo", "Lien vers une démo")},
+    {
+        "kind": QuestionKind.URL,
+        **both(
+            "label",
+            "Link to a technical write-up (article, paper, report)",
+            "Lien vers une présentation technique (article, publication, rapport)",
+        ),
+    },
     EXAMPLE_QUESTIONS[3],
     {
         "kind": QuestionKind.YES_NO,
         **both(
             "label",
-            "Is your company incorporated?",
-            "Votre société est-elle immatriculée ?",
+            "Can your team work from Station F in Paris during the program?",
+            "Votre équipe peut-elle travailler depuis Station F à Paris pendant le programme ?",
         ),
     },
     {

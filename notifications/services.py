@@ -10,6 +10,8 @@ from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -100,6 +102,29 @@ def email_queue(
     if not draft:
         _publish_delivery_after_commit(email.pk)
     return email
+
+
+def email_render(name: str, context: dict) -> dict[str, str]:
+    """`subject`, `body_text` and `body_html` of the email `emails/<name>`, in the active
+    language: its _subject.txt, its .txt and its .html (the site's look, extending
+    emails/base.html); an email without an .html of its own gets its text in that layout."""
+    subject = render_to_string(f"emails/{name}_subject.txt", context).strip()
+    body_text = render_to_string(f"emails/{name}.txt", context)
+    try:
+        body_html = render_to_string(
+            f"emails/{name}.html",
+            {**context, "subject": subject, "site_name": settings.SITE_NAME},
+        )
+    except TemplateDoesNotExist:
+        body_html = email_html_from_text(subject, body_text)
+    return {"subject": subject, "body_text": body_text, "body_html": body_html}
+
+
+def email_html_from_text(subject: str, body_text: str) -> str:
+    """A text body in the site's look, in the active language: paragraphs and links kept."""
+    return render_to_string(
+        "emails/base.html", {"subject": subject, "text": body_text, "site_name": settings.SITE_NAME}
+    )
 
 
 def email_queue_message(

@@ -133,6 +133,18 @@ class Startup(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def foundation_model_labels(self) -> list[str]:
+        return [
+            FoundationModel(code).label
+            for code in self.foundation_models or []
+            if code in FoundationModel.values
+        ]
+
+    @property
+    def profile_links(self) -> list[str]:
+        return [url for url in (self.github_url, self.hugging_face_url, self.demo_url) if url]
+
     def clean(self) -> None:
         super().clean()
         unknown = set(self.foundation_models or []) - set(FoundationModel.values)

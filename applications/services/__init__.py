@@ -12,6 +12,7 @@ from .applications import (
     application_withdraw,
     extension_grant,
     pitch_deck_upload,
+    required_question_notify,
     submission_problems,
 )
 from .personal_data import applicant_data_delete, application_anonymise, retention_apply
@@ -45,6 +46,7 @@ __all__ = [
     "invitation_revoke",
     "membership_leave",
     "pitch_deck_upload",
+    "required_question_notify",
     "retention_apply",
     "startup_create",
     "startup_search_refresh",

@@ -4,16 +4,16 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from accelerator.text import UNSTORABLE_MESSAGE, has_unstorable_characters
-from notifications.models import EmailKind
-from notifications.services import email_queue
+from cohorts.enums import QuestionKind
+from notifications.models import EmailKind, OutgoingEmail
+from notifications.services import email_queue, email_render
 
-from ..answers import answer_problem, answer_too_long
+from ..answers import answer_problem, answer_too_long, url_normalised
 from ..decks import answer_file_name, answer_file_type, file_sha256, validate_pitch_deck
 from ..eligibility import eligibility_problems, profile_problems
 from ..enums import EDITABLE_STATUSES, TRANSITIONS, ApplicationStatus
@@ -137,7 +137,9 @@ def answer_save(*, application: Application, question, value, base_version: int,
     the work; only a first save inserts. A submit locks the answers it freezes, so a save
     waits for it and lands after the frozen version, never inside it. `application` should
     come with its cohort and `latest_extension_closes_at` (selectors.application_for_autosave);
-    returns the answer as saved."""
+    returns the answer as saved (a web address typed without https:// saved with it)."""
+    if question.kind == QuestionKind.URL and isinstance(value, str):
+        value = url_normalised(value)
     if has_unstorable_characters(value):
         raise ApplicationError(str(UNSTORABLE_MESSAGE))
     too_long = answer_too_long(question, value)
@@ -245,19 +247,71 @@ def application_submit(*, application: Application, user, privacy_notice_version
         privacy_notice_version=PRIVACY_NOTICE_VERSION, privacy_accepted_at=now
     )
     application_search_refresh(application_ids=[application.pk])
-    with translation.override(user.language):
-        context = {"application": application, "submission": submission, "user": user}
-        email_queue(
-            kind=EmailKind.APPLICATION_SUBMITTED,
-            to_address=user.email,
-            recipient=user,
-            subject=render_to_string("emails/application_submitted_subject.txt", context).strip(),
-            body_text=render_to_string("emails/application_submitted.txt", context),
-            language=user.language,
-            idempotency_key=f"application-submitted:{application.pk}:{number}",
-            cohort_id=application.cohort_id,
-        )
+    # Every member: a co-founder learns of the submission too, each in their own language.
+    members = application.startup.memberships.select_related("user").order_by("pk")
+    for member in (membership.user for membership in members):
+        with translation.override(member.language):
+            # The questions as asked in the reader's language (the version keeps the
+            # submitter's).
+            labels = {question.pk: question.label for question in cohort.questions.all()}
+            answers = [
+                answer | {"label": labels.get(answer["question"], answer["label"])}
+                for answer in submission.content["answers"]
+            ]
+            context = {"application": application, "submission": submission, "user": member,
+                       "submitted_by": user, "answers": answers}  # fmt: skip
+            key = f"application-submitted:{application.pk}:{number}"
+            email_queue(
+                kind=EmailKind.APPLICATION_SUBMITTED,
+                to_address=member.email,
+                recipient=member,
+                language=member.language,
+                # The submitter's key is the one it always was.
+                idempotency_key=key if member == user else f"{key}:{member.pk}",
+                cohort_id=application.cohort_id,
+                **email_render("application_submitted", context),
+            )
     return application
+
+
+def required_question_notify(*, question) -> int:
+    """A required question added (or made required) after startups submitted: each submitted
+    application that can still change and has no answer to it "needs attention" (selectors.
+    needs_attention), and every member of its startup is told by email, in their language,
+    once per question. Returns the number of emails queued (0 when already told)."""
+    if not question.required:
+        return 0
+    applications = (
+        Application.objects.filter(cohort_id=question.cohort_id, status=ApplicationStatus.SUBMITTED)
+        .select_related("cohort__program", "startup")
+        .prefetch_related("extensions", "startup__memberships__user")
+    )
+    answered = set(
+        Answer.objects.filter(question=question, application__in=applications)
+        .exclude(value__in=["", []])
+        .values_list("application_id", flat=True)
+    )
+    queued = 0
+    for application in applications:
+        if application.pk in answered or not application.is_editable():
+            continue
+        for member in (membership.user for membership in application.startup.memberships.all()):
+            key = f"needs-attention:{application.pk}:{question.pk}:{member.pk}"
+            if OutgoingEmail.objects.filter(kind=EmailKind.GENERIC, idempotency_key=key).exists():
+                continue
+            with translation.override(member.language):
+                context = {"application": application, "question": question, "member": member}
+                email_queue(
+                    kind=EmailKind.GENERIC,
+                    to_address=member.email,
+                    recipient=member,
+                    language=member.language,
+                    idempotency_key=key,
+                    cohort_id=application.cohort_id,
+                    **email_render("application_needs_attention", context),
+                )
+            queued += 1
+    return queued
 
 
 def application_withdraw(*, application: Application, user) -> Application:
@@ -304,8 +358,7 @@ def extension_grant(
                 kind=EmailKind.EXTENSION_GRANTED,
                 to_address=member.email,
                 recipient=member,
-                subject=render_to_string("emails/extension_granted_subject.txt", context).strip(),
-                body_text=render_to_string("emails/extension_granted.txt", context),
+                **email_render("extension_granted", context),
                 language=member.language,
                 idempotency_key=f"extension-granted:{application.pk}:{extension.pk}:{member.pk}",
                 cohort_id=application.cohort_id,

@@ -6,13 +6,12 @@ from datetime import timedelta
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from notifications.models import EmailKind
-from notifications.services import email_queue
+from notifications.services import email_queue, email_render
 
 from ..models import Invitation, Membership, Startup
 from ..selectors import cohort_countries_forget
@@ -80,8 +79,7 @@ def invitation_create(*, startup: Startup, email: str, invited_by, base_url: str
         invitation.outgoing_email = email_queue(
             kind=EmailKind.TEAM_INVITATION,
             to_address=email,
-            subject=render_to_string("emails/team_invitation_subject.txt", context).strip(),
-            body_text=render_to_string("emails/team_invitation.txt", context),
+            **email_render("team_invitation", context),
             language=language,
         )
     invitation.save(update_fields=["outgoing_email"])

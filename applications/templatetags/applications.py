@@ -2,6 +2,8 @@ import json
 
 from django import template
 
+from .. import exports
+
 register = template.Library()
 
 
@@ -15,3 +17,9 @@ def join_if_list(value) -> str:
 def json_attr(value) -> str:
     """A value as JSON, for a data- attribute (the template escapes it)."""
     return json.dumps(value)
+
+
+@register.filter
+def answer_display(value, kind: str) -> str:
+    """An answer as a person reads it, in the active language: "yes" is "Oui" in French."""
+    return exports.answer_display(kind, value) or "—"

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from cohorts.enums import QuestionKind
 from cohorts.models import Question
-from cohorts.selectors import cohorts_visible_to
+from cohorts.selectors import cohorts_for_home, cohorts_visible_to
 
 from .. import selectors, services
 from ..answers import answer_problem
@@ -30,6 +30,8 @@ from ..privacy import PRIVACY_NOTICE_VERSION
 from ..selectors import applicant_status
 from .files import answer_file_attachment, deck_attachment
 
+# A message with this tag is shown beside the field it concerns (base.html leaves it out).
+BESIDE_FIELD = "beside-field"
 WITHDRAWABLE = (ApplicantStatus.DRAFT, ApplicantStatus.SUBMITTED, ApplicantStatus.UNDER_REVIEW)
 
 
@@ -56,9 +58,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             application.applicant_status = applicant_status(application, now)
             application.editable = application.is_editable(now)
             application.changed = selectors.changed_since_submitted(application)
+            application.needs_attention = selectors.needs_attention(application, now)
             # From what the applicant sees, so the link never hints at a decision in the making.
             application.withdrawable = application.applicant_status in WITHDRAWABLE
-    return render(request, "applications/dashboard.html", {"memberships": memberships})
+    context = {"memberships": memberships, "open_cohorts": cohorts_for_home(now=now).open}
+    return render(request, "applications/dashboard.html", context)
 
 
 @login_required
@@ -71,7 +75,12 @@ def startup_create(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, gettext("Your startup is created."))
         return HttpResponseRedirect(_safe_next(request) or reverse("startup", args=[startup.pk]))
-    context = {"form": form, "membership_form": membership_form, "next": _safe_next(request)}
+    context = {
+        "form": form,
+        "membership_form": membership_form,
+        "error_forms": [form, membership_form],
+        "next": _safe_next(request),
+    }
     return render(request, "applications/startup_create.html", context)
 
 
@@ -93,6 +102,7 @@ def startup_profile(request: HttpRequest, startup_id: int) -> HttpResponse:
             "startup": startup,
             "form": form,
             "membership_form": membership_form,
+            "error_forms": [form, membership_form],
             "invitation_form": InvitationForm(),
             "members": startup.memberships.select_related("user"),
             "pending_invitations": [
@@ -157,11 +167,18 @@ def membership_leave(request: HttpRequest, startup_id: int) -> HttpResponse:
     return HttpResponseRedirect(reverse("dashboard"))
 
 
-@login_required
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
-    invitation = Invitation.objects.select_related("startup").filter(token=token).first()
+    """Who invites whom to which startup, said before anything else: signed out, the page
+    offers to sign in or sign up and come back here; signed in, to accept."""
+    invitation = (
+        Invitation.objects.select_related("startup", "invited_by").filter(token=token).first()
+    )
     if invitation is None:
         raise Http404
+    if not request.user.is_authenticated:
+        if request.method == "POST":
+            return redirect_to_login(request.get_full_path())
+        return render(request, "applications/invitation_accept.html", {"invitation": invitation})
     if request.method == "POST":
         try:
             services.invitation_accept(token=token, user=request.user)
@@ -321,8 +338,15 @@ def application_submit(request: HttpRequest, application_id: int) -> HttpRespons
                 % {"cohort": application.cohort},
             )
             return HttpResponseRedirect(f"{reverse('dashboard')}?submitted={application.pk}")
+    answers = {answer.question_id: answer.value for answer in application.answers.all()}
     context = {
         "application": application,
+        # Everything that will be sent, to reread before sending it.
+        "review": [
+            (question, answers.get(question.pk, ""))
+            for question in application.cohort.questions.all()
+        ],
+        "startup": application.startup,
         "problems": problems,
         "profile_problems": profile_problems(application.startup, application.cohort),
         "errors": errors,
@@ -358,15 +382,17 @@ def application_withdraw(request: HttpRequest, application_id: int) -> HttpRespo
 def pitch_deck_upload(request: HttpRequest, application_id: int) -> HttpResponse:
     application = _my_application(request, application_id)
     upload = request.FILES.get("pitch_deck")
+    # Shown beside the deck's field, where the page lands, not at its top out of view.
+    beside = BESIDE_FIELD + " pitch-deck"
     if upload is None:
-        messages.error(request, gettext("Choose a PDF file to upload."))
+        messages.error(request, gettext("Choose a PDF file to upload."), extra_tags=beside)
     else:
         try:
             services.pitch_deck_upload(application=application, upload=upload, user=request.user)
         except services.ApplicationError as error:
-            messages.error(request, " ".join(error.problems))
+            messages.error(request, " ".join(error.problems), extra_tags=beside)
         else:
-            messages.success(request, gettext("Your pitch deck is uploaded."))
+            messages.success(request, gettext("Your pitch deck is uploaded."), extra_tags=beside)
     return HttpResponseRedirect(reverse("application", args=[application.pk]) + "#pitch-deck")
 
 

@@ -26,6 +26,20 @@ document.addEventListener("DOMContentLoaded", () => {
   }
 });
 
+// A form that came back with errors: its summary is at the top of the page, the focus on the
+// first invalid field (which scrolls it into view), so nobody believes it saved.
+document.addEventListener("DOMContentLoaded", () => {
+  if (!document.querySelector("[data-error-summary]")) {
+    return;
+  }
+  const field = document.querySelector(
+    ".field-invalid input:not([type=hidden]), .field-invalid select, .field-invalid textarea"
+  );
+  if (field) {
+    field.focus();
+  }
+});
+
 // Deadlines: the closing time in the visitor's own time zone, and a countdown kept up to date.
 function formatCountdown(milliseconds, labels) {
   if (milliseconds <= 0) {

@@ -31,8 +31,8 @@ KINDS = {
     QuestionKind.MULTIPLE_CHOICE: ({"choices": "Llama 3\nMistral 7B"}, ["Llama 3"],
                                    ["Llama 3", "GPT"], "Choose among the options."),
     QuestionKind.URL: ({}, "https://demo.example", "demo dot example",
-                       "Enter a full web address, starting with https://."),
-    QuestionKind.NUMBER: ({}, "1 200", "twelve", "Enter a number, using digits only."),
+                       "Enter a web address, such as lumen.ai or https://lumen.ai/demo."),
+    QuestionKind.NUMBER: ({}, "1 200", "twelve", "Enter a number, such as 1 500 or 2,5."),
     QuestionKind.YES_NO: ({}, "yes", "maybe", "Answer yes or no."),
 }  # fmt: skip
 
@@ -86,7 +86,9 @@ def test_invalid_input_is_saved_shown_and_blocks_submitting(client, application,
 
     assert saved.status_code == 200
     assert message in saved.content.decode()
-    assert "Saved at" in saved.content.decode()
+    # Never "saved" beside "invalid": kept as a draft, to correct.
+    assert "Kept as a draft at" in saved.content.decode()
+    assert "Saved at" not in saved.content.decode()
     assert (
         Answer.objects.get(application=application, question=question(application, kind)).value
         == invalid

@@ -113,8 +113,9 @@ def test_dashboard_shows_every_application_in_a_fixed_number_of_queries(client, 
     assert response.status_code == 200
     for application in applications:
         assert application.cohort.name in page
-    # session, user, memberships with startups, applications with cohorts, extensions, events
-    assert len(queries) == 6
+    # session, user, memberships with startups, applications with cohorts, extensions, events,
+    # required questions, answers (needs attention), open cohorts with their partners
+    assert len(queries) == 10
 
 
 def applicant_urls(application, invitation) -> list[tuple[str, str]]:

@@ -204,3 +204,14 @@ def test_a_malformed_pdf_is_refused_by_a_file_question_with_its_reason(
     assert response.status_code == 200
     assert messages_of(response) == [message]
     assert not Answer.objects.filter(question=file_question).exists()
+
+
+def test_the_decks_message_is_beside_its_field_not_at_the_top_of_the_page(member):
+    response = upload(member, png_bytes())
+
+    page = response.content.decode()
+    deck_section = page.split('id="pitch-deck"')[1]
+    top = page.split('id="main"')[0]
+    assert response.redirect_chain[-1][0].endswith("#pitch-deck")
+    assert "This file is not a PDF. Export your deck as PDF." in deck_section
+    assert "This file is not a PDF." not in top

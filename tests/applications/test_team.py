@@ -219,3 +219,55 @@ def test_a_sent_invitation_says_nothing_of_a_failure(client, founder):
 
     assert "grace@lumen.example" in page
     assert "could not be sent" not in page
+
+
+def test_profile_errors_are_summed_up_at_the_top_with_links_to_their_fields(client, founder):
+    response = client.post(
+        reverse("startup", args=[founder.startup.pk]),
+        {"startup-name": "Lumen Legal", "startup-siren": "12345", "startup-country": "FR"},
+    )
+
+    page = response.content.decode()
+    summary = page.split("data-error-summary")[1].split("</div>")[0]
+    assert page.index("data-error-summary") < page.index("<h2>Team</h2>")
+    assert "Nothing is saved yet: correct these fields." in summary
+    assert '<a href="#id_startup-siren">SIREN</a>: A SIREN number has nine digits.' in summary
+
+
+@pytest.mark.parametrize("typed", ["123 456 789", "123456789", " 123\u00a0456\u202f789 "])
+def test_a_siren_is_accepted_with_spaces_and_kept_as_nine_digits(client, founder, typed):
+    response = client.post(
+        reverse("startup", args=[founder.startup.pk]),
+        {"startup-name": "Lumen Legal AI", "startup-country": "FR", "startup-siren": typed},
+    )
+
+    founder.startup.refresh_from_db()
+    assert response.status_code == 302
+    assert founder.startup.siren == "123456789"
+
+
+def test_the_siren_input_does_not_cut_what_is_typed_at_nine_characters(client, founder):
+    page = client.get(reverse("startup", args=[founder.startup.pk])).content.decode()
+
+    siren_input = re.search(r'<input[^>]*name="startup-siren"[^>]*>', page)[0]
+    assert "maxlength" not in siren_input
+    assert 'inputmode="numeric"' in siren_input
+
+
+def test_an_invitation_opened_signed_out_says_who_invites_to_which_startup(client, founder):
+    invite(client, founder)
+    link = invitation_link()
+    client.logout()
+
+    response = client.get(link, HTTP_ACCEPT_LANGUAGE="fr")
+    accepted = client.post(link)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Ada Lovelace vous invite à rejoindre Lumen Legal AI" in page
+    assert "Cette invitation est destinée à grace@lumen.example." in page
+    assert f'href="/fr/accounts/login/?next={link}"' in page
+    assert f'href="/fr/accounts/signup/?next={link}"' in page
+    assert accepted.status_code == 302
+    assert accepted["Location"].startswith("/accounts/login/?next=")
+    assert Membership.objects.filter(startup=founder.startup).count() == 1

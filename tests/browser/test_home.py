@@ -20,13 +20,13 @@ def test_home_page_in_english(live_server, page):
 def test_home_page_in_french_through_the_language_switcher(live_server, page):
     page.goto(live_server.url + "/")
 
-    page.get_by_role("link", name="Français").click()
+    page.get_by_role("button", name="Français").click()
 
     expect(page).to_have_url(live_server.url + "/fr/")
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     expect(page.get_by_role("heading", level=1)).to_have_text("Appels à candidatures")
     expect(page.get_by_text("Non connecté")).to_be_visible()
-    page.get_by_role("link", name="English").click()
+    page.get_by_role("button", name="English").click()
     expect(page).to_have_url(live_server.url + "/")
 
 

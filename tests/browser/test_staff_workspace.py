@@ -49,7 +49,7 @@ def test_the_demo_manager_reads_an_application_and_downloads_its_deck_and_the_xl
     expect(page.get_by_text("Zoé Lefèvre, CEO")).to_be_visible()
     answers = page.locator("#answers")
     expect(answers.get_by_text("Triage notes for French hospitals")).to_be_visible()
-    expect(answers.get_by_text("Llama 3", exact=True)).to_be_visible()
+    expect(answers.get_by_text("France; Europe", exact=True)).to_be_visible()
     with page.expect_download() as deck:
         page.get_by_role("link", name="Download the pitch deck").click()
     assert deck.value.suggested_filename == "Lumière Santé - pitch deck.pdf"

@@ -198,3 +198,14 @@ def test_the_demo_cohort_in_review_has_three_reviewers_per_application(in_novemb
     assert Assignment.objects.filter(reviewer__user=demo_reviewer).count() == 9
     assert Review.objects.filter(submitted_at__isnull=False).count() == 18
     assert [row.opens for row in reviewer_queue(demo_reviewer)] == [True] * 9
+
+
+def test_the_demo_questions_never_ask_what_the_profile_holds(in_november_2026):
+    load("--demo")
+    profile_subjects = ["startup name", "stage", "models", "demo", "website", "github",
+                        "hugging face", "funding", "team size", "incorporated"]  # fmt: skip
+
+    labels = [q.label_en.lower() for q in Cohort.objects.get(slug="demo").questions.all()]
+
+    assert [label for label in labels if any(s in label for s in profile_subjects)] == []
+    assert len(labels) == 8
