@@ -229,10 +229,29 @@ def cohort_reviewers(cohort) -> list[Reviewer]:
 
 
 def cohort_assignments(cohort, application_ids) -> dict[int, list[Assignment]]:
+    """Active assignments by application, each with its review's state (`review_state`:
+    "", "in_progress" or "submitted") and `newer_version`: the startup submitted again after
+    the review started."""
+    review = Review.objects.filter(
+        reviewer_id=OuterRef("reviewer_id"), application_id=OuterRef("application_id")
+    )
     assignments: dict[int, list[Assignment]] = {}
-    for assignment in Assignment.objects.filter(
-        application_id__in=list(application_ids), ended_at__isnull=True
-    ).select_related("reviewer__user"):
+    for assignment in (
+        Assignment.objects.filter(application_id__in=list(application_ids), ended_at__isnull=True)
+        .select_related("reviewer__user")
+        .annotate(
+            latest_submission_id=_latest_submission_id(),
+            review_submission_id=Subquery(review.values("submission_id")[:1]),
+            review_submitted_at=Subquery(review.values("submitted_at")[:1]),
+        )
+    ):
+        assignment.review_state = (
+            "" if assignment.review_submission_id is None
+            else "submitted" if assignment.review_submitted_at else "in_progress"
+        )  # fmt: skip
+        assignment.newer_version = assignment.review_submission_id not in (
+            None, assignment.latest_submission_id,
+        )  # fmt: skip
         assignments.setdefault(assignment.application_id, []).append(assignment)
     return assignments
 
