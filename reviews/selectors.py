@@ -166,9 +166,17 @@ def assignment_for_review(user, application_id: int) -> Assignment:
             ended_at__isnull=True,
             application_id=application_id,
         )
+        # One Exists on one row: exclude() across a multi-valued relation would match the user
+        # on one conflict and the state on another (anyone's confirmed conflict would close the
+        # application to a reviewer whose own conflict was dismissed).
         .exclude(
-            application__conflicts__user=user,
-            application__conflicts__state=ConflictState.CONFIRMED,
+            Exists(
+                Conflict.objects.filter(
+                    user=user,
+                    application_id=OuterRef("application_id"),
+                    state=ConflictState.CONFIRMED,
+                )
+            )
         )
         .select_related("reviewer__partner", "application__startup", "application__cohort__program")
         .prefetch_related("application__extensions", "application__cohort__criteria")

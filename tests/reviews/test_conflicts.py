@@ -8,7 +8,7 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.urls import reverse
 
 from notifications.models import EmailKind, OutgoingEmail
-from reviews.enums import ConflictState
+from reviews.enums import ConflictSource, ConflictState
 from reviews.models import Assignment, Conflict, Review
 from reviews.selectors import scored_reviews
 from tests.factories import UserFactory, staff_member
@@ -103,3 +103,17 @@ def test_a_reviewer_cannot_lift_their_conflict_staff_can_and_may_assign_again(cl
     assert Assignment.objects.filter(reviewer=world.me, ended_at__isnull=True).count() == 1
     assert page.status_code == 200
     assert counted_reviewers(world.application) == {world.me.pk, world.other.pk}
+
+
+def test_only_my_own_confirmed_conflict_closes_the_application_to_me(client, world):
+    # Suggested and dismissed conflicts come with the next issue; no service makes them yet.
+    pair = {"application": world.application, "kind": "other"}
+    Conflict.objects.create(user=world.me.user, source=ConflictSource.SUGGESTED,
+                            state=ConflictState.DISMISSED, **pair)  # fmt: skip
+    Conflict.objects.create(user=world.other.user, source=ConflictSource.DECLARED,
+                            state=ConflictState.CONFIRMED, **pair)  # fmt: skip
+
+    response = client.get(reverse("review:review", args=[world.application.pk]))
+
+    assert response.status_code == 200
+    assert counted_reviewers(world.application) == {world.me.pk}

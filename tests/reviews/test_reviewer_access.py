@@ -4,6 +4,7 @@ each kind of user gets. The resolver is read: a new page of reviews without a ro
 the test, so none goes out unguarded."""
 
 from types import SimpleNamespace
+from urllib.parse import urlencode
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
@@ -186,9 +187,14 @@ def world():
     return world
 
 
+def url_of(world, name: str) -> str:
+    _method, arguments = URLS[name]
+    return reverse(name, args=arguments(world))
+
+
 def request(client, world, name: str):
-    method, arguments = URLS[name]
-    url = reverse(name, args=arguments(world))
+    method, _arguments = URLS[name]
+    url = url_of(world, name)
     if method == "GET":
         return client.get(url)
     if name == "review:field":
@@ -234,4 +240,6 @@ def test_a_reviewer_without_two_factor_authentication_is_sent_to_set_it_up(clien
     response = request(client, world, name)
 
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("mfa_activate_totp"))
+    assert response["Location"] == (
+        reverse("mfa_activate_totp") + "?" + urlencode({"next": url_of(world, name)})
+    )
