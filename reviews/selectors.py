@@ -166,9 +166,17 @@ def assignment_for_review(user, application_id: int) -> Assignment:
             ended_at__isnull=True,
             application_id=application_id,
         )
+        # One Exists on one row: exclude() across a multi-valued relation would match the user
+        # on one conflict and the state on another (anyone's confirmed conflict would close the
+        # application to a reviewer whose own conflict was dismissed).
         .exclude(
-            application__conflicts__user=user,
-            application__conflicts__state=ConflictState.CONFIRMED,
+            Exists(
+                Conflict.objects.filter(
+                    user=user,
+                    application_id=OuterRef("application_id"),
+                    state=ConflictState.CONFIRMED,
+                )
+            )
         )
         .select_related("reviewer__partner", "application__startup", "application__cohort__program")
         .prefetch_related("application__extensions", "application__cohort__criteria")
@@ -229,10 +237,29 @@ def cohort_reviewers(cohort) -> list[Reviewer]:
 
 
 def cohort_assignments(cohort, application_ids) -> dict[int, list[Assignment]]:
+    """Active assignments by application, each with its review's state (`review_state`:
+    "", "in_progress" or "submitted") and `newer_version`: the startup submitted again after
+    the review started."""
+    review = Review.objects.filter(
+        reviewer_id=OuterRef("reviewer_id"), application_id=OuterRef("application_id")
+    )
     assignments: dict[int, list[Assignment]] = {}
-    for assignment in Assignment.objects.filter(
-        application_id__in=list(application_ids), ended_at__isnull=True
-    ).select_related("reviewer__user"):
+    for assignment in (
+        Assignment.objects.filter(application_id__in=list(application_ids), ended_at__isnull=True)
+        .select_related("reviewer__user")
+        .annotate(
+            latest_submission_id=_latest_submission_id(),
+            review_submission_id=Subquery(review.values("submission_id")[:1]),
+            review_submitted_at=Subquery(review.values("submitted_at")[:1]),
+        )
+    ):
+        assignment.review_state = (
+            "" if assignment.review_submission_id is None
+            else "submitted" if assignment.review_submitted_at else "in_progress"
+        )  # fmt: skip
+        assignment.newer_version = assignment.review_submission_id not in (
+            None, assignment.latest_submission_id,
+        )  # fmt: skip
         assignments.setdefault(assignment.application_id, []).append(assignment)
     return assignments
 

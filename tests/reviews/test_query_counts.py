@@ -1,0 +1,98 @@
+"""The queue, the review page and the staff reviewers page take as many queries with 100
+assignments as with 10."""
+
+from types import SimpleNamespace
+
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import staff_member
+from tests.factories.applications import submitted_application
+from tests.factories.cohorts import QuestionFactory
+from tests.factories.reviews import (
+    accepted_reviewer,
+    assign,
+    close_call,
+    complete_review,
+    reviewing_cohort,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def reviewed_cohort(count: int):
+    """`count` submitted applications, each assigned to the reviewer and to a colleague; the
+    colleague has submitted every fifth review, the reviewer the first one."""
+    cohort = reviewing_cohort()
+    question = QuestionFactory(cohort=cohort, required=False)
+    applications = [
+        submitted_application(cohort=cohort, answers={question: f"Answer {index}"}, deck_pages=None)
+        for index in range(count)
+    ]
+    close_call(cohort)
+    me = accepted_reviewer(cohort, max_assignments=count)
+    colleague = accepted_reviewer(cohort, max_assignments=count)
+    TOTP.activate(me.user, generate_totp_secret())
+    for index, application in enumerate(applications):
+        mine, theirs = assign(me, application), assign(colleague, application)
+        if index % 5 == 0:
+            complete_review(theirs)
+        if index == 0:
+            complete_review(mine)
+    manager = staff_member(programs=[cohort.program])
+    return SimpleNamespace(cohort=cohort, first=applications[0], me=me, manager=manager)
+
+
+# Session, user and MFA check; the assignments with their reviewers, applications, startups,
+# cohorts and counts of submitted reviews; their extensions; their latest submissions; my
+# reviews.
+QUERIES_FOR_THE_QUEUE = 7
+# Session, user and MFA check; the assignment with its application, startup and cohort; its
+# extensions; the rubric; the latest submission; my review; its fields; the other reviews
+# that count, with their reviewers; their fields.
+QUERIES_FOR_THE_REVIEW_PAGE = 11
+# Session, user and MFA check; the staff scope; the cohort; its partners (the invitation
+# form); the reviewers with their done / assigned counts; the count of applications; the page
+# of applications with their startups; their assignments with reviewers and review states;
+# the conflicts.
+QUERIES_FOR_THE_REVIEWERS_PAGE = 11
+
+
+@pytest.mark.parametrize("count", [10, 100])
+def test_the_queue_takes_the_same_queries_at_10_and_100(client, count):
+    world = reviewed_cohort(count)
+    client.force_login(world.me.user)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("review:queue"))
+
+    assert len(response.context["rows"]) == count
+    assert len(queries) == QUERIES_FOR_THE_QUEUE
+
+
+@pytest.mark.parametrize("count", [10, 100])
+def test_the_review_page_takes_the_same_queries_at_10_and_100(client, count):
+    world = reviewed_cohort(count)
+    client.force_login(world.me.user)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("review:review", args=[world.first.pk]))
+
+    assert len(response.context["others"]) == 1
+    assert len(queries) == QUERIES_FOR_THE_REVIEW_PAGE
+
+
+@pytest.mark.parametrize("count", [10, 100])
+def test_the_reviewers_page_takes_the_same_queries_at_10_and_100(client, count):
+    world = reviewed_cohort(count)
+    client.force_login(world.manager)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("staff:cohort_reviewers", args=[world.cohort.pk]))
+
+    assert response.status_code == 200
+    assert [reviewer.assigned for reviewer in response.context["reviewers"]] == [count, count]
+    assert len(queries) == QUERIES_FOR_THE_REVIEWERS_PAGE
