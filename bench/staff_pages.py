@@ -71,10 +71,14 @@ WORDS = [
 ]
 
 
-def make_cohort_data(*, program, size: int, rng: random.Random, label: str):
+def make_cohort_data(
+    *, program, size: int, rng: random.Random, label: str, closed_days_ago: float | None = None
+):
     """A cohort open for 40 days with `size` submitted applications, each from a startup with
     one member, three answers, one submitted version and its event, as the services leave
-    them (bulk-created: the services take minutes per thousand with their PDF decks)."""
+    them (bulk-created: the services take minutes per thousand with their PDF decks). The
+    call closes in 5 days, or closed `closed_days_ago` days ago (submissions spread over the
+    40 days it was open)."""
     from allauth.account.models import EmailAddress
     from django.db import transaction
     from django.utils import timezone
@@ -98,14 +102,18 @@ def make_cohort_data(*, program, size: int, rng: random.Random, label: str):
     from tests.factories.cohorts import QuestionFactory
 
     now = timezone.now()
-    opens_at = now - timedelta(days=40)
-    cohort = open_cohort(program=program, opens_at=opens_at, closes_at=now + timedelta(days=5))
+    if closed_days_ago is None:
+        opens_at, closes_at, last = now - timedelta(days=40), now + timedelta(days=5), now
+    else:
+        last = closes_at = now - timedelta(days=closed_days_ago)
+        opens_at = closes_at - timedelta(days=40)
+    cohort = open_cohort(program=program, opens_at=opens_at, closes_at=closes_at)
     questions = [
         QuestionFactory(cohort=cohort, kind=QuestionKind.LONG_TEXT, label="What do you build?"),
         QuestionFactory(cohort=cohort, kind=QuestionKind.LONG_TEXT, label="Why open models?"),
         QuestionFactory(cohort=cohort, kind=QuestionKind.SHORT_TEXT, label="Your customers?"),
     ]
-    span = (now - opens_at).total_seconds()
+    span = (last - opens_at).total_seconds()
     with transaction.atomic():
         users = User.objects.bulk_create(
             User(
