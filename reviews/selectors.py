@@ -268,7 +268,11 @@ def cohort_assignments(cohort, application_ids) -> dict[int, list[Assignment]]:
         Assignment.objects.filter(application_id__in=list(application_ids), ended_at__isnull=True)
         .select_related("reviewer__user")
         .annotate(
-            latest_submission_id=_latest_submission_id(),
+            latest_submission_id=Subquery(
+                Submission.objects.filter(application_id=OuterRef("application_id"))
+                .order_by("-number")
+                .values("pk")[:1]
+            ),
             review_submission_id=Subquery(review.values("submission_id")[:1]),
             review_submitted_at=Subquery(review.values("submitted_at")[:1]),
         )

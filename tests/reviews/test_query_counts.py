@@ -47,9 +47,9 @@ def reviewed_cohort(count: int):
 
 
 # Session, user and MFA check; the assignments with their reviewers, applications, startups,
-# cohorts and counts of submitted reviews; their extensions; their latest submissions; my
-# reviews.
-QUERIES_FOR_THE_QUEUE = 7
+# my review, the count of submitted reviews and the latest version's pitch (subqueries); their
+# extensions; their cohorts (each read once).
+QUERIES_FOR_THE_QUEUE = 6
 # Session, user and MFA check; the assignment with its application, startup and cohort; its
 # extensions; the rubric; the latest submission; my review; its fields; the other reviews
 # that count, with their reviewers; their fields.
