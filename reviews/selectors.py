@@ -296,6 +296,26 @@ def declared_conflicts(cohort) -> QuerySet[Conflict]:
     )
 
 
+def application_reviews(application_id: int, reviewer: Reviewer) -> tuple[Review | None, list]:
+    """The reviewer's own review and the other submitted reviews that count, with their
+    fields, in two queries."""
+    conflicted = Conflict.objects.filter(
+        application_id=OuterRef("application_id"),
+        user_id=OuterRef("reviewer__user_id"),
+        state=ConflictState.CONFIRMED,
+    )
+    reviews = list(
+        Review.objects.filter(application_id=application_id)
+        .filter(Q(reviewer=reviewer) | Q(submitted_at__isnull=False))
+        .exclude(Q(Exists(conflicted)) & ~Q(reviewer=reviewer))
+        .select_related("reviewer__user", "reviewer__partner")
+        .prefetch_related("fields")
+        .order_by("submitted_at", "pk")
+    )
+    mine = next((review for review in reviews if review.reviewer_id == reviewer.pk), None)
+    return mine, [review for review in reviews if review.reviewer_id != reviewer.pk]
+
+
 def others_reviews(review: Review) -> list[Review]:
     """Once a reviewer has submitted, the other submitted reviews that count."""
     return [other for other in scored_reviews([review.application_id]) if other.pk != review.pk]

@@ -21,7 +21,7 @@ from applications.views.files import answer_file_attachment, deck_attachment
 from cohorts.enums import QuestionKind
 
 from .. import selectors, services
-from ..enums import NOT_APPLICABLE, Confidence, Recommendation
+from ..enums import NOT_APPLICABLE, Confidence, ConflictKind, Recommendation
 from ..forms import ConflictForm, HandBackForm
 from ..models import Assignment, Reviewer
 from ..receivers import REVIEWER_SESSION_KEY
@@ -40,6 +40,16 @@ def _assignment(request: HttpRequest, application_id: int) -> Assignment:
 def queue(request: HttpRequest) -> HttpResponse:
     rows = selectors.reviewer_queue(request.user)
     done = sum(1 for row in rows if row.state == "submitted")
+    # Reversed and translated once for the page, not once per row.
+    review_prefix = reverse("review:review", args=[0]).removesuffix("0/")
+    state_labels = {
+        "submitted": gettext("Submitted"),
+        "in_progress": gettext("In progress"),
+        "not_started": gettext("Not started"),
+    }
+    for row in rows:
+        row.url = f"{review_prefix}{row.assignment.application_id}/"
+        row.state_label = state_labels[row.state]
     context = {"rows": rows, "done": done, "assigned": len(rows)}
     return render(request, "reviews/queue.html", context)
 
@@ -58,18 +68,37 @@ def _answers(submission) -> list[dict]:
     ]
 
 
-def _form_items(criteria, values: dict) -> list[dict]:
-    items = []
+def _field(key: str, values: dict, kind: str, **extra) -> dict:
+    saved = values.get(key, {"value": "", "version": 0})
+    return {"key": key, "slot": key.replace(":", ""), "kind": kind, **saved, **extra}
+
+
+def _form_sections(criteria, values: dict) -> list[dict]:
+    """The form as sections of fields, rendered by one loop (no template include per field:
+    the page renders a dozen of them)."""
+    sections = []
     for criterion in criteria:
-        score = values.get(f"score:{criterion.pk}", {"value": "", "version": 0})
-        comment = values.get(f"comment:{criterion.pk}", {"value": "", "version": 0})
-        items.append({
-            "criterion": criterion,
-            "scale": range(1, criterion.scale_max + 1),
-            "score_key": f"score:{criterion.pk}", "score": score,
-            "comment_key": f"comment:{criterion.pk}", "comment": comment,
-        })  # fmt: skip
-    return items
+        score = _field(
+            f"score:{criterion.pk}",
+            values,
+            "score",
+            scale=[str(n) for n in range(1, criterion.scale_max + 1)],
+            legend=gettext("Score, from 1 to %(max)s") % {"max": criterion.scale_max},
+        )
+        comment = _field(f"comment:{criterion.pk}", values, "text", label=gettext("Comment"))
+        sections.append({"criterion": criterion, "fields": [score, comment]})
+    sections.append({
+        "criterion": None,
+        "fields": [
+            _field("recommendation", values, "choice", legend=gettext("Overall recommendation"),
+                   choices=Recommendation.choices),
+            _field("confidence", values, "choice", legend=gettext("Your confidence"),
+                   choices=Confidence.choices),
+            _field("private_note", values, "text",
+                   label=gettext("Private note (only the program's staff read it)")),
+        ],
+    })  # fmt: skip
+    return sections
 
 
 @login_required
@@ -81,18 +110,14 @@ def review(request: HttpRequest, application_id: int) -> HttpResponse:
     submission = selectors.latest_submission(application.pk)
     if submission is None:
         raise Http404
-    my_review = (
-        assignment.reviewer.reviews.filter(application=application)
-        .prefetch_related("fields")
-        .first()
-    )
+    my_review, other_reviews = selectors.application_reviews(application.pk, assignment.reviewer)
     values = selectors.review_values(my_review)
     flat = {key: field["value"] for key, field in values.items()}
     criteria = list(application.cohort.criteria.all())
     scores = criterion_scores(criteria, flat)
     others = []
     if my_review is not None and my_review.submitted_at:
-        for other in selectors.others_reviews(my_review):
+        for other in other_reviews:
             other_values = {field.key: field.value for field in other.fields.all()}
             others.append({
                 "review": other,
@@ -113,21 +138,15 @@ def review(request: HttpRequest, application_id: int) -> HttpResponse:
         "deck": submission.content.get("deck") or {},
         "answers": _answers(submission),
         "review": my_review,
-        "items": _form_items(criteria, values),
-        "recommendation": values.get("recommendation", {"value": "", "version": 0}),
-        "confidence": values.get("confidence", {"value": "", "version": 0}),
-        "private_note": values.get("private_note", {"value": "", "version": 0}),
-        "recommendations": Recommendation.choices,
-        "confidences": Confidence.choices,
+        "sections": _form_sections(criteria, values),
         "not_applicable": NOT_APPLICABLE,
+        "conflict_kinds": ConflictKind.choices,
         "missing": services.review_missing(my_review, criteria, flat),
         "weighted": weighted_score(scores),
         "newer_version": bool(my_review and my_review.submission_id != submission.pk),
         "others": others,
         "closed": closed,
         "editable": not closed,
-        "conflict_form": ConflictForm(),
-        "hand_back_form": HandBackForm(),
         "started": my_review is not None,
     }
     return render(request, "reviews/review.html", context)
