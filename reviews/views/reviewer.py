@@ -68,21 +68,30 @@ def _answers(submission) -> list[dict]:
     ]
 
 
-def _field(key: str, values: dict, kind: str, **extra) -> dict:
+def _field(key: str, values: dict, kind: str, choices=(), **extra) -> dict:
+    """One field of the form, its choices as (value, text, checked) computed here: the page
+    renders some sixty radio buttons."""
     saved = values.get(key, {"value": "", "version": 0})
-    return {"key": key, "slot": key.replace(":", ""), "kind": kind, **saved, **extra}
+    options = [(value, text, value == saved["value"]) for value, text in choices]
+    return {"key": key, "slot": key.replace(":", ""), "kind": kind, "options": options,
+            **saved, **extra}  # fmt: skip
+
+
+def scale_choices(scale_max: int) -> list[tuple[str, str]]:
+    return [(str(number), str(number)) for number in range(1, scale_max + 1)]
 
 
 def _form_sections(criteria, values: dict) -> list[dict]:
     """The form as sections of fields, rendered by one loop (no template include per field:
     the page renders a dozen of them)."""
+    not_applicable = gettext("Not applicable")
     sections = []
     for criterion in criteria:
         score = _field(
             f"score:{criterion.pk}",
             values,
             "score",
-            scale=[str(n) for n in range(1, criterion.scale_max + 1)],
+            choices=[*scale_choices(criterion.scale_max), (NOT_APPLICABLE, not_applicable)],
             legend=gettext("Score, from 1 to %(max)s") % {"max": criterion.scale_max},
         )
         comment = _field(f"comment:{criterion.pk}", values, "text", label=gettext("Comment"))
@@ -147,6 +156,7 @@ def review(request: HttpRequest, application_id: int) -> HttpResponse:
         "others": others,
         "closed": closed,
         "editable": not closed,
+        "disabled": " disabled" if closed else "",
         "started": my_review is not None,
     }
     return render(request, "reviews/review.html", context)

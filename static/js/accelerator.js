@@ -7,6 +7,17 @@ document.addEventListener("htmx:configRequest", (event) => {
   if (match) {
     event.detail.headers["X-CSRFToken"] = decodeURIComponent(match[1]);
   }
+  // A save queued behind another (a radio fires both "input" and "change") must carry the
+  // version the first one brought back, or it would be refused as a conflict with itself.
+  const form = event.detail.elt;
+  if (form && form.classList && form.classList.contains("answer-form")) {
+    const version = form.querySelector("input[name=version]");
+    if (version && event.detail.parameters instanceof FormData) {
+      event.detail.parameters.set("version", version.value);
+    } else if (version && event.detail.parameters) {
+      event.detail.parameters.version = version.value;
+    }
+  }
 });
 
 // A time zone the user never chose: offer the browser's own, to be confirmed by saving.
