@@ -175,9 +175,10 @@ def reviewer_queue(user, *, now: datetime | None = None) -> list[QueueRow]:
     return rows
 
 
-def assignment_for_review(user, application_id: int) -> Assignment:
-    """The user's active assignment to an application open for review, with no confirmed
-    conflict between them; Assignment.DoesNotExist otherwise."""
+def assignment_for_review(user, application_id: int, *, must_be_open: bool = True) -> Assignment:
+    """The user's active assignment to an application open for review (or not yet, with
+    `must_be_open=False`: a conflict can be declared from the queue before reading), with no
+    confirmed conflict between them; Assignment.DoesNotExist otherwise."""
     assignment = (
         Assignment.objects.filter(
             reviewer__user=user,
@@ -202,7 +203,7 @@ def assignment_for_review(user, application_id: int) -> Assignment:
         .prefetch_related("application__extensions", "application__cohort__criteria")
         .get()
     )
-    if not is_open_for_review(assignment.application):
+    if must_be_open and not is_open_for_review(assignment.application):
         raise Assignment.DoesNotExist
     return assignment
 

@@ -28,9 +28,9 @@ from ..receivers import REVIEWER_SESSION_KEY
 from ..scoring import criterion_scores, weighted_score
 
 
-def _assignment(request: HttpRequest, application_id: int) -> Assignment:
+def _assignment(request: HttpRequest, application_id: int, **options) -> Assignment:
     try:
-        return selectors.assignment_for_review(request.user, application_id)
+        return selectors.assignment_for_review(request.user, application_id, **options)
     except Assignment.DoesNotExist as error:
         raise Http404 from error
 
@@ -50,7 +50,12 @@ def queue(request: HttpRequest) -> HttpResponse:
     for row in rows:
         row.url = f"{review_prefix}{row.assignment.application_id}/"
         row.state_label = state_labels[row.state]
-    context = {"rows": rows, "done": done, "assigned": len(rows)}
+    context = {
+        "rows": rows,
+        "done": done,
+        "assigned": len(rows),
+        "conflict_kinds": ConflictKind.choices,
+    }
     return render(request, "reviews/queue.html", context)
 
 
@@ -219,7 +224,9 @@ def submit(request: HttpRequest, application_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def conflict(request: HttpRequest, application_id: int) -> HttpResponse:
-    assignment = _assignment(request, application_id)
+    """From the application's page, or from the queue (before reading it, even before its
+    deadline)."""
+    assignment = _assignment(request, application_id, must_be_open=False)
     form = ConflictForm(request.POST)
     if not form.is_valid():
         messages.error(request, gettext("Choose the kind of conflict."))

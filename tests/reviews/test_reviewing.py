@@ -113,3 +113,24 @@ def test_a_withdrawn_application_ends_its_assignments(world):
     application_services.application_withdraw(application=world.application, user=founder)
 
     assert set(Assignment.objects.values_list("end_reason", flat=True)) == {"withdrawn"}
+
+
+def test_a_conflict_is_declared_from_the_queue_before_reading_even_before_the_deadline(
+    client, world
+):
+    from datetime import timedelta
+
+    from applications import services as application_services
+
+    application_services.extension_grant(
+        application=world.application, closes_at=world.cohort.closes_at + timedelta(days=5),
+        reason="Founder in hospital", granted_by=None,
+    )  # fmt: skip
+    queue = client.get(reverse("review:queue")).content.decode()
+
+    response = client.post(reverse("review:conflict", args=[world.application.pk]),
+                           {"kind": "competitor"})  # fmt: skip
+
+    assert reverse("review:conflict", args=[world.application.pk]) in queue
+    assert response.status_code == 302
+    assert Assignment.objects.get(pk=world.mine.pk).end_reason == "conflict"
