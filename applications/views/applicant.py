@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -302,17 +303,26 @@ def answer_autosave(request: HttpRequest, application_id: int, question_id: int)
         )
     except services.AnswerConflict as conflict:
         context |= {"conflict": conflict.answer}
-        return render(request, "applications/partials/answer_status.html", context, status=409)
+        return _answer_status(request, context, status=409)
     except services.ApplicationError as error:
         context |= {"refused": error.problems}
-        return render(request, "applications/partials/answer_status.html", context, status=409)
+        return _answer_status(request, context, status=409)
     saved_at = timezone.localtime(answer.updated_at, ZoneInfo(request.user.time_zone))
     context |= {
         "answer": answer,
         "saved_at": saved_at,
         "problem": answer_problem(question, value),
     }
-    return render(request, "applications/partials/answer_status.html", context)
+    return _answer_status(request, context)
+
+
+def _answer_status(request: HttpRequest, context: dict, status: int = 200) -> HttpResponse:
+    """The fragment autosave answers with, rendered without the context processors a page
+    needs (language links, messages, …): autosave is the hottest path of the product."""
+    html = render_to_string(
+        "applications/partials/answer_status.html", context | {"user": request.user}
+    )
+    return HttpResponse(html, status=status)
 
 
 @login_required

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -183,15 +184,21 @@ def field_autosave(request: HttpRequest, application_id: int, key: str) -> HttpR
         )
     except services.ReviewFieldConflict as conflict:
         context |= {"conflict": conflict.field}
-        return render(request, "reviews/partials/field_status.html", context, status=409)
+        return _field_status(request, context, status=409)
     except services.ReviewError as error:
         context |= {"refused": error.problems}
-        return render(request, "reviews/partials/field_status.html", context, status=409)
+        return _field_status(request, context, status=409)
     context |= {
         "field": field,
         "saved_at": timezone.localtime(field.updated_at, ZoneInfo(request.user.time_zone)),
     }
-    return render(request, "reviews/partials/field_status.html", context)
+    return _field_status(request, context)
+
+
+def _field_status(request: HttpRequest, context: dict, status: int = 200) -> HttpResponse:
+    """The fragment a field's autosave answers with, without the page's context processors."""
+    html = render_to_string("reviews/partials/field_status.html", context | {"user": request.user})
+    return HttpResponse(html, status=status)
 
 
 def _next_unfinished(user, after_application_id: int) -> str:
