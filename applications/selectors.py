@@ -44,6 +44,10 @@ def applications_of(user) -> QuerySet[Application]:
     )
 
 
+AUTOSAVE_FIELDS = ["pk", "status", "startup_id", "cohort_id", "cohort__opens_at",
+                   "cohort__closes_at", "cohort__grace_minutes"]  # fmt: skip
+
+
 def application_for_autosave(user, application_id: int) -> Application:
     """One of the user's applications with its cohort and its personal closing time, in one
     query: all that autosave needs to know whether the answer may still change. The same rule
@@ -62,8 +66,7 @@ def application_for_autosave(user, application_id: int) -> Application:
         applications.select_related("cohort")
         # Only what deciding "may this answer still change" reads: not the search text, the
         # cohort's texts in every language, …
-        .only("pk", "status", "startup_id", "cohort_id", "cohort__opens_at",
-              "cohort__closes_at", "cohort__grace_minutes")  # fmt: skip
+        .only(*AUTOSAVE_FIELDS)
         .annotate(latest_extension_closes_at=Subquery(latest_extension.values("closes_at")[:1]))
         .get()
     )
