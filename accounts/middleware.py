@@ -46,13 +46,17 @@ class StaffMFAMiddleware:
             return None
         if request.method == "GET":
             request.session[SESSION_NEXT_KEY] = request.get_full_path()
-        messages.warning(
-            request,
-            gettext(
+        if user.is_staff:
+            reason = gettext(
                 "Staff accounts need two-factor authentication. Set it up with an "
                 "authenticator app to continue."
-            ),
-        )
+            )
+        else:
+            reason = gettext(
+                "Reviewers read startups' confidential applications: set up two-factor "
+                "authentication with an authenticator app to continue."
+            )
+        messages.warning(request, reason)
         return HttpResponseRedirect(
             reverse("mfa_activate_totp") + "?" + urlencode({"next": request.get_full_path()})
         )
