@@ -83,7 +83,8 @@ def test_a_reviewer_accepts_sets_up_totp_declares_a_conflict_and_scores(
         assign(reviewer, application)
 
     # Two-factor authentication first, then the queue.
-    expect(page.get_by_text("Staff accounts need two-factor authentication.")).to_be_visible()
+    why = "Reviewers read startups' confidential applications: set up two-factor authentication"
+    expect(page.get_by_text(why)).to_be_visible()
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Confirm").click()
     secret = page.get_by_label("Authenticator secret").input_value()
