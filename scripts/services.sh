@@ -18,10 +18,14 @@ case "$action" in
     "${as_postgres[@]}" "$pg_bin/initdb" --pgdata="$dir/pg" --username=postgres --auth=trust \
       --encoding=UTF8 --locale=C.UTF-8 >/dev/null
     # Durability is pointless for a throwaway test database; speed is not.
-    "${as_postgres[@]}" "$pg_bin/pg_ctl" --pgdata="$dir/pg" --wait --silent \
+    if ! "${as_postgres[@]}" "$pg_bin/pg_ctl" --pgdata="$dir/pg" --wait --silent \
       --log="$dir/pg/server.log" \
       -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $dir/pg -c fsync=off \
-          -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" start
+          -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" start; then
+      # Say why (a port still taken, shared memory…): CI shows nothing else.
+      cat "$dir/pg/server.log" >&2 || true
+      exit 1
+    fi
     psql=(psql --quiet --host=127.0.0.1 --port="$PG_PORT" --username=postgres -v ON_ERROR_STOP=1)
     "${psql[@]}" -c "CREATE ROLE accelerator LOGIN CREATEDB PASSWORD 'accelerator'" postgres
     "${psql[@]}" -c "CREATE DATABASE accelerator OWNER accelerator" postgres
