@@ -7,12 +7,11 @@ the person come from notifications, below accounts, and close both the export an
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
-from notifications.personal_data import recipient_emails_export
+from notifications.personal_data import iso, recipient_emails_export
 
 
 @dataclass(frozen=True)
@@ -41,10 +40,6 @@ def personal_data_parts() -> list[PersonalDataPart]:
     return list(_parts.values())
 
 
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment else None
-
-
 def personal_data_export(user) -> dict:
     """The user's account and its addresses, then each registered part (startups, applications,
     ...), then the emails sent to them (codes and links excepted: those are cleared once
@@ -56,8 +51,8 @@ def personal_data_export(user) -> dict:
             "full_name": user.full_name,
             "language": user.language,
             "time_zone": user.time_zone,
-            "date_joined": _iso(user.date_joined),
-            "last_login": _iso(user.last_login),
+            "date_joined": iso(user.date_joined),
+            "last_login": iso(user.last_login),
             "email_addresses": [
                 {"email": address.email, "verified": address.verified, "primary": address.primary}
                 for address in EmailAddress.objects.filter(user=user)

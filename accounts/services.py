@@ -16,3 +16,10 @@ def account_delete(*, user) -> None:
         part.delete(user)
     recipient_emails_erase(user=user)
     user.delete()
+
+
+def user_language_set(*, user, language: str) -> None:
+    """The language of the user's pages and emails. Side effects: none beyond the field."""
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])

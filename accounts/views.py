@@ -10,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
+from . import services
 from .forms import AccountDeletionForm, ProfileForm
 from .personal_data import personal_data_export
 from .services import account_delete
@@ -61,9 +62,8 @@ def language_choose(request: HttpRequest) -> HttpResponseRedirect:
     wanted = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()}):
         wanted = reverse("home")
-    if request.user.is_authenticated and request.user.language != code:
-        request.user.language = code
-        request.user.save(update_fields=["language"])
+    if request.user.is_authenticated:
+        services.user_language_set(user=request.user, language=code)
     # Resolved in the language its address names, as the page was.
     with translation.override(translation.get_language_from_path(wanted) or code):
         response = HttpResponseRedirect(translate_url(wanted, code))

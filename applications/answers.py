@@ -6,8 +6,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from cohorts.enums import QuestionKind
 
@@ -117,3 +117,19 @@ def answer_problem(question, value) -> str:
     if kind == QuestionKind.YES_NO and value not in (YES, NO):
         return _("Answer yes or no.")
     return ""
+
+
+def answer_display(kind: str, value) -> str:
+    """An answer as a reader reads it."""
+    if kind == QuestionKind.YES_NO:
+        return {YES: gettext("Yes"), NO: gettext("No")}.get(value, "")
+    if isinstance(value, list):
+        return "; ".join(str(item) for item in value)
+    if isinstance(value, dict):
+        if not value.get("file"):
+            return ""
+        return gettext("%(type)s file, %(size)d KB") % {
+            "type": str(value.get("type", "")).upper(),
+            "size": round((value.get("size") or 0) / 1024),
+        }
+    return "" if value is None else str(value)

@@ -33,8 +33,6 @@ def validate_pitch_deck(upload: File) -> int:
             _("This PDF is incomplete (it was cut short). Export it again."), code="truncated"
         )
     pages = pdf_page_count(upload)
-    if pages == 0:
-        raise ValidationError(_("This PDF has no pages. Export it again."), code="no_pages")
     if pages > DECK_MAX_PAGES:
         raise ValidationError(
             _("The deck has %(pages)d pages: 30 at most.") % {"pages": pages}, code="too_long"
@@ -44,7 +42,8 @@ def validate_pitch_deck(upload: File) -> int:
 
 def pdf_page_count(upload: File) -> int:
     """The number of pages of a PDF, read by opening it and walking its page tree; a
-    ValidationError with the reason if it cannot be read or is protected by a password."""
+    ValidationError with the reason if it cannot be read, is protected by a password, or has
+    no page."""
     upload.seek(0)
     try:
         reader = PdfReader(upload)
@@ -66,6 +65,8 @@ def pdf_page_count(upload: File) -> int:
             _("This PDF is protected by a password. Upload it without protection."),
             code="encrypted",
         )
+    if pages == 0:
+        raise ValidationError(_("This PDF has no pages. Export it again."), code="no_pages")
     return pages
 
 
@@ -119,8 +120,8 @@ def answer_file_type(upload: File, accepted: list[str]) -> str:
     upload.seek(0)
     if detected not in accepted:
         raise ValidationError(_("This question accepts: %(types)s.") % {"types": names})
-    if detected == "pdf" and pdf_page_count(upload) == 0:
-        raise ValidationError(_("This PDF has no pages. Export it again."), code="no_pages")
+    if detected == "pdf":
+        pdf_page_count(upload)  # refuses what cannot be read, is protected, or has no pages
     return detected
 
 

@@ -16,9 +16,9 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from cohorts.enums import QuestionKind, Stage
+from cohorts.enums import Stage
 
-from .answers import NO, YES
+from .answers import answer_display
 from .enums import ApplicationStatus, FoundationModel, FundingRange
 from .models import Membership
 from .selectors import latest_submissions
@@ -26,22 +26,6 @@ from .selectors import latest_submissions
 # A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 DATE_FORMAT = "%Y-%m-%d %H:%M"
-
-
-def answer_display(kind: str, value) -> str:
-    """An answer as a reader reads it."""
-    if kind == QuestionKind.YES_NO:
-        return {YES: gettext("Yes"), NO: gettext("No")}.get(value, "")
-    if isinstance(value, list):
-        return "; ".join(str(item) for item in value)
-    if isinstance(value, dict):
-        if not value.get("file"):
-            return ""
-        return gettext("%(type)s file, %(size)d KB") % {
-            "type": str(value.get("type", "")).upper(),
-            "size": round((value.get("size") or 0) / 1024),
-        }
-    return "" if value is None else str(value)
 
 
 def _paris(moment: datetime | None) -> datetime | None:

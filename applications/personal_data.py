@@ -1,14 +1,10 @@
 """Everything the app holds about a person, to give it to them or to erase it."""
 
-from datetime import datetime
+from notifications.personal_data import iso
 
 from .models import Application, ApplicationEvent, Submission
 from .selectors import APPLICANT_VISIBLE
 from .snapshots import PROFILE_FIELDS
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment else None
 
 
 def applicant_data_export(user) -> dict:
@@ -32,7 +28,7 @@ def applicant_data_export(user) -> dict:
                 "id": membership.startup.pk,
                 "role": membership.role,
                 "linkedin": membership.linkedin_url,
-                "joined_at": _iso(membership.joined_at),
+                "joined_at": iso(membership.joined_at),
                 "profile": {
                     field: str(getattr(membership.startup, field) or "")
                     if field == "country"
@@ -48,8 +44,8 @@ def applicant_data_export(user) -> dict:
                 "startup": application.startup_id,
                 "program": application.cohort.program.name,
                 "cohort": application.cohort.name,
-                "started_at": _iso(application.created_at),
-                "submitted_at": _iso(application.submitted_at),
+                "started_at": iso(application.created_at),
+                "submitted_at": iso(application.submitted_at),
                 "pitch_deck": application.pitch_deck.name or None,
                 "answers": [
                     {"question": answer.question.label, "value": answer.value}
@@ -58,7 +54,7 @@ def applicant_data_export(user) -> dict:
                 "submitted_versions": [
                     {
                         "number": submission.number,
-                        "submitted_at": _iso(submission.submitted_at),
+                        "submitted_at": iso(submission.submitted_at),
                         "sha256": submission.sha256,
                         "content": submission.content,
                     }
@@ -66,11 +62,11 @@ def applicant_data_export(user) -> dict:
                 ],
                 "extensions": [
                     # The reason is staff's own note: the startup gets the message it was sent.
-                    {"closes_at": _iso(extension.closes_at), "message": extension.message}
+                    {"closes_at": iso(extension.closes_at), "message": extension.message}
                     for extension in application.extensions.all()
                 ],
                 "history": [
-                    {"at": _iso(event.at), "status": event.to_status, "note": event.note}
+                    {"at": iso(event.at), "status": event.to_status, "note": event.note}
                     for event in events
                     if event.application_id == application.pk
                 ],

@@ -11,7 +11,8 @@ from datetime import datetime
 from .models import OutgoingEmail
 
 
-def _iso(moment: datetime | None) -> str | None:
+def iso(moment: datetime | None) -> str | None:
+    """A moment as data exports write it."""
     return moment.isoformat() if moment else None
 
 
@@ -26,8 +27,8 @@ def recipient_emails_export(user) -> dict:
                 "to": email.to_address,
                 "subject": email.subject,
                 "state": email.state,
-                "created_at": _iso(email.created_at),
-                "sent_at": _iso(email.sent_at),
+                "created_at": iso(email.created_at),
+                "sent_at": iso(email.sent_at),
                 # A code or link still waiting to be sent is for the mailbox, not an export.
                 "text": "" if email.carries_secret else email.body_text,
             }

@@ -15,7 +15,7 @@ from cohorts.signals import demo_loaded
 
 from . import services
 from .enums import NOT_APPLICABLE
-from .models import Reviewer
+from .models import DEFAULT_MAX_ASSIGNMENTS, Reviewer
 
 DEMO_REVIEWER = {
     "email": "reviewer@demo.accelerator.localhost",
@@ -49,8 +49,9 @@ def _user(full_name: str, email: str, password: str | None):
 
 def _reviewer(cohort, user, partner, now) -> Reviewer:
     return Reviewer.objects.create(
-        cohort=cohort, email=user.email, user=user, partner=partner, max_assignments=15,
-        token=secrets.token_urlsafe(32), invited_at=now, expires_at=now, accepted_at=now,
+        cohort=cohort, email=user.email, user=user, partner=partner,
+        max_assignments=DEFAULT_MAX_ASSIGNMENTS, token=secrets.token_urlsafe(32),
+        invited_at=now, expires_at=now, accepted_at=now,
     )  # fmt: skip
 
 

@@ -18,7 +18,6 @@ from cohorts.models import Cohort
 
 from .enums import ConflictState
 from .models import Assignment, Conflict, Review, Reviewer
-from .scoring import criterion_scores, weighted_score
 
 
 def cohorts_reviewed_by(user) -> frozenset[int]:
@@ -60,15 +59,6 @@ def is_open_for_review(application: Application, now: datetime | None = None) ->
     """Reviewers read an application once its own deadline (the cohort's plus grace, or its
     personal extension) has passed: until then the startup may still change it."""
     return not application.accepts_submissions(now)
-
-
-def confirmed_conflict_user_ids(application_ids) -> dict[int, set[int]]:
-    conflicts: dict[int, set[int]] = {}
-    for application_id, user_id in Conflict.objects.filter(
-        application_id__in=list(application_ids), state=ConflictState.CONFIRMED
-    ).values_list("application_id", "user_id"):
-        conflicts.setdefault(application_id, set()).add(user_id)
-    return conflicts
 
 
 def _stable_shuffle_key(reviewer_id: int, application_id: int) -> str:
@@ -208,10 +198,6 @@ def assignment_for_review(user, application_id: int, *, must_be_open: bool = Tru
     return assignment
 
 
-def latest_submission(application_id: int) -> Submission | None:
-    return Submission.objects.filter(application_id=application_id).order_by("-number").first()
-
-
 def review_values(review: Review | None) -> dict[str, dict]:
     """{key: {"value", "version"}} of a review's fields."""
     if review is None:
@@ -237,11 +223,6 @@ def scored_reviews(application_ids) -> QuerySet[Review]:
     )
 
 
-def review_score(review: Review, criteria) -> float | None:
-    values = {field.key: field.value for field in review.fields.all()}
-    return weighted_score(criterion_scores(criteria, values))
-
-
 def cohort_reviewers(cohort) -> list[Reviewer]:
     """The cohort's reviewers, invited or accepted, with done / assigned counts."""
     return list(
@@ -257,7 +238,7 @@ def cohort_reviewers(cohort) -> list[Reviewer]:
     )
 
 
-def cohort_assignments(cohort, application_ids) -> dict[int, list[Assignment]]:
+def cohort_assignments(application_ids) -> dict[int, list[Assignment]]:
     """Active assignments by application, each with its review's state (`review_state`:
     "", "in_progress" or "submitted") and `newer_version`: the startup submitted again after
     the review started."""
@@ -315,8 +296,3 @@ def application_reviews(application_id: int, reviewer: Reviewer) -> tuple[Review
     )
     mine = next((review for review in reviews if review.reviewer_id == reviewer.pk), None)
     return mine, [review for review in reviews if review.reviewer_id != reviewer.pk]
-
-
-def others_reviews(review: Review) -> list[Review]:
-    """Once a reviewer has submitted, the other submitted reviews that count."""
-    return [other for other in scored_reviews([review.application_id]) if other.pk != review.pk]

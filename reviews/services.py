@@ -7,20 +7,28 @@ from datetime import timedelta
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from accelerator.text import UNSTORABLE_MESSAGE, has_unstorable_characters
 from applications.enums import ApplicationStatus
+from applications.selectors import latest_submission
 from notifications.models import EmailKind
-from notifications.services import email_queue
+from notifications.services import email_queue, email_render
 
 from .enums import NOT_APPLICABLE, AssignmentEnd, ConflictSource, ConflictState
-from .models import FIELD_KEY, Assignment, Conflict, Review, Reviewer, ReviewField
+from .models import (
+    DEFAULT_MAX_ASSIGNMENTS,
+    FIELD_KEY,
+    Assignment,
+    Conflict,
+    Review,
+    Reviewer,
+    ReviewField,
+)
 from .scoring import parse_score
-from .selectors import latest_submission, review_change_problem
+from .selectors import review_change_problem
 
 INVITATION_LIFETIME = timedelta(days=14)
 FIELD_MAX_CHARACTERS = 10_000
@@ -48,7 +56,13 @@ class ReviewFieldConflict(Exception):
 
 @transaction.atomic
 def reviewer_invite(
-    *, cohort, email: str, invited_by, base_url: str, partner=None, max_assignments: int = 15
+    *,
+    cohort,
+    email: str,
+    invited_by,
+    base_url: str,
+    partner=None,
+    max_assignments: int = DEFAULT_MAX_ASSIGNMENTS,
 ) -> Reviewer:
     """Invite someone to review the cohort, optionally on behalf of one of its partners.
     Side effects: an email with the acceptance link (a secret kind: hidden from staff, cleared
@@ -78,8 +92,7 @@ def reviewer_invite(
         sent = email_queue(
             kind=EmailKind.REVIEWER_INVITATION,
             to_address=email,
-            subject=render_to_string("emails/reviewer_invitation_subject.txt", context).strip(),
-            body_text=render_to_string("emails/reviewer_invitation.txt", context),
+            **email_render("reviewer_invitation", context),
             language=invited_by.language,
             cohort_id=cohort.pk,
         )
@@ -204,8 +217,7 @@ def conflict_declare(*, user, application, kind: str, note: str = "") -> Conflic
                 kind=EmailKind.CONFLICT_DECLARED,
                 to_address=manager.email,
                 recipient=manager,
-                subject=render_to_string("emails/conflict_declared_subject.txt", context).strip(),
-                body_text=render_to_string("emails/conflict_declared.txt", context),
+                **email_render("conflict_declared", context),
                 language=manager.language,
                 cohort_id=cohort.pk,
                 idempotency_key=f"conflict-declared:{conflict.pk}:{manager.pk}:{now.isoformat()}",
@@ -255,7 +267,7 @@ def review_field_save(*, assignment: Assignment, key: str, value: str, base_vers
         raise ReviewError(problem)
     review = Review.objects.filter(reviewer=assignment.reviewer, application=application).first()
     if review is None:
-        submission = latest_submission(application.pk)
+        submission = latest_submission(application)
         review, _created = Review.objects.get_or_create(
             reviewer=assignment.reviewer, application=application,
             defaults={"submission": submission},
@@ -285,7 +297,7 @@ def _required_key(key: str) -> bool:
     return key.startswith("score:") or key in ("recommendation", "confidence")
 
 
-def review_missing(review: Review | None, criteria, values: dict[str, str]) -> list[str]:
+def review_missing(criteria, values: dict[str, str]) -> list[str]:
     """What a review still needs before it can be submitted, one line each."""
     missing = [
         gettext("A score (or “not applicable”) for %(criterion)s.") % {"criterion": c.name}
@@ -315,7 +327,7 @@ def review_submit(*, assignment: Assignment) -> Review:
     )
     criteria = list(assignment.application.cohort.criteria.all())
     values = {} if review is None else dict(review.fields.values_list("key", "value"))
-    missing = review_missing(review, criteria, values)
+    missing = review_missing(criteria, values)
     if missing:
         raise ReviewError(*missing)
     if review.submitted_at is None:

@@ -13,7 +13,7 @@ from cohorts.enums import QuestionKind
 from notifications.models import EmailKind, OutgoingEmail
 from notifications.services import email_queue, email_render
 
-from ..answers import answer_problem, answer_too_long, url_normalised
+from ..answers import answer_problem, answer_too_long, is_empty, url_normalised
 from ..decks import answer_file_name, answer_file_type, file_sha256, validate_pitch_deck
 from ..eligibility import eligibility_problems, profile_problems
 from ..enums import EDITABLE_STATUSES, TRANSITIONS, ApplicationStatus
@@ -286,11 +286,14 @@ def required_question_notify(*, question) -> int:
         .select_related("cohort__program", "startup")
         .prefetch_related("extensions", "startup__memberships__user")
     )
-    answered = set(
-        Answer.objects.filter(question=question, application__in=applications)
-        .exclude(value__in=["", []])
-        .values_list("application_id", flat=True)
-    )
+    # "Answered" as needs_attention() says it: whitespace alone is no answer.
+    answered = {
+        application_id
+        for application_id, value in Answer.objects.filter(
+            question=question, application__in=applications
+        ).values_list("application_id", "value")
+        if not is_empty(value)
+    }
     queued = 0
     for application in applications:
         if application.pk in answered or not application.is_editable():

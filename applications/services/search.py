@@ -2,10 +2,9 @@
 
 from collections.abc import Iterable
 
-from django.db.models import OuterRef, Subquery
-
-from ..models import Application, Startup, Submission
+from ..models import Application, Startup
 from ..search import search_text_for
+from ..selectors import latest_submissions
 
 # SQLite refuses an IN (…) of several thousand ids in one statement.
 REFRESH_BATCH_SIZE = 500
@@ -20,22 +19,17 @@ def application_search_refresh(*, application_ids: Iterable[int]) -> None:
 
 
 def _refresh(application_ids: list[int]) -> None:
-    latest_submission = (
-        Submission.objects.filter(application=OuterRef("pk")).order_by("-number").values("pk")[:1]
-    )
-    applications = list(
-        Application.objects.filter(pk__in=application_ids)
-        .select_related("startup")
-        .prefetch_related("startup__memberships__user")
-        .annotate(latest_submission_id=Subquery(latest_submission))
-    )
-    submissions = Submission.objects.in_bulk(
-        [application.latest_submission_id for application in applications]
-    )
-    for application in applications:
-        text = search_text_for(application, submissions.get(application.latest_submission_id))
+    applications = Application.objects.filter(pk__in=application_ids)
+    submissions = latest_submissions(applications)
+    changed = []
+    for application in applications.select_related("startup").prefetch_related(
+        "startup__memberships__user"
+    ):
+        text = search_text_for(application, submissions.get(application.pk))
         if text != application.search_text:
-            Application.objects.filter(pk=application.pk).update(search_text=text)
+            application.search_text = text
+            changed.append(application)
+    Application.objects.bulk_update(changed, ["search_text"])
 
 
 def startup_search_refresh(*, startup: Startup) -> None:

@@ -2,7 +2,7 @@ import json
 
 from django import template
 
-from .. import exports
+from .. import answers
 
 register = template.Library()
 
@@ -22,4 +22,4 @@ def json_attr(value) -> str:
 @register.filter
 def answer_display(value, kind: str) -> str:
     """An answer as a person reads it, in the active language: "yes" is "Oui" in French."""
-    return exports.answer_display(kind, value) or "—"
+    return answers.answer_display(kind, value) or "—"

@@ -19,8 +19,8 @@ from cohorts.enums import QuestionKind
 from cohorts.staff import cohort_in_scope, staff_page
 
 from .. import selectors, services
-from ..enums import FoundationModel
-from ..exports import answer_display, export_table, to_csv, to_xlsx
+from ..answers import answer_display
+from ..exports import export_table, to_csv, to_xlsx
 from ..forms import ExtensionForm, StaffFilterForm
 from ..models import Application
 from .files import answer_file_attachment, deck_attachment
@@ -127,20 +127,6 @@ def application_detail(request: HttpRequest, application_id: int) -> HttpRespons
         "deck_changed": bool(latest)
         and (deck.get("file") or "") != (application.pitch_deck.name or ""),
         "extension_form": form,
-        "models": [
-            FoundationModel(code).label
-            for code in application.startup.foundation_models
-            if code in FoundationModel.values
-        ],
-        "links": [
-            url
-            for url in (
-                application.startup.github_url,
-                application.startup.hugging_face_url,
-                application.startup.demo_url,
-            )
-            if url
-        ],
         "section": "applications",
     }
     return render(request, "applications/staff/application_detail.html", context)

@@ -16,7 +16,8 @@ from django.utils.translation import gettext
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET, require_POST
 
-from applications.exports import answer_display
+from applications.answers import answer_display
+from applications.selectors import latest_submission
 from applications.views.applicant import login_required_401
 from applications.views.files import answer_file_attachment, deck_attachment
 from cohorts.enums import QuestionKind
@@ -122,7 +123,7 @@ def _form_sections(criteria, values: dict) -> list[dict]:
 def review(request: HttpRequest, application_id: int) -> HttpResponse:
     assignment = _assignment(request, application_id)
     application = assignment.application
-    submission = selectors.latest_submission(application.pk)
+    submission = latest_submission(application)
     if submission is None:
         raise Http404
     my_review, other_reviews = selectors.application_reviews(application.pk, assignment.reviewer)
@@ -156,7 +157,7 @@ def review(request: HttpRequest, application_id: int) -> HttpResponse:
         "sections": _form_sections(criteria, values),
         "not_applicable": NOT_APPLICABLE,
         "conflict_kinds": ConflictKind.choices,
-        "missing": services.review_missing(my_review, criteria, flat),
+        "missing": services.review_missing(criteria, flat),
         "weighted": weighted_score(scores),
         "newer_version": bool(my_review and my_review.submission_id != submission.pk),
         "others": others,
@@ -269,7 +270,7 @@ def hand_back(request: HttpRequest, application_id: int) -> HttpResponse:
 @require_GET
 def deck(request: HttpRequest, application_id: int):
     assignment = _assignment(request, application_id)
-    submission = selectors.latest_submission(application_id)
+    submission = latest_submission(assignment.application)
     name = ((submission.content.get("deck") or {}).get("file")) if submission else ""
     return deck_attachment(assignment.application, name)
 
@@ -278,7 +279,9 @@ def deck(request: HttpRequest, application_id: int):
 @require_GET
 def answer_file(request: HttpRequest, application_id: int, question_id: int):
     assignment = _assignment(request, application_id)
-    submission = selectors.latest_submission(application_id)
+    submission = latest_submission(assignment.application)
+    if submission is None:
+        raise Http404
     answers = {a.get("question"): a.get("value") for a in submission.content["answers"]}
     return answer_file_attachment(assignment.application, question_id, answers.get(question_id))
 

@@ -3,7 +3,6 @@ unassigning by hand, and the conflicts declared. Through the staff scope only.""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -59,7 +58,7 @@ def cohort_reviewers(request: HttpRequest, cohort_id: int) -> HttpResponse:
         .order_by("startup__name", "pk")
     )
     page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
-    assignments = selectors.cohort_assignments(cohort, [a.pk for a in page.object_list])
+    assignments = selectors.cohort_assignments([a.pk for a in page.object_list])
     for application in page.object_list:
         application.active_assignments = assignments.get(application.pk, [])
     context = {
@@ -79,10 +78,10 @@ def cohort_reviewers(request: HttpRequest, cohort_id: int) -> HttpResponse:
 @require_POST
 def reviewer_revoke(request: HttpRequest, reviewer_id: int) -> HttpResponse:
     reviewer = get_object_or_404(
-        request.staff_scope.filter_by_cohort(Reviewer.objects.all()), pk=reviewer_id
+        request.staff_scope.filter_by_cohort(Reviewer.objects.select_related("cohort")),
+        pk=reviewer_id,
     )
-    with transaction.atomic():
-        services.reviewer_revoke(reviewer=reviewer)
+    services.reviewer_revoke(reviewer=reviewer)
     messages.success(request, gettext("%(email)s no longer reviews this cohort.")
                      % {"email": reviewer.email})  # fmt: skip
     return HttpResponseRedirect(_page_url(reviewer.cohort))
