@@ -20,6 +20,7 @@ from .models import (
     ApplicationEvent,
     Extension,
     Membership,
+    NamedConflict,
     Startup,
     Submission,
 )
@@ -258,6 +259,7 @@ def staff_application(*, scope, application_id: int) -> Application:
             "answers",
             "extensions",
             "cohort__questions",
+            Prefetch("named_conflicts", queryset=NamedConflict.objects.select_related("partner")),
         )
         .get(pk=application_id)
     )

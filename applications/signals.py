@@ -5,3 +5,10 @@ from django.dispatch import Signal
 # Sent by application_transition() inside its transaction, with `application`, `from_status`,
 # `to_status` and `actor`: reviews end a withdrawn application's assignments.
 status_changed = Signal()
+
+# Sent by application_submit() inside its transaction, with `application` and `submission`:
+# reviews look for conflicts of interest with the startup.
+application_submitted = Signal()
+
+# Sent when a startup names, or stops naming, a conflict of interest, with `application`.
+named_conflicts_changed = Signal()

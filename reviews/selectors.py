@@ -296,3 +296,74 @@ def application_reviews(application_id: int, reviewer: Reviewer) -> tuple[Review
     )
     mine = next((review for review in reviews if review.reviewer_id == reviewer.pk), None)
     return mine, [review for review in reviews if review.reviewer_id != reviewer.pk]
+
+
+# --- Conflicts of interest ---------------------------------------------------------------------
+
+
+def confirmed_conflicts_of(user) -> QuerySet:
+    """Ids of the applications the user has a confirmed conflict with, as a subquery: every
+    staff page and export reads it (registered with applications as `conflicted_with`)."""
+    return Conflict.objects.filter(user_id=user.pk, state=ConflictState.CONFIRMED).values(
+        "application_id"
+    )
+
+
+def conflicted_application_ids(user, application_ids=None) -> frozenset[int]:
+    conflicts = confirmed_conflicts_of(user)
+    if application_ids is not None:
+        conflicts = conflicts.filter(application_id__in=list(application_ids))
+    return frozenset(conflicts.values_list("application_id", flat=True))
+
+
+def cohort_people_ids(cohort) -> dict[int, str]:
+    """{user id: role} of whom conflicts concern in a cohort: its accepted reviewers and its
+    program's managers."""
+    roles = {
+        user_id: "reviewer"
+        for user_id in Reviewer.objects.filter(
+            cohort=cohort, accepted_at__isnull=False, revoked_at__isnull=True
+        ).values_list("user_id", flat=True)
+    }
+    for user_id in cohort.program.managers.filter(is_active=True).values_list("pk", flat=True):
+        roles[user_id] = "manager" if user_id not in roles else "both"
+    return roles
+
+
+def cohort_conflicts(cohort) -> list[Conflict]:
+    """The cohort's conflicts of its reviewers and managers (a founder's own conflict with
+    their startup, who neither reviews nor manages, is not listed): suggestions first, then
+    confirmed, then dismissed, newest first within each; each with `role`."""
+    roles = cohort_people_ids(cohort)
+    order = {ConflictState.SUGGESTED: 0, ConflictState.CONFIRMED: 1, ConflictState.DISMISSED: 2}
+    conflicts = list(
+        Conflict.objects.filter(application__cohort=cohort, user_id__in=list(roles))
+        .select_related("user", "application__startup", "decided_by")
+        .order_by("-created_at", "-pk")
+    )
+    for conflict in conflicts:
+        conflict.role = roles[conflict.user_id]
+    conflicts.sort(key=lambda conflict: order[conflict.state])
+    return conflicts
+
+
+def short_of_reviewers(cohort, applications) -> list[tuple[Application, int]]:
+    """The applications that confirmed conflicts leave with fewer eligible reviewers (accepted
+    reviewers of the cohort without a confirmed conflict) than the cohort's reviews per
+    application, each with how many are eligible."""
+    reviewer_ids = set(
+        Reviewer.objects.filter(
+            cohort=cohort, accepted_at__isnull=False, revoked_at__isnull=True
+        ).values_list("user_id", flat=True)
+    )
+    conflicted: dict[int, set[int]] = {}
+    for user_id, application_id in Conflict.objects.filter(
+        application__cohort=cohort, state=ConflictState.CONFIRMED, user_id__in=reviewer_ids
+    ).values_list("user_id", "application_id"):
+        conflicted.setdefault(application_id, set()).add(user_id)
+    short = []
+    for application in applications:
+        eligible = len(reviewer_ids - conflicted.get(application.pk, set()))
+        if conflicted.get(application.pk) and eligible < cohort.reviews_per_application:
+            short.append((application, eligible))
+    return short

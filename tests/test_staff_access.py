@@ -27,6 +27,8 @@ STAFF_PAGES = {
     "application_deck": (lambda world: [world.application.pk], True),
     "application_file": (lambda world: [world.application.pk, world.file_question.pk], True),
     "cohort_reviewers": (lambda world: [world.cohort.pk], True),
+    "cohort_conflicts": (lambda world: [world.cohort.pk], True),
+    "conflicts_export": (lambda world: [world.cohort.pk, "csv"], True),
     "outbox": (lambda world: [], False),
     "email": (lambda world: [world.email.pk], True),
 }
@@ -37,6 +39,9 @@ STAFF_ACTIONS = {
     "assignment_create": (lambda world: [world.application.pk], True),
     "assignment_end": (lambda world: [world.assignment.pk], True),
     "conflict_remove": (lambda world: [world.conflict.pk], True),
+    "conflict_confirm": (lambda world: [world.conflict.pk], True),
+    "conflict_dismiss": (lambda world: [world.conflict.pk], True),
+    "conflicts_refresh": (lambda world: [world.cohort.pk], True),
 }
 
 PERSONAS = ["anonymous", "founder", "staff_without_program", "other_manager", "manager",

@@ -21,6 +21,7 @@ from ..models import (
     ApplicationEvent,
     Extension,
     Membership,
+    NamedConflict,
     Startup,
     Submission,
 )
@@ -56,12 +57,14 @@ def _stored_files(application: Application) -> set[str]:
 def application_anonymise(application: Application, *, now: datetime) -> None:
     """Drop what identifies people in one application, keeping its status, dates, cohort and
     what statistics count. Side effects: its files are deleted from storage after commit; the
-    confirmation emails (which copy the answers) and extension emails lose their bodies;
-    extensions lose their reasons and messages, and events the names of who acted."""
+    conflicts the startup named are deleted; the confirmation emails (which copy the answers)
+    and extension emails lose their bodies; extensions lose their reasons and messages, and
+    events the names of who acted."""
     files_delete_after_commit(_stored_files(application))
     Answer.objects.filter(application=application).update(value="")
     submissions_redact([application])
     Extension.objects.filter(application=application).update(reason="", message="")
+    NamedConflict.objects.filter(application=application).delete()
     ApplicationEvent.objects.filter(application=application).update(actor_name="", note="")
     OutgoingEmail.objects.filter(
         Q(idempotency_key__startswith=f"application-submitted:{application.pk}:")

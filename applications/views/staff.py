@@ -120,6 +120,7 @@ def application_detail(request: HttpRequest, application_id: int) -> HttpRespons
         "cohort": application.cohort,
         "startup": application.startup,
         "members": list(application.startup.memberships.all()),
+        "named_conflicts": list(application.named_conflicts.all()),
         "submissions": submissions,
         "latest": latest,
         "answers": _answer_rows(application, latest),

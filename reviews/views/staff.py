@@ -1,21 +1,26 @@
 """Staff pages of reviews, under /staff/: a cohort's reviewers (invite, revoke), assigning and
-unassigning by hand, and the conflicts declared. Through the staff scope only."""
+unassigning by hand, and its conflicts of interest (confirm, dismiss, add, find again, export).
+Through the staff scope only."""
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.translation import gettext
-from django.views.decorators.http import require_POST
+from django.utils.text import slugify
+from django.utils.translation import gettext, ngettext
+from django.views.decorators.http import require_GET, require_POST
 
+from applications.exports import to_csv, to_xlsx
 from applications.models import Application
 from cohorts.models import Partner
 from cohorts.staff import cohort_in_scope, staff_page
 
 from .. import selectors, services
-from ..enums import AssignmentEnd
-from ..forms import AssignmentForm, ReviewerInvitationForm
+from ..enums import AssignmentEnd, ConflictState
+from ..exports import conflicts_table
+from ..forms import AssignmentForm, ConflictAddForm, ReviewerInvitationForm
 from ..models import Assignment, Conflict, Reviewer
 
 PAGE_SIZE = 50
@@ -126,15 +131,137 @@ def assignment_end(request: HttpRequest, assignment_id: int) -> HttpResponse:
     return HttpResponseRedirect(_page_url(cohort) + f"#application-{assignment.application_id}")
 
 
+def _conflict_in_scope(request: HttpRequest, conflict_id: int) -> Conflict:
+    """A conflict of the staff scope; one about an application the viewer is in conflict
+    with is decided by another manager (404 here)."""
+    return get_object_or_404(
+        request.staff_scope.filter_by_cohort(
+            Conflict.objects.select_related("application__cohort"), "application__cohort"
+        ).exclude(application_id__in=selectors.confirmed_conflicts_of(request.user)),
+        pk=conflict_id,
+    )
+
+
+def _conflicts_url(conflict: Conflict) -> str:
+    return reverse("staff:cohort_conflicts", args=[conflict.application.cohort_id])
+
+
 @staff_page
 @require_POST
 def conflict_remove(request: HttpRequest, conflict_id: int) -> HttpResponse:
-    conflict = get_object_or_404(
-        request.staff_scope.filter_by_cohort(
-            Conflict.objects.select_related("application__cohort"), "application__cohort"
-        ),
-        pk=conflict_id,
-    )
-    services.conflict_remove(conflict=conflict)
-    messages.success(request, gettext("The conflict is lifted."))
+    conflict = _conflict_in_scope(request, conflict_id)
+    try:
+        services.conflict_remove(conflict=conflict, decided_by=request.user)
+    except services.ReviewError as error:
+        messages.error(request, " ".join(error.problems))
+    else:
+        messages.success(request, gettext("The conflict is lifted."))
     return HttpResponseRedirect(_page_url(conflict.application.cohort) + "#conflicts")
+
+
+@staff_page
+@require_POST
+def conflict_confirm(request: HttpRequest, conflict_id: int) -> HttpResponse:
+    conflict = _conflict_in_scope(request, conflict_id)
+    services.conflict_confirm(conflict=conflict, decided_by=request.user)
+    messages.success(request, gettext("Conflict confirmed: this person will not review or "
+                                      "decide on this application."))  # fmt: skip
+    return HttpResponseRedirect(_conflicts_url(conflict))
+
+
+@staff_page
+@require_POST
+def conflict_dismiss(request: HttpRequest, conflict_id: int) -> HttpResponse:
+    conflict = _conflict_in_scope(request, conflict_id)
+    try:
+        services.conflict_dismiss(conflict=conflict, decided_by=request.user)
+    except services.ReviewError as error:
+        messages.error(request, " ".join(error.problems))
+    else:
+        messages.success(request, gettext("Dismissed: it will not be suggested again."))
+    return HttpResponseRedirect(_conflicts_url(conflict))
+
+
+def _people_choices(cohort, roles: dict[int, str]) -> list[tuple[int, str]]:
+    users = get_user_model().objects.filter(pk__in=list(roles)).order_by("full_name", "email")
+    return [(user.pk, f"{user.get_full_name()} <{user.email}>") for user in users]
+
+
+@staff_page
+def cohort_conflicts(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    """The cohort's conflicts of interest: suggestions to confirm or dismiss, the confirmed
+    ones, the dismissed ones; a conflict added by hand; what is found again on demand."""
+    cohort = cohort_in_scope(request.staff_scope, cohort_id)
+    roles = selectors.cohort_people_ids(cohort)
+    mine = selectors.conflicted_application_ids(request.user)
+    applications = list(
+        Application.objects.filter(cohort=cohort, status__in=services.REVIEWABLE_STATUSES)
+        .select_related("startup")
+        .order_by("startup__name", "pk")
+    )
+    visible = [application for application in applications if application.pk not in mine]
+    form_kwargs = {
+        "people": _people_choices(cohort, roles),
+        "applications": [(a.pk, a.startup.name) for a in visible],
+    }
+    form = ConflictAddForm(**form_kwargs)
+    if request.method == "POST":
+        form = ConflictAddForm(request.POST, **form_kwargs)
+        if form.is_valid():
+            application = next(a for a in visible if a.pk == form.cleaned_data["application"])
+            services.conflict_add(
+                user=get_object_or_404(get_user_model(), pk=form.cleaned_data["user"]),
+                application=application, kind=form.cleaned_data["kind"],
+                note=form.cleaned_data["note"], created_by=request.user,
+            )  # fmt: skip
+            messages.success(request, gettext("The conflict is recorded."))
+            return HttpResponseRedirect(reverse("staff:cohort_conflicts", args=[cohort.pk]))
+    conflicts = selectors.cohort_conflicts(cohort)
+    for conflict in conflicts:
+        conflict.hidden = conflict.application_id in mine
+    context = {
+        "cohort": cohort,
+        "form": form,
+        "suggested": [c for c in conflicts if c.state == ConflictState.SUGGESTED],
+        "confirmed": [c for c in conflicts if c.state == ConflictState.CONFIRMED],
+        "dismissed": [c for c in conflicts if c.state == ConflictState.DISMISSED],
+        "short": selectors.short_of_reviewers(cohort, visible),
+        "reviews_needed": cohort.reviews_per_application,
+        "section": "conflicts",
+    }
+    return render(request, "reviews/staff/cohort_conflicts.html", context)
+
+
+@staff_page
+@require_POST
+def conflicts_refresh(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    cohort = cohort_in_scope(request.staff_scope, cohort_id)
+    found = services.conflicts_refresh(cohort=cohort)
+    messages.success(
+        request,
+        ngettext("%(count)d new conflict found.", "%(count)d new conflicts found.", len(found))
+        % {"count": len(found)},
+    )
+    return HttpResponseRedirect(reverse("staff:cohort_conflicts", args=[cohort.pk]))
+
+
+@staff_page
+@require_GET
+def conflicts_export(request: HttpRequest, cohort_id: int, file_format: str) -> HttpResponse:
+    """Every conflict of the cohort's reviewers and managers, for the program's records."""
+    cohort = cohort_in_scope(request.staff_scope, cohort_id)
+    header, rows = conflicts_table(
+        selectors.cohort_conflicts(cohort), hidden=selectors.conflicted_application_ids(
+            request.user
+        ),
+    )  # fmt: skip
+    name = slugify(f"{cohort.program.slug} {cohort.slug} conflicts")
+    if file_format == "xlsx":
+        content = to_xlsx(header, rows, title=str(cohort.name))
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        content = to_csv(header, rows)
+        content_type = "text/csv; charset=utf-8"
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{file_format}"'
+    return response

@@ -224,8 +224,9 @@ def _cohort_with(count: int, program):
 # their versions; their last saved answers.
 QUERIES_FOR_THE_LIST = 10
 # Session, user and MFA check; the staff scope; the application with its startup and cohort;
-# its members, versions, events, answers, extensions and questions.
-QUERIES_FOR_AN_APPLICATION = 11
+# its members, versions, events, answers, extensions, questions and the conflicts the startup
+# named.
+QUERIES_FOR_AN_APPLICATION = 12
 
 
 @pytest.mark.parametrize("count", [10, 100])

@@ -209,3 +209,18 @@ def test_the_demo_questions_never_ask_what_the_profile_holds(in_november_2026):
 
     assert [label for label in labels if any(s in label for s in profile_subjects)] == []
     assert len(labels) == 8
+
+
+def test_the_demo_manager_has_one_suggested_conflict_to_confirm(in_november_2026):
+    from reviews.models import Conflict
+    from reviews.selectors import cohort_conflicts
+
+    load("--demo")
+
+    in_review = Cohort.objects.get(slug="demo-review")
+    manager = in_review.program.managers.get(email="manager@demo.accelerator.localhost")
+    conflict = Conflict.objects.get(user=manager)
+    assert (conflict.application.startup.name, conflict.source, conflict.state) == (
+        "Vigne Vision", "named_by_startup", "suggested",
+    )  # fmt: skip
+    assert [(c.pk, c.state) for c in cohort_conflicts(in_review)] == [(conflict.pk, "suggested")]
