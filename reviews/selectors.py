@@ -309,11 +309,25 @@ def confirmed_conflicts_of(user) -> QuerySet:
     )
 
 
-def conflicted_application_ids(user, application_ids=None) -> frozenset[int]:
-    conflicts = confirmed_conflicts_of(user)
-    if application_ids is not None:
-        conflicts = conflicts.filter(application_id__in=list(application_ids))
-    return frozenset(conflicts.values_list("application_id", flat=True))
+def outbox_hidden_for(user) -> Q | None:
+    """Registered with cohorts: the emails a member of staff never reads in the outbox, those
+    about applications they are in conflict with (to the startup's members, or a conflict
+    declared on it)."""
+    application_ids = list(confirmed_conflicts_of(user).values_list("application_id", flat=True))
+    if not application_ids:
+        return None
+    hidden = Q(pk__in=[])
+    for application_id in application_ids:
+        hidden |= Q(idempotency_key__startswith=f"application-submitted:{application_id}:")
+        hidden |= Q(idempotency_key__startswith=f"extension-granted:{application_id}:")
+    for conflict_id in Conflict.objects.filter(application_id__in=application_ids).values_list(
+        "pk", flat=True
+    ):
+        hidden |= Q(idempotency_key__startswith=f"conflict-declared:{conflict_id}:")
+    members = Application.objects.filter(pk__in=application_ids).values(
+        "startup__memberships__user_id"
+    )
+    return hidden | Q(recipient_id__in=members)
 
 
 def cohort_people_ids(cohort) -> dict[int, str]:

@@ -203,7 +203,8 @@ def assignment_hand_back(*, assignment: Assignment, reason: str) -> None:
 def conflict_declare(*, user, application, kind: str, note: str = "") -> Conflict:
     """A reviewer declares a conflict of interest: confirmed at once, removable only by staff.
     Side effects: the user's assignments to the application end; a review they submitted is
-    kept but no longer counts; the program's managers are told by email."""
+    kept but no longer counts; the program's managers (but one in conflict with it) are told
+    by email."""
     conflict, _created = Conflict.objects.update_or_create(
         user=user,
         application=application,
@@ -218,7 +219,11 @@ def conflict_declare(*, user, application, kind: str, note: str = "") -> Conflic
         reviewer__user=user, application=application, ended_at__isnull=True
     ).update(ended_at=now, end_reason=AssignmentEnd.CONFLICT)
     cohort = application.cohort
-    for manager in cohort.program.managers.filter(is_active=True):
+    # A manager in conflict with the application is not told of it: another one decides.
+    managers = cohort.program.managers.filter(is_active=True).exclude(
+        conflicts__application=application, conflicts__state=ConflictState.CONFIRMED
+    )
+    for manager in managers:
         with translation.override(manager.language):
             context = {"conflict": conflict, "cohort": cohort, "application": application,
                        "reviewer": user, "site_name": settings.SITE_NAME}  # fmt: skip

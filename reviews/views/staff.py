@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from applications.exports import to_csv, to_xlsx
 from applications.models import Application
+from applications.selectors import conflicted_in_cohort, without_conflicts
 from cohorts.models import Partner
 from cohorts.staff import cohort_in_scope, staff_page
 
@@ -57,10 +58,11 @@ def cohort_reviewers(request: HttpRequest, cohort_id: int) -> HttpResponse:
                 return HttpResponseRedirect(_page_url(cohort))
     reviewers = selectors.cohort_reviewers(cohort)
     active = [reviewer for reviewer in reviewers if reviewer.is_active]
-    applications = (
+    applications = without_conflicts(
         Application.objects.filter(cohort=cohort, status__in=services.REVIEWABLE_STATUSES)
         .select_related("startup")
-        .order_by("startup__name", "pk")
+        .order_by("startup__name", "pk"),
+        request.user,
     )
     page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
     assignments = selectors.cohort_assignments([a.pk for a in page.object_list])
@@ -73,7 +75,10 @@ def cohort_reviewers(request: HttpRequest, cohort_id: int) -> HttpResponse:
         "active_reviewers": active,
         "page": page,
         "query": "",
-        "conflicts": selectors.declared_conflicts(cohort),
+        "conflicts": without_conflicts(
+            selectors.declared_conflicts(cohort), request.user, "application_id"
+        ),
+        "conflicted": conflicted_in_cohort(cohort, request.user),
         "section": "reviewers",
     }
     return render(request, "reviews/staff/cohort_reviewers.html", context)
@@ -96,7 +101,10 @@ def reviewer_revoke(request: HttpRequest, reviewer_id: int) -> HttpResponse:
 @require_POST
 def assignment_create(request: HttpRequest, application_id: int) -> HttpResponse:
     application = get_object_or_404(
-        request.staff_scope.filter_by_cohort(Application.objects.all()), pk=application_id
+        without_conflicts(
+            request.staff_scope.filter_by_cohort(Application.objects.all()), request.user
+        ),
+        pk=application_id,
     )
     reviewers = Reviewer.objects.filter(cohort_id=application.cohort_id)
     form = AssignmentForm(request.POST, reviewers=reviewers)
@@ -120,8 +128,12 @@ def assignment_create(request: HttpRequest, application_id: int) -> HttpResponse
 @require_POST
 def assignment_end(request: HttpRequest, assignment_id: int) -> HttpResponse:
     assignment = get_object_or_404(
-        request.staff_scope.filter_by_cohort(
-            Assignment.objects.select_related("application__cohort"), "application__cohort"
+        without_conflicts(
+            request.staff_scope.filter_by_cohort(
+                Assignment.objects.select_related("application__cohort"), "application__cohort"
+            ),
+            request.user,
+            "application_id",
         ),
         pk=assignment_id,
     )
@@ -134,11 +146,11 @@ def assignment_end(request: HttpRequest, assignment_id: int) -> HttpResponse:
 def _conflict_in_scope(request: HttpRequest, conflict_id: int) -> Conflict:
     """A conflict of the staff scope; one about an application the viewer is in conflict
     with is decided by another manager (404 here)."""
+    conflicts = request.staff_scope.filter_by_cohort(
+        Conflict.objects.select_related("application__cohort"), "application__cohort"
+    )
     return get_object_or_404(
-        request.staff_scope.filter_by_cohort(
-            Conflict.objects.select_related("application__cohort"), "application__cohort"
-        ).exclude(application_id__in=selectors.confirmed_conflicts_of(request.user)),
-        pk=conflict_id,
+        without_conflicts(conflicts, request.user, "application_id"), pk=conflict_id
     )
 
 
@@ -193,7 +205,7 @@ def cohort_conflicts(request: HttpRequest, cohort_id: int) -> HttpResponse:
     ones, the dismissed ones; a conflict added by hand; what is found again on demand."""
     cohort = cohort_in_scope(request.staff_scope, cohort_id)
     roles = selectors.cohort_people_ids(cohort)
-    mine = selectors.conflicted_application_ids(request.user)
+    mine = set(conflicted_in_cohort(cohort, request.user))
     applications = list(
         Application.objects.filter(cohort=cohort, status__in=services.REVIEWABLE_STATUSES)
         .select_related("startup")
@@ -251,10 +263,8 @@ def conflicts_export(request: HttpRequest, cohort_id: int, file_format: str) -> 
     """Every conflict of the cohort's reviewers and managers, for the program's records."""
     cohort = cohort_in_scope(request.staff_scope, cohort_id)
     header, rows = conflicts_table(
-        selectors.cohort_conflicts(cohort), hidden=selectors.conflicted_application_ids(
-            request.user
-        ),
-    )  # fmt: skip
+        selectors.cohort_conflicts(cohort), hidden=set(conflicted_in_cohort(cohort, request.user))
+    )
     name = slugify(f"{cohort.program.slug} {cohort.slug} conflicts")
     if file_format == "xlsx":
         content = to_xlsx(header, rows, title=str(cohort.name))

@@ -57,8 +57,8 @@ QUERIES_FOR_THE_REVIEW_PAGE = 9
 # Session, user and MFA check; the staff scope; the cohort; its partners (the invitation
 # form); the reviewers with their done / assigned counts; the count of applications; the page
 # of applications with their startups; their assignments with reviewers and review states;
-# the conflicts.
-QUERIES_FOR_THE_REVIEWERS_PAGE = 11
+# the conflicts; the applications the viewer is in conflict with.
+QUERIES_FOR_THE_REVIEWERS_PAGE = 12
 
 
 @pytest.mark.parametrize("count", [10, 100])
