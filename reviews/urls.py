@@ -52,6 +52,11 @@ staff_urlpatterns = [
         staff.conflicts_export,
         name="conflicts_export",
     ),
+    path(
+        "applications/<int:application_id>/reviewer-view/",
+        staff.reviewer_view,
+        name="reviewer_view",
+    ),
     path("conflicts/<int:conflict_id>/confirm/", staff.conflict_confirm, name="conflict_confirm"),
     path("conflicts/<int:conflict_id>/dismiss/", staff.conflict_dismiss, name="conflict_dismiss"),
 ]

@@ -28,6 +28,7 @@ STAFF_PAGES = {
     "application_file": (lambda world: [world.application.pk, world.file_question.pk], True),
     "cohort_reviewers": (lambda world: [world.cohort.pk], True),
     "cohort_conflicts": (lambda world: [world.cohort.pk], True),
+    "reviewer_view": (lambda world: [world.application.pk], True),
     "conflicts_export": (lambda world: [world.cohort.pk, "csv"], True),
     "outbox": (lambda world: [], False),
     "email": (lambda world: [world.email.pk], True),

@@ -5,7 +5,7 @@ Through the staff scope only."""
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.text import slugify
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from applications.exports import to_csv, to_xlsx
 from applications.models import Application
-from applications.selectors import conflicted_in_cohort, without_conflicts
+from applications.selectors import conflicted_in_cohort, latest_submission, without_conflicts
 from cohorts.models import Partner
 from cohorts.staff import cohort_in_scope, staff_page
 
@@ -23,6 +23,7 @@ from ..enums import AssignmentEnd, ConflictState
 from ..exports import conflicts_table
 from ..forms import AssignmentForm, ConflictAddForm, ReviewerInvitationForm
 from ..models import Assignment, Conflict, Reviewer
+from .reviewer import reading_context
 
 PAGE_SIZE = 50
 
@@ -275,3 +276,31 @@ def conflicts_export(request: HttpRequest, cohort_id: int, file_format: str) -> 
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}.{file_format}"'
     return response
+
+
+@staff_page
+@require_GET
+def reviewer_view(request: HttpRequest, application_id: int) -> HttpResponse:
+    """What reviewers see of an application: its latest submitted version as they read it
+    (redacted on a blind cohort), with the names too short to be redacted listed."""
+    application = get_object_or_404(
+        without_conflicts(
+            request.staff_scope.filter_by_cohort(Application.objects.all()), request.user
+        ).select_related("startup", "cohort__program"),
+        pk=application_id,
+    )
+    submission = latest_submission(application)
+    if submission is None:
+        raise Http404
+    reading = reading_context(application, submission)
+    context = {
+        "application": application,
+        "cohort": application.cohort,
+        "startup": application.startup,
+        "submission": submission,
+        **reading,
+        "too_short": reading["redact"].too_short,
+        "preview": True,
+        "section": "applications",
+    }
+    return render(request, "reviews/staff/reviewer_view.html", context)

@@ -50,6 +50,7 @@ STAFF = {
     "conflict_confirm": ("POST", lambda w: [w.declared.pk], 404),
     "conflict_dismiss": ("POST", lambda w: [w.declared.pk], 404),
     "cohort_conflicts": ("GET", lambda w: [w.cohort.pk], 200),
+    "reviewer_view": ("GET", lambda w: [w.hidden.pk], 404),
     "conflicts_refresh": ("POST", lambda w: [w.cohort.pk], 302),
     "conflicts_export": ("GET", lambda w: [w.cohort.pk, "csv"], 200),
     "outbox": ("GET", lambda w: [], 200),
