@@ -205,3 +205,53 @@ def test_a_reviewer_who_joins_the_startup_loses_its_reviewer_pages(client, name)
     assert Conflict.objects.get(user=reviewer.user).source == ConflictSource.AUTOMATIC
     application_services.invitation_accept(token=invitation.token, user=reviewer.user)
     assert Conflict.objects.filter(user=reviewer.user).count() == 1
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_the_conflicts_export_for_the_programs_records(client, file_format):
+    import io
+
+    from openpyxl import load_workbook
+
+    cohort = reviewing_cohort()
+    lumen(cohort, "ana@lumen.ai")
+    bob = accepted_reviewer(cohort, UserFactory(email="bob@lumen.ai", full_name="Bob Martin"))
+    manager = staff_member(programs=[cohort.program], full_name="Marc Manager")
+    services.conflict_confirm(conflict=Conflict.objects.get(user=bob.user), decided_by=manager)
+    client.force_login(manager)
+
+    response = client.get(reverse("staff:conflicts_export", args=[cohort.pk, file_format]))
+
+    if file_format == "csv":
+        lines = response.content.decode("utf-8-sig").splitlines()
+        rows = [line.split(",") for line in lines]
+    else:
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        rows = [
+            ["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)
+        ]
+    assert response["Content-Disposition"].endswith(f'conflicts.{file_format}"')
+    assert rows[0][:9] == [
+        "Person",
+        "Email",
+        "Role",
+        "Application ID",
+        "Startup",
+        "Source",
+        "State",
+        "Kind",
+        "What matched",
+    ]
+    assert rows[1][:9] == [
+        "Bob Martin",
+        "bob@lumen.ai",
+        "Reviewer",
+        str(Conflict.objects.get(user=bob.user).application_id),
+        "Lumen",
+        "Same email or website domain",
+        "Confirmed",
+        "Same organisation",
+        "lumen.ai",
+    ]
+    assert rows[1][12] == "Marc Manager"
+    assert len(rows) == 2
