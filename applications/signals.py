@@ -12,3 +12,7 @@ application_submitted = Signal()
 
 # Sent when a startup names, or stops naming, a conflict of interest, with `application`.
 named_conflicts_changed = Signal()
+
+# Sent by application_anonymise() with `application`: the apps above drop what they copied of
+# its personal data (reviews: what matched in a conflict named by the startup).
+application_anonymised = Signal()

@@ -6,7 +6,12 @@ from django.dispatch import receiver
 
 from applications.enums import ApplicationStatus
 from applications.models import Invitation, Membership
-from applications.signals import application_submitted, named_conflicts_changed, status_changed
+from applications.signals import (
+    application_anonymised,
+    application_submitted,
+    named_conflicts_changed,
+    status_changed,
+)
 
 from . import services
 from .enums import AssignmentEnd
@@ -48,3 +53,9 @@ def find_conflicts_of_a_new_member(sender, instance, created, raw=False, **kwarg
         status__in=services.REVIEWABLE_STATUSES
     ).select_related("cohort"):
         services.conflicts_refresh_application(application=application)
+
+
+@receiver(application_anonymised, dispatch_uid="reviews_conflicts_anonymised")
+def forget_what_a_startup_named(sender, application, **kwargs):
+    """The names and emails a startup gave go with its personal data; the conflicts stay."""
+    services.conflicts_anonymise(application=application)

@@ -344,11 +344,11 @@ def cohort_people_ids(cohort) -> dict[int, str]:
     return roles
 
 
-def cohort_conflicts(cohort) -> list[Conflict]:
+def cohort_conflicts(cohort, roles: dict[int, str] | None = None) -> list[Conflict]:
     """The cohort's conflicts of its reviewers and managers (a founder's own conflict with
     their startup, who neither reviews nor manages, is not listed): suggestions first, then
     confirmed, then dismissed, newest first within each; each with `role`."""
-    roles = cohort_people_ids(cohort)
+    roles = cohort_people_ids(cohort) if roles is None else roles
     order = {ConflictState.SUGGESTED: 0, ConflictState.CONFIRMED: 1, ConflictState.DISMISSED: 2}
     conflicts = list(
         Conflict.objects.filter(application__cohort=cohort, user_id__in=list(roles))

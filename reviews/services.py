@@ -297,9 +297,16 @@ def conflicts_refresh(*, cohort, application_ids=None, user_ids=None) -> list[Co
             fields = {"source": finding.source, "state": finding.state, "kind": finding.kind,
                       "detail": finding.detail[:300]}  # fmt: skip
             if row is None:
-                row = Conflict.objects.create(
-                    user_id=finding.user_id, application=application, created_at=now, **fields
-                )
+                try:
+                    # A refresh running at the same moment (a reviewer accepting while the
+                    # startup submits) may have recorded the same pair: it is found, not lost.
+                    with transaction.atomic():
+                        row = Conflict.objects.create(
+                            user_id=finding.user_id, application=application, created_at=now,
+                            **fields,
+                        )  # fmt: skip
+                except IntegrityError:
+                    continue
             elif _keeps(row, finding):
                 continue
             else:
@@ -310,6 +317,12 @@ def conflicts_refresh(*, cohort, application_ids=None, user_ids=None) -> list[Co
                 _conflict_binds(row)
             changed.append(row)
     return changed
+
+
+def conflicts_anonymise(*, application) -> int:
+    """Drop what a conflict of an anonymised application copied of the startup's data (the
+    names, emails and domains that matched, and notes); the conflicts themselves stay."""
+    return Conflict.objects.filter(application=application).update(detail="", note="")
 
 
 def conflicts_refresh_application(*, application) -> list[Conflict]:

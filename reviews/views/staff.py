@@ -229,7 +229,7 @@ def cohort_conflicts(request: HttpRequest, cohort_id: int) -> HttpResponse:
             )  # fmt: skip
             messages.success(request, gettext("The conflict is recorded."))
             return HttpResponseRedirect(reverse("staff:cohort_conflicts", args=[cohort.pk]))
-    conflicts = selectors.cohort_conflicts(cohort)
+    conflicts = selectors.cohort_conflicts(cohort, roles)
     for conflict in conflicts:
         conflict.hidden = conflict.application_id in mine
     context = {

@@ -136,12 +136,15 @@ def test_the_export_holds_them_and_deleting_the_account_erases_them(client, worl
     assert NamedConflict.objects.count() == 0
 
 
-def test_retention_erases_them(world, settings):
+def test_retention_erases_them_and_what_the_conflicts_copied(client, world):
     from applications.services.personal_data import application_anonymise
 
-    NamedConflict.objects.create(application=world.application, person_name="Jean Dupont",
-                                 kind="investor")  # fmt: skip
+    jean = accepted_reviewer(world.cohort, UserFactory(email="jean@fund.example"))
+    name(client, world, person_name="Jean Dupont", person_email="jean@fund.example")
+    submit(world)
 
     application_anonymise(world.application, now=world.application.created_at)
 
     assert NamedConflict.objects.count() == 0
+    conflict = Conflict.objects.get(user=jean.user)
+    assert (conflict.state, conflict.detail) == (ConflictState.CONFIRMED, "")

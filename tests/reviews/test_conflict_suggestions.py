@@ -255,3 +255,25 @@ def test_the_conflicts_export_for_the_programs_records(client, file_format):
     ]
     assert rows[1][12] == "Marc Manager"
     assert len(rows) == 2
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_the_conflicts_page_takes_the_same_queries_at_two_sizes(
+    client, django_assert_num_queries, count
+):
+    cohort = reviewing_cohort()
+    for index in range(count):
+        lumen(cohort, f"ana{index}@lumen{index}.ai")
+        accepted_reviewer(cohort, UserFactory(email=f"bob{index}@lumen{index}.ai"))
+    manager = staff_member(programs=[cohort.program])
+    client.force_login(manager)
+    url = reverse("staff:cohort_conflicts", args=[cohort.pk])
+
+    # Session, user and MFA check; the staff scope; the cohort; the reviewers and managers
+    # (two); the applications in conflict with the viewer; the submitted applications; the
+    # people's names; the conflicts; the reviewers and the confirmed conflicts (who is short
+    # of reviewers).
+    with django_assert_num_queries(13):
+        response = client.get(url)
+
+    assert len(response.context["suggested"]) == count
