@@ -3,6 +3,7 @@ side effects."""
 
 import secrets
 from datetime import timedelta
+from functools import partial
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -127,7 +128,7 @@ def reviewer_invitation_accept(*, token: str, user) -> Reviewer:
     reviewer.user = user
     reviewer.accepted_at = timezone.now()
     reviewer.save(update_fields=["user", "accepted_at"])
-    conflicts_refresh(cohort=reviewer.cohort, user_ids=[user.pk])
+    conflicts_refresh_soon(cohort=reviewer.cohort, user_ids=[user.pk])
     return reviewer
 
 
@@ -325,11 +326,22 @@ def conflicts_anonymise(*, application) -> int:
     return Conflict.objects.filter(application=application).update(detail="", note="")
 
 
-def conflicts_refresh_application(*, application) -> list[Conflict]:
+def conflicts_refresh_soon(*, cohort, application_ids=None, user_ids=None) -> None:
+    """Refresh now, and once more after commit: a reviewer who accepts while their startup
+    submits is in two transactions that cannot see each other's rows; whichever commits last
+    sees both after its commit."""
+    conflicts_refresh(cohort=cohort, application_ids=application_ids, user_ids=user_ids)
+    transaction.on_commit(
+        partial(conflicts_refresh, cohort=cohort, application_ids=application_ids,
+                user_ids=user_ids),
+        robust=True,
+    )  # fmt: skip
+
+
+def conflicts_refresh_application(*, application) -> None:
     """After a submission, a change of the startup's team or of the conflicts it named."""
-    if application.status not in REVIEWABLE_STATUSES:
-        return []
-    return conflicts_refresh(cohort=application.cohort, application_ids=[application.pk])
+    if application.status in REVIEWABLE_STATUSES:
+        conflicts_refresh_soon(cohort=application.cohort, application_ids=[application.pk])
 
 
 @transaction.atomic

@@ -277,3 +277,55 @@ def test_the_conflicts_page_takes_the_same_queries_at_two_sizes(
         response = client.get(url)
 
     assert len(response.context["suggested"]) == count
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reviewer_accepting_while_the_startup_submits_records_one_conflict():
+    import threading
+
+    from django.db import connection
+
+    from applications.privacy import PRIVACY_NOTICE_VERSION
+    from tests.factories.applications import make_application
+
+    cohort = reviewing_cohort()
+    founder = UserFactory(email="ana@lumen.ai")
+    application = make_application(cohort=cohort, startup=StartupFactory(members=[founder]))
+    application_services.pitch_deck_upload(application=application, upload=_deck(), user=founder)
+    bob = UserFactory(email="bob@lumen.ai")
+    manager = staff_member(programs=[cohort.program])
+    invitation = services.reviewer_invite(
+        cohort=cohort, email=bob.email, base_url="http://x", invited_by=manager
+    )
+    barrier, errors = threading.Barrier(2), []
+
+    def run(action):
+        try:
+            barrier.wait()
+            action()
+        except Exception as error:  # reported by the assertion below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=run, args=(lambda: application_services.application_submit(
+            application=application, user=founder, privacy_notice_version=PRIVACY_NOTICE_VERSION
+        ),)),
+        threading.Thread(target=run, args=(lambda: services.reviewer_invitation_accept(
+            token=invitation.token, user=bob
+        ),)),
+    ]  # fmt: skip
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert conflicts_of(bob) == [(ConflictSource.DOMAIN, ConflictState.SUGGESTED, "lumen.ai")]
+
+
+def _deck():
+    from tests.factories.files import pdf_upload
+
+    return pdf_upload()
