@@ -31,7 +31,7 @@ from tests.factories.reviews import (
 )
 from tests.reviews.test_reviewer_access import body, reviewer_url_names
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 STARTUP = "Lumen Legal"
 FOUNDER = "Zoé Lefèvre"

@@ -40,6 +40,7 @@ def conflicts_of(user):
     return list(Conflict.objects.filter(user=user).values_list("source", "state", "detail"))
 
 
+@pytest.mark.both_databases
 @pytest.mark.parametrize(("founder", "website", "reviewer", "suggested"), DOMAIN_CASES)
 def test_a_reviewer_who_joins_after_the_submission(founder, website, reviewer, suggested):
     cohort = reviewing_cohort()
@@ -85,6 +86,7 @@ def test_hosts_are_lowercased_and_idna_encoded():
     assert name_key(" Zoé  LEFÈVRE ") == name_key("ZoeLefevre") == "zoelefevre"
 
 
+@pytest.mark.both_databases
 def test_a_dismissed_suggestion_stays_dismissed_after_recomputing(client):
     cohort = reviewing_cohort()
     application = lumen(cohort, "ana@lumen.ai")

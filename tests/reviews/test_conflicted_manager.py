@@ -26,7 +26,7 @@ from tests.factories.reviews import (
 )
 from tests.reviews.test_reviewer_access import body, reviewer_url_names
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 HIDDEN_NAME = "Quokka Quantum Ledger"
 HIDDEN_ANSWER = "zebra-kiwi-0413"
