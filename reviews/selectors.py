@@ -271,8 +271,13 @@ def cohort_assignments(application_ids) -> dict[int, list[Assignment]]:
 
 
 def declared_conflicts(cohort) -> QuerySet[Conflict]:
+    """The confirmed conflicts of the cohort's reviewers (a founder's own conflict with their
+    startup, who does not review, is not one to list here)."""
+    reviewers = Reviewer.objects.filter(cohort=cohort, user__isnull=False).values("user_id")
     return (
-        Conflict.objects.filter(application__cohort=cohort, state=ConflictState.CONFIRMED)
+        Conflict.objects.filter(
+            application__cohort=cohort, state=ConflictState.CONFIRMED, user_id__in=reviewers
+        )
         .select_related("user", "application__startup")
         .order_by("-created_at")
     )
