@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
-from applications.models import Application, Submission
+from applications.models import Application, Extension, Submission
 from cohorts.models import Cohort
 
 from .enums import ConflictState
@@ -168,7 +168,11 @@ def reviewer_queue(user, *, now: datetime | None = None) -> list[QueueRow]:
 def assignment_for_review(user, application_id: int, *, must_be_open: bool = True) -> Assignment:
     """The user's active assignment to an application open for review (or not yet, with
     `must_be_open=False`: a conflict can be declared from the queue before reading), with no
-    confirmed conflict between them; Assignment.DoesNotExist otherwise."""
+    confirmed conflict between them; Assignment.DoesNotExist otherwise. The cohort comes
+    without its criteria (`cohort.criteria.all()` is one query where a page needs them)."""
+    latest_extension = Extension.objects.filter(application=OuterRef("application_id")).order_by(
+        "-granted_at", "-pk"
+    )
     assignment = (
         Assignment.objects.filter(
             reviewer__user=user,
@@ -189,10 +193,13 @@ def assignment_for_review(user, application_id: int, *, must_be_open: bool = Tru
                 )
             )
         )
-        .select_related("reviewer__partner", "application__startup", "application__cohort__program")
-        .prefetch_related("application__extensions", "application__cohort__criteria")
+        .select_related("reviewer", "application__startup", "application__cohort")
+        # The personal closing time as one column rather than a prefetch of the extensions:
+        # this runs on every reviewer request, autosave included.
+        .annotate(latest_extension_closes_at=Subquery(latest_extension.values("closes_at")[:1]))
         .get()
     )
+    assignment.application.latest_extension_closes_at = assignment.latest_extension_closes_at
     if must_be_open and not is_open_for_review(assignment.application):
         raise Assignment.DoesNotExist
     return assignment
