@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from reviews.assignment import ApplicationNeed, ReviewerLoad, plan_assignments  # noqa: E402
+from reviews.assignment import ApplicationNeed, ReviewerLoad, plan_assignments
 
 REVIEWERS = 50
 PER_APPLICATION = 3
@@ -27,12 +27,7 @@ def world(applications: int, seed: int = 1):
         for i in range(REVIEWERS)
     ]
     needs = [ApplicationNeed(id=1000 + a, needed=PER_APPLICATION) for a in range(applications)]
-    conflicts = {
-        (r.id, n.id)
-        for r in reviewers
-        for n in needs
-        if rng.random() < CONFLICT_SHARE
-    }
+    conflicts = {(r.id, n.id) for r in reviewers for n in needs if rng.random() < CONFLICT_SHARE}
     return reviewers, needs, conflicts
 
 

@@ -26,6 +26,7 @@ r → s means "r holds a new assignment s could take", counted with one matrix p
 
 from collections import deque
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 import numpy as np
 
@@ -184,7 +185,7 @@ class _State:
 
     def shift_along(self, path: list[int]) -> None:
         """Each reviewer of the path hands one new assignment to the next."""
-        for r, s in zip(path, path[1:], strict=False):
+        for r, s in pairwise(path):
             self.move(self.path_app(r, s), r, s)
 
 
