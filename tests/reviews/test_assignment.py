@@ -458,3 +458,37 @@ def test_two_runs_at_once_never_assign_a_slot_twice():
     per_app = Counter(a for _r, a in active_pairs(cohort))
     assert set(per_app.values()) == {2}
     assert Assignment.objects.filter(end_reason=AssignmentEnd.UNASSIGNED).count() == 0
+
+
+@pytest.mark.django_db
+def test_a_manager_screens_out_then_assigns_automatically_and_reads_the_progress(client):
+    """The way a person goes: the list, tick one and say why; the reviewers page, "Assign
+    automatically…", read the preview, confirm; the progress shows every slot filled."""
+    cohort = reviewing_cohort(reviews_per_application=2)
+    manager = staff_member(programs=[cohort.program])
+    for _ in range(3):
+        accepted_reviewer(cohort)
+    out, *kept = submitted(cohort, 4)
+    client.force_login(manager)
+
+    listing = client.get(reverse("staff:cohort_applications", args=[cohort.pk]))
+    assert f'value="{out.pk}"' in listing.content.decode()
+    client.post(
+        reverse("staff:cohort_screen_out", args=[cohort.pk]),
+        {"application": [out.pk], "reason": "Not an AI startup."},
+    )
+    reviewers_page = client.get(reverse("staff:cohort_reviewers", args=[cohort.pk]))
+    assert "6 slots without a reviewer" in reviewers_page.content.decode()
+    assert 'href="#screened-out"' in reviewers_page.content.decode()
+    preview = client.get(reverse("staff:assignment_auto", args=[cohort.pk]))
+    assert "6 new assignments" in preview.content.decode()
+    assert [(row["before"], row["after"]) for row in preview.context["loads"]] == [(0, 2)] * 3
+
+    done = client.post(reverse("staff:assignment_auto", args=[cohort.pk]), {"previewed": "6"},
+                       follow=True)  # fmt: skip
+
+    page = done.content.decode()
+    assert "6 new assignments made." in page
+    assert "<strong>0 slots without a reviewer</strong>" in page
+    assert [r.assigned for r in done.context["reviewers"]] == [2, 2, 2]
+    assert {a for _r, a in active_pairs(cohort)} == {a.pk for a in kept}
