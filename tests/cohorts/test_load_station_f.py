@@ -179,8 +179,8 @@ def test_the_demo_cohort_has_applications_for_staff_to_read(in_november_2026):
 
 
 def test_the_demo_cohort_in_review_has_reviewers_and_slots_to_fill(in_november_2026):
-    from reviews.models import Assignment, Review
     from reviews import selectors
+    from reviews.models import Assignment, Review
     from reviews.selectors import reviewer_queue
 
     load("--demo")
