@@ -155,6 +155,7 @@ class StaffFilters:
     stage: str = ""
     country: str = ""
     foundation_model: str = ""
+    screening: str = ""  # "in": to review; "out": screened out
 
 
 def staff_applications(*, cohort, filters: StaffFilters = StaffFilters()) -> QuerySet[Application]:
@@ -163,6 +164,10 @@ def staff_applications(*, cohort, filters: StaffFilters = StaffFilters()) -> Que
     applications = Application.objects.filter(cohort=cohort).select_related("startup")
     if filters.status:
         applications = applications.filter(status=filters.status)
+    if filters.screening == "in":
+        applications = applications.filter(screened_out_at__isnull=True)
+    elif filters.screening == "out":
+        applications = applications.filter(screened_out_at__isnull=False)
     if filters.stage:
         applications = applications.filter(startup__stage=filters.stage)
     if filters.country:
@@ -250,7 +255,7 @@ def staff_application(*, scope, application_id: int) -> Application:
     """One application in the scope, with what its staff page shows, or DoesNotExist."""
     return (
         scope.filter_by_cohort(Application.objects.all())
-        .select_related("startup__referred_by", "cohort__program")
+        .select_related("startup__referred_by", "cohort__program", "screened_out_by")
         .prefetch_related(
             Prefetch("startup__memberships", queryset=Membership.objects.select_related("user")),
             Prefetch("submissions", queryset=Submission.objects.order_by("-number")),

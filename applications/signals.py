@@ -5,3 +5,7 @@ from django.dispatch import Signal
 # Sent by application_transition() inside its transaction, with `application`, `from_status`,
 # `to_status` and `actor`: reviews end a withdrawn application's assignments.
 status_changed = Signal()
+
+# Sent by application_screen_out() inside its transaction, with `application` and `actor`:
+# reviews end its active assignments.
+screened_out = Signal()

@@ -1,7 +1,8 @@
 """What `load_station_f --demo` adds on the reviews' side, in the demo cohort in review: the
 demo reviewer and three co-reviewers from Meta, Hugging Face and Scaleway, three reviewers
-for every application, and some reviews already submitted, so that the demo reviewer sees
-others' reviews once theirs is in."""
+for every application but the last two (one each, so that the demo manager has slots to
+fill with "Assign automatically"), and some reviews already submitted, so that the demo
+reviewer sees others' reviews once theirs is in."""
 
 import secrets
 
@@ -84,9 +85,10 @@ def add_demo_reviews(sender, now, review_cohort=None, **kwargs) -> list[str]:
         partner = Partner.objects.filter(slug=partner_slug).first()
         reviewers.append(_reviewer(review_cohort, _user(full_name, email, None), partner, now))
     applications = list(review_cohort.applications.order_by("pk"))
-    # Three reviewers per application, turn by turn: nine applications for each of the four.
+    # Three reviewers per application, turn by turn, but one for the last two applications:
+    # four slots for the automatic assignment to fill.
     for index, application in enumerate(applications):
-        for offset in range(3):
+        for offset in range(1 if index >= len(applications) - 2 else 3):
             reviewer = reviewers[(index + offset) % len(reviewers)]
             assignment = services.assignment_create(
                 reviewer=reviewer, application=application, created_by=None

@@ -4,7 +4,7 @@ from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
 from applications.enums import ApplicationStatus
-from applications.signals import status_changed
+from applications.signals import screened_out, status_changed
 
 from . import services
 from .enums import AssignmentEnd
@@ -19,6 +19,11 @@ def end_assignments_of_a_withdrawn_application(sender, application, to_status, *
         services.application_assignments_end(
             application=application, reason=AssignmentEnd.WITHDRAWN
         )
+
+
+@receiver(screened_out, dispatch_uid="reviews_screened_out_application")
+def end_assignments_of_a_screened_out_application(sender, application, **kwargs):
+    services.application_assignments_end(application=application, reason=AssignmentEnd.SCREENED_OUT)
 
 
 @receiver(user_logged_in, dispatch_uid="reviews_remember_reviewer_role")

@@ -12,11 +12,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from accelerator.text import UNSTORABLE_MESSAGE, has_unstorable_characters
-from applications.enums import ApplicationStatus
 from applications.selectors import latest_submission
 from notifications.models import EmailKind
 from notifications.services import email_queue, email_render
 
+from .assignment import Plan, plan_assignments
 from .enums import NOT_APPLICABLE, AssignmentEnd, ConflictSource, ConflictState
 from .models import (
     DEFAULT_MAX_ASSIGNMENTS,
@@ -28,14 +28,10 @@ from .models import (
     ReviewField,
 )
 from .scoring import parse_score
-from .selectors import review_change_problem
+from .selectors import REVIEWABLE_STATUSES, assignment_input, review_change_problem
 
 INVITATION_LIFETIME = timedelta(days=14)
 FIELD_MAX_CHARACTERS = 10_000
-REVIEWABLE_STATUSES = (
-    ApplicationStatus.SUBMITTED, ApplicationStatus.SHORTLISTED, ApplicationStatus.WAITLISTED,
-    ApplicationStatus.WINNER, ApplicationStatus.REJECTED,
-)  # fmt: skip
 
 
 class ReviewError(Exception):
@@ -155,6 +151,8 @@ def assignment_create(*, reviewer: Reviewer, application, created_by) -> Assignm
                                   "assigned."))  # fmt: skip
     if application.status not in REVIEWABLE_STATUSES:
         raise ReviewError(gettext("Only submitted applications are reviewed."))
+    if application.screened_out_at is not None:
+        raise ReviewError(gettext("This application is screened out: it is not reviewed."))
     if _has_confirmed_conflict(reviewer.user_id, application.pk):
         raise ReviewError(gettext("This reviewer has a conflict of interest with this startup."))
     active = Assignment.objects.filter(reviewer=reviewer, ended_at__isnull=True)
@@ -191,10 +189,39 @@ def assignment_hand_back(*, assignment: Assignment, reason: str) -> None:
 
 
 @transaction.atomic
+def assignments_apply_plan(*, cohort, by) -> Plan:
+    """Assign automatically: fill every empty slot of the cohort's applications under review
+    that the rules allow (reviews/assignment.py), keeping every existing assignment. The plan
+    is computed again here, with the cohort's reviewers locked (hand assignments, conflict
+    declarations and another run wait), so a preview gone stale cannot break a rule. Side
+    effects: the new assignments (reviewers find them in their queue; no email). Returns the
+    plan applied."""
+    list(Reviewer.objects.select_for_update().filter(cohort=cohort).order_by("pk").values("pk"))
+    plan = plan_assignments(**assignment_input(cohort))
+    now = timezone.now()
+    Assignment.objects.bulk_create(
+        [
+            Assignment(
+                reviewer_id=reviewer_id,
+                application_id=application_id,
+                created_at=now,
+                created_by=by,
+            )
+            for reviewer_id, application_id in plan.pairs
+        ],
+        batch_size=2_000,
+    )
+    return plan
+
+
+@transaction.atomic
 def conflict_declare(*, user, application, kind: str, note: str = "") -> Conflict:
     """A reviewer declares a conflict of interest: confirmed at once, removable only by staff.
     Side effects: the user's assignments to the application end; a review they submitted is
     kept but no longer counts; the program's managers are told by email."""
+    # Waits for an automatic assignment under way, whose new pairs then end here too.
+    list(Reviewer.objects.select_for_update().filter(user=user, cohort_id=application.cohort_id)
+         .values("pk"))  # fmt: skip
     conflict, _created = Conflict.objects.update_or_create(
         user=user,
         application=application,
@@ -337,7 +364,7 @@ def review_submit(*, assignment: Assignment) -> Review:
 
 
 def application_assignments_end(*, application, reason: AssignmentEnd) -> int:
-    """End every active assignment of an application (it was withdrawn)."""
+    """End every active assignment of an application (it was withdrawn or screened out)."""
     return Assignment.objects.filter(application=application, ended_at__isnull=True).update(
         ended_at=timezone.now(), end_reason=reason
     )

@@ -27,6 +27,7 @@ STAFF_PAGES = {
     "application_deck": (lambda world: [world.application.pk], True),
     "application_file": (lambda world: [world.application.pk, world.file_question.pk], True),
     "cohort_reviewers": (lambda world: [world.cohort.pk], True),
+    "assignment_auto": (lambda world: [world.cohort.pk], True),
     "outbox": (lambda world: [], False),
     "email": (lambda world: [world.email.pk], True),
 }
@@ -37,6 +38,8 @@ STAFF_ACTIONS = {
     "assignment_create": (lambda world: [world.application.pk], True),
     "assignment_end": (lambda world: [world.assignment.pk], True),
     "conflict_remove": (lambda world: [world.conflict.pk], True),
+    "cohort_screen_out": (lambda world: [world.cohort.pk], True),
+    "application_screening": (lambda world: [world.application.pk], True),
 }
 
 PERSONAS = ["anonymous", "founder", "staff_without_program", "other_manager", "manager",

@@ -16,6 +16,7 @@ from .applications import (
     submission_problems,
 )
 from .personal_data import applicant_data_delete, application_anonymise, retention_apply
+from .screening import application_screen_in, application_screen_out, applications_screen_out
 from .search import application_search_refresh, startup_search_refresh, user_search_refresh
 from .startups import (
     TeamError,
@@ -35,11 +36,14 @@ __all__ = [
     "answer_save",
     "applicant_data_delete",
     "application_anonymise",
+    "application_screen_in",
+    "application_screen_out",
     "application_search_refresh",
     "application_start",
     "application_submit",
     "application_transition",
     "application_withdraw",
+    "applications_screen_out",
     "extension_grant",
     "invitation_accept",
     "invitation_create",

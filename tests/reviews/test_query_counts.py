@@ -55,10 +55,12 @@ QUERIES_FOR_THE_QUEUE = 6
 # reviews that count, with their reviewers; their fields.
 QUERIES_FOR_THE_REVIEW_PAGE = 8
 # Session, user and MFA check; the staff scope; the cohort; its partners (the invitation
-# form); the reviewers with their done / assigned counts; the count of applications; the page
-# of applications with their startups; their assignments with reviewers and review states;
-# the conflicts.
-QUERIES_FOR_THE_REVIEWERS_PAGE = 11
+# form); the count of reviewers and a page of them with their progress; the count of
+# applications and a page of them with their startups and progress; their assignments with
+# reviewers and review states; the reviewers to assign by hand; the totals; the pairs of
+# reviewers and applications (assignments, submitted reviews) for the groups; the screened
+# out; the conflicts.
+QUERIES_FOR_THE_REVIEWERS_PAGE = 17
 
 
 @pytest.mark.parametrize("count", [10, 100])
