@@ -143,9 +143,7 @@ def _design(reviews: Reviews) -> sparse.csr_matrix:
     n = len(reviews.score)
     rows = np.concatenate([np.arange(n), np.arange(n)])
     cols = np.concatenate([np.zeros(n, dtype=np.int64), reviews.reviewer + 1])
-    return sparse.csr_matrix(
-        (np.ones(2 * n), (rows, cols)), shape=(n, reviews.reviewers + 1)
-    )
+    return sparse.csr_matrix((np.ones(2 * n), (rows, cols)), shape=(n, reviews.reviewers + 1))
 
 
 def posterior(reviews: Reviews, components: Components) -> Posterior:

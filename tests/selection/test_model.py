@@ -59,8 +59,10 @@ def test_synthetic_cohorts_against_the_truth():
 
 # Three reviewers, six applications, each read by two; reviewer 0 scores everything about
 # 0.35 higher than the others.
-HAND = [(0, 0, 0.9), (0, 1, 0.5), (1, 0, 0.8), (1, 1, 0.4), (2, 0, 0.85), (2, 2, 0.45),
-        (3, 0, 0.7), (3, 2, 0.35), (4, 1, 0.65), (4, 2, 0.7), (5, 1, 0.3), (5, 2, 0.35)]  # fmt: skip
+HAND = [
+    (0, 0, 0.9), (0, 1, 0.5), (1, 0, 0.8), (1, 1, 0.4), (2, 0, 0.85), (2, 2, 0.45),
+    (3, 0, 0.7), (3, 2, 0.35), (4, 1, 0.65), (4, 2, 0.7), (5, 1, 0.3), (5, 2, 0.35),
+]  # fmt: skip
 HAND_COMPONENTS = Components(tau2=0.04, sigma_b2=0.04, sigma2=0.01)
 
 
