@@ -39,9 +39,12 @@ class Ranking(models.Model):
     sigma2 = models.FloatField(null=True, blank=True)
     em_iterations = models.PositiveIntegerField(default=0)
     warnings = models.JSONField(default=list, blank=True)
-    # [{"reviewer": id, "entered": [application ids], "left": [application ids]}]
+    # [{"reviewer": id, "reviewer_name", "entered": [[application id, startup name]], "left"}]
+    # (names as of the fit, so the page reads them without a query)
     leave_one_out = models.JSONField(default=list, blank=True)
     groups = models.JSONField(default=list, blank=True)  # reviewer ids by connected group
+    # Calibrated scores in bins: [{"low", "high", "count"}], for the page's histogram.
+    score_histogram = models.JSONField(default=list, blank=True)
 
     class Meta:
         verbose_name = _("ranking")

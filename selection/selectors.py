@@ -251,11 +251,33 @@ def leniencies(cohort) -> list[ReviewerLeniency]:
     )
 
 
+def reviewer_label(reviewer: Reviewer) -> str:
+    """A reviewer's name (their address until they accept), with the partner they review for."""
+    name = (
+        (reviewer.user.get_full_name() or reviewer.user.email) if reviewer.user else reviewer.email
+    )
+    return f"{name} ({reviewer.partner.name})" if reviewer.partner_id else name
+
+
 def reviewer_names(reviewer_ids) -> dict[int, str]:
     return {
-        reviewer.pk: str(reviewer.user.get_full_name() if reviewer.user else reviewer.email)
-        for reviewer in Reviewer.objects.filter(pk__in=list(reviewer_ids)).select_related("user")
+        reviewer.pk: reviewer_label(reviewer)
+        for reviewer in Reviewer.objects.filter(pk__in=list(reviewer_ids)).select_related(
+            "user", "partner"
+        )
     }
+
+
+def top_estimates(cohort, user, count: int) -> list[ApplicationEstimate]:
+    """The first `count` by rank, for the rank-interval picture, the user's conflicted
+    applications left out."""
+    return list(
+        ApplicationEstimate.objects.filter(cohort=cohort, rank__isnull=False)
+        .filter(application__in=ranked_applications(cohort))
+        .exclude(application_id__in=conflicted_application_ids(user, cohort))
+        .select_related("application__startup")
+        .order_by("rank")[:count]
+    )
 
 
 def startup_names(application_ids) -> dict[int, str]:

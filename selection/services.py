@@ -15,7 +15,7 @@ from cohorts.models import Cohort
 
 from . import model
 from .models import ApplicationEstimate, Ranking, ReviewerLeniency
-from .selectors import cohort_k, criterion_means, ranking_inputs
+from .selectors import cohort_k, criterion_means, ranking_inputs, reviewer_names, startup_names
 
 logger = logging.getLogger(__name__)
 
@@ -153,6 +153,7 @@ def ranking_compute(*, cohort, now: datetime | None = None, draws: int = model.D
         ranking.seed, ranking.draws, ranking.em_iterations = "", 0, 0
         ranking.mu = ranking.tau2 = ranking.sigma_b2 = ranking.sigma2 = None
         ranking.warnings, ranking.leave_one_out, ranking.groups = ["no_reviews"], [], []
+        ranking.score_histogram = []
     else:
         post, components = fit.posterior, fit.components
         counts = Counter(review.reviewer_id for review in inputs.reviews)
@@ -174,18 +175,42 @@ def ranking_compute(*, cohort, now: datetime | None = None, draws: int = model.D
         ranking.sigma_b2, ranking.sigma2 = components.sigma_b2, components.sigma2
         ranking.em_iterations = components.iterations
         ranking.warnings = list(fit.warnings)
+        changes = [result for result in fit.leave_one_out if result.entered or result.left]
+        names = reviewer_names(reviewer_ids[result.reviewer] for result in changes)
+        startups = startup_names(
+            reviewed[i] for result in changes for i in [*result.entered, *result.left]
+        )
         ranking.leave_one_out = [
             {
                 "reviewer": reviewer_ids[result.reviewer],
-                "entered": [reviewed[i] for i in result.entered],
-                "left": [reviewed[i] for i in result.left],
+                "reviewer_name": names.get(reviewer_ids[result.reviewer], ""),
+                "entered": [[reviewed[i], startups.get(reviewed[i], "")] for i in result.entered],
+                "left": [[reviewed[i], startups.get(reviewed[i], "")] for i in result.left],
             }
-            for result in fit.leave_one_out
-            if result.entered or result.left
+            for result in changes
         ]
+        ranking.score_histogram = score_histogram([row.calibrated_score for row in rows])
         ranking.groups = [[reviewer_ids[i] for i in group] for group in fit.groups]
     ranking.save()
     return ranking
+
+
+HISTOGRAM_BINS = 12
+
+
+def score_histogram(scores: list[float | None]) -> list[dict]:
+    """Equal-width bins over the calibrated scores' range."""
+    values = np.array([score for score in scores if score is not None])
+    if len(values) == 0:
+        return []
+    low, high = float(values.min()), float(values.max())
+    if high - low < 1e-9:
+        return [{"low": low, "high": high, "count": len(values)}]
+    counts, edges = np.histogram(values, bins=HISTOGRAM_BINS, range=(low, high))
+    return [
+        {"low": float(edges[i]), "high": float(edges[i + 1]), "count": int(count)}
+        for i, count in enumerate(counts)
+    ]
 
 
 def disagreement_threshold_set(*, cohort, threshold: float) -> None:
