@@ -33,8 +33,11 @@ def ranking_table(cohort, user) -> tuple[list[str], list[list]]:
     profile_header, profile_rows = export_table(applications, list(cohort.questions.all()))
     header = [
         gettext("Rank"), gettext("Raw mean score"), gettext("Calibrated score"),
-        gettext("Expected rank"), gettext("50% interval, from"), gettext("50% interval, to"),
-        gettext("90% interval, from"), gettext("90% interval, to"),
+        gettext("Expected rank"),
+        gettext("%(share)s%% interval, from") % {"share": 50},
+        gettext("%(share)s%% interval, to") % {"share": 50},
+        gettext("%(share)s%% interval, from") % {"share": 90},
+        gettext("%(share)s%% interval, to") % {"share": 90},
         gettext("P(top %(k)d)") % {"k": cohort.capacity or 5},
         gettext("Reviews submitted"), gettext("Reviews excluded"), gettext("Spread"),
         *[gettext("Mean: %(criterion)s") % {"criterion": c.name} for c in criteria],
