@@ -12,7 +12,12 @@ from reviews.scoring import criterion_scores, weighted_score
 from reviews.selectors import scored_reviews
 
 from .models import ApplicationEstimate
-from .selectors import conflicted_application_ids, ranked_applications, reviewer_label
+from .selectors import (
+    conflicted_application_ids,
+    criterion_key,
+    ranked_applications,
+    reviewer_label,
+)
 
 
 def _round(value, digits=4):
@@ -54,7 +59,7 @@ def ranking_table(cohort, user) -> tuple[list[str], list[list]]:
                 e.rank, _round(e.raw_mean), _round(e.calibrated_score), _round(e.expected_rank, 2),
                 e.rank_50_low, e.rank_50_high, e.rank_90_low, e.rank_90_high, _round(e.p_top, 3),
                 e.reviews_submitted, e.reviews_excluded, _round(e.spread),
-                *[_round(e.criterion_means.get(str(c.pk)), 2) for c in criteria],
+                *[_round(e.criterion_means.get(criterion_key(c.pk)), 2) for c in criteria],
                 *profile,
             ]
         )  # fmt: skip

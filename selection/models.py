@@ -96,7 +96,7 @@ class ApplicationEstimate(models.Model):
     rank_90_low = models.PositiveIntegerField(null=True, blank=True)
     rank_90_high = models.PositiveIntegerField(null=True, blank=True)
     p_top = models.FloatField(null=True, blank=True)
-    criterion_means = models.JSONField(default=dict, blank=True)  # {criterion id: mean score}
+    criterion_means = models.JSONField(default=dict, blank=True)  # {"c<criterion id>": mean score}
     recommendations = models.JSONField(default=dict, blank=True)  # {code: count}
 
     class Meta:

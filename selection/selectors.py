@@ -117,14 +117,20 @@ def _scored_review_ids(application_ids):
     return scored_reviews(application_ids).prefetch_related(None).values("pk")
 
 
+def criterion_key(criterion_id: int) -> str:
+    """A criterion's key in ApplicationEstimate.criterion_means: not a bare number, which a
+    JSON path would read as an array index."""
+    return f"c{criterion_id}"
+
+
 def criterion_means(reviews: list[ScoredReview]) -> dict[int, dict[str, float]]:
-    """{application id: {criterion id (text, as JSON keys are): mean score}}."""
+    """{application id: {criterion key: mean score}}."""
     sums: dict[int, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
     for review in reviews:
         for criterion_id, score in review.criterion_scores.items():
             sums[review.application_id][criterion_id].append(score)
     return {
-        application_id: {str(c): sum(s) / len(s) for c, s in sorted(by_criterion.items())}
+        application_id: {criterion_key(c): sum(s) / len(s) for c, s in sorted(by_criterion.items())}
         for application_id, by_criterion in sums.items()
     }
 
@@ -195,7 +201,7 @@ def sort_order(sort: str, criterion_ids=()) -> tuple:
     descending = sort.startswith("-")
     key = sort.removeprefix("-")
     if key.startswith("criterion:") and key.split(":")[1] in {str(c) for c in criterion_ids}:
-        expression = Cast(KT(f"criterion_means__{key.split(':')[1]}"), FloatField())
+        expression = Cast(KT(f"criterion_means__{criterion_key(key.split(':')[1])}"), FloatField())
         order = (expression.desc(nulls_last=True),)
     else:
         order = SORTS.get(key, SORTS["rank"])
@@ -205,9 +211,12 @@ def sort_order(sort: str, criterion_ids=()) -> tuple:
 
 
 def _reverse(term):
+    """The other direction, empty values still last."""
     if isinstance(term, str):
         return term[1:] if term.startswith("-") else f"-{term}"
-    return term.copy().reverse_ordering()
+    flipped = term.copy()
+    flipped.descending = not term.descending
+    return flipped
 
 
 def conflicted_applications(user, cohort) -> list[Application]:

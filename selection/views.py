@@ -70,7 +70,9 @@ def ranking(request: HttpRequest, cohort_id: int) -> HttpResponse:
         estimate.bar = charts.row_bar(estimate, ranked, k)
         estimate.flags = _flags(estimate, cohort.reviews_per_application, threshold)
         estimate.recommendation_text = _recommendations(estimate.recommendations)
-        estimate.criteria = [estimate.criterion_means.get(str(c.pk)) for c in criteria]
+        estimate.criteria = [
+            estimate.criterion_means.get(selectors.criterion_key(c.pk)) for c in criteria
+        ]
         estimate.uncertain = estimate.p_top is not None and (
             UNCERTAIN_LOW <= estimate.p_top <= UNCERTAIN_HIGH
         )

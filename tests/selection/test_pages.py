@@ -1,6 +1,7 @@
 """The ranking's staff pages: what they show, to whom, and in how many queries."""
 
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -8,6 +9,7 @@ from openpyxl import load_workbook
 
 from applications.models import Startup
 from selection import services
+from selection.models import ApplicationEstimate, Ranking
 from tests.factories import staff_member
 
 from .world import declare_conflict, reviewed_cohort
@@ -128,3 +130,64 @@ def test_exports_hold_the_same_values_and_formulas_stay_text(client):
         ).content.decode()
     )
     assert "'=HYPERLINK(" in reviews_csv.content.decode()
+
+
+def test_the_uncertain_band_and_the_leave_one_out_in_words(client):
+    world = reviewed_cohort(capacity=3)
+    first, second, third, fourth = world.applications
+    for application, p_top in ((first, 0.95), (second, 0.5), (third, 0.9), (fourth, 0.05)):
+        ApplicationEstimate.objects.filter(application=application).update(p_top=p_top)
+    Ranking.objects.filter(cohort=world.cohort).update(
+        leave_one_out=[
+            {"reviewer": world.reviewers[0].pk, "reviewer_name": "Ada Reviewer",
+             "entered": [[second.pk, second.startup.name]],
+             "left": [[third.pk, third.startup.name]]},
+        ]
+    )  # fmt: skip
+    client.force_login(staff_member(programs=[world.cohort.program]))
+
+    text = _text(client.get(reverse("staff:ranking", args=[world.cohort.pk])))
+
+    assert (f"1 application is in the top 3 with probability above 0.9: "
+            f"{first.startup.name}.") in text  # fmt: skip
+    assert (f"The last 2 places are uncertain: 2 applications have between 0.1 and 0.9: "
+            f"{third.startup.name} (0.90), {second.startup.name} (0.50).") in text  # fmt: skip
+    assert (f"Without Ada Reviewer, {second.startup.name} replaces {third.startup.name} in the "
+            "top 3.") in text  # fmt: skip
+    assert text.count('<tr class="uncertain">') == 2
+
+
+@pytest.mark.both_databases
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [("rank", [0, 2, 1, 3, 4]), ("-rank", [3, 1, 2, 0, 4]), ("p_top", [0, 2, 1, 3, 4]),
+     ("raw", [0, 2, 1, 3, 4]), ("-spread", [1, 3, 0, 2, 4]), ("startup", [0, 1, 2, 3, 4]),
+     ("criterion", [0, 2, 1, 3, 4])],
+)  # fmt: skip
+def test_every_column_sorts_in_sql(client, sort, expected):
+    world = reviewed_cohort(extra_applications=1)
+    names = [f"Startup {chr(65 + i)}" for i in range(5)]
+    for application, name in zip(world.applications, names, strict=True):
+        Startup.objects.filter(pk=application.startup_id).update(name=name)
+    if sort == "criterion":
+        sort = f"criterion:{world.cohort.criteria.order_by('pk').first().pk}"
+    client.force_login(staff_member(programs=[world.cohort.program]))
+
+    text = _text(client.get(reverse("staff:ranking", args=[world.cohort.pk]) + f"?sort={sort}"))
+
+    listed = re.findall(r'<th scope="row"><a href="[^"]+">(Startup [A-E])</a>', text)
+    assert listed == [names[i] for i in expected]
+
+
+def test_filters_and_search_narrow_the_ranking(client):
+    world = reviewed_cohort()
+    Startup.objects.filter(pk=world.applications[1].startup_id).update(country="DE")
+    client.force_login(staff_member(programs=[world.cohort.program]))
+    url = reverse("staff:ranking", args=[world.cohort.pk])
+
+    germany = _text(client.get(url + "?country=DE"))
+    searched = _text(client.get(url + "?q=" + world.applications[2].startup.name))
+
+    assert germany.count('class="row-bar"') == 1
+    assert world.applications[1].startup.name in germany
+    assert searched.count('class="row-bar"') == 1

@@ -50,9 +50,9 @@ def test_the_fit_stores_every_ranked_application_and_every_reviewer():
     assert estimates[first.pk].recommendations == {"maybe": 2, "strong_yes": 1}
     criteria = list(world.cohort.criteria.order_by("pk"))
     assert estimates[first.pk].criterion_means == {
-        str(criteria[0].pk): pytest.approx(13 / 3),
-        str(criteria[1].pk): pytest.approx(14 / 3),
-        str(criteria[2].pk): 1.0,
+        f"c{criteria[0].pk}": pytest.approx(13 / 3),
+        f"c{criteria[1].pk}": pytest.approx(14 / 3),
+        f"c{criteria[2].pk}": 1.0,
     }
     assert sum(e.p_top for e in estimates.values() if e.p_top is not None) == pytest.approx(2.0)
     assert (ranking.k, ranking.review_count, ranking.reviewer_count) == (2, 12, 3)
