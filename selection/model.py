@@ -36,8 +36,8 @@ DRAW_CHUNK = 250
 # cautious estimates, not a component at zero that would make one review look certain.
 FLOOR_SHARE = 0.02
 ABSOLUTE_FLOOR = 1e-6
-EM_MAX_ITERATIONS = 500
-EM_TOLERANCE = 1e-7
+EM_MAX_ITERATIONS = 100
+EM_TOLERANCE = 1e-5
 Z90 = 1.6448536269514722  # the standard normal's 95th percentile
 UNCERTAIN_LOW, UNCERTAIN_HIGH = 0.1, 0.9
 
@@ -94,6 +94,7 @@ class Posterior:
     d: np.ndarray  # (A,) the qualities' diagonal precision
     h_q: np.ndarray  # (A,)
     B: sparse.csr_matrix  # (A, R + 1)
+    BV: np.ndarray  # (A, R + 1): B times c's covariance
     quality_mean: np.ndarray  # (A,) marginal posterior means
     quality_var: np.ndarray  # (A,) marginal posterior variances
 
@@ -138,44 +139,67 @@ class Fit:
     warnings: list[str] = field(default_factory=list)
 
 
-def _design(reviews: Reviews) -> sparse.csr_matrix:
-    """X: one row per review, columns (μ, leniency of each reviewer)."""
-    n = len(reviews.score)
-    rows = np.concatenate([np.arange(n), np.arange(n)])
-    cols = np.concatenate([np.zeros(n, dtype=np.int64), reviews.reviewer + 1])
-    return sparse.csr_matrix((np.ones(2 * n), (rows, cols)), shape=(n, reviews.reviewers + 1))
+@dataclass(frozen=True)
+class _Sums:
+    """What the posterior needs from the reviews, computed once per set of reviews: counts and
+    sums per application and per reviewer, and each application's row of Xᵀ (the design of
+    μ and the leniencies), dense A × (R + 1): never A × A."""
+
+    n_a: np.ndarray  # reviews per application
+    sum_a: np.ndarray  # their scores' sum
+    xtx: np.ndarray  # (R + 1, R + 1)
+    xty: np.ndarray  # (R + 1,)
+    rows: sparse.csr_matrix  # (A, R + 1): per application, reviews in total then per reviewer
+    rows_t: sparse.csr_matrix  # its transpose
 
 
-def posterior(reviews: Reviews, components: Components) -> Posterior:
+def _sums(reviews: Reviews) -> _Sums:
+    A, R = reviews.applications, reviews.reviewers
+    a, r, y = reviews.application, reviews.reviewer, reviews.score
+    n_a = np.bincount(a, minlength=A).astype(np.float64)
+    m_r = np.bincount(r, minlength=R).astype(np.float64)
+    xtx = np.zeros((R + 1, R + 1))
+    xtx[0, 0] = len(y)
+    xtx[0, 1:] = xtx[1:, 0] = m_r
+    xtx[np.arange(1, R + 1), np.arange(1, R + 1)] = m_r
+    xty = np.concatenate([[y.sum()], np.bincount(r, weights=y, minlength=R)])
+    rows = sparse.csr_matrix(
+        (np.ones(2 * len(y)), (np.concatenate([a, a]), np.concatenate([np.zeros_like(r), r + 1]))),
+        shape=(A, R + 1),
+    )  # duplicates are summed
+    return _Sums(n_a=n_a, sum_a=np.bincount(a, weights=y, minlength=A), xtx=xtx, xty=xty,
+                 rows=rows, rows_t=rows.T.tocsr())  # fmt: skip
+
+
+def posterior(
+    reviews: Reviews, components: Components, sums: _Sums | None = None, *, means_only=False
+) -> Posterior:
     """The exact posterior given the variance components. Precision of (q, c):
     [[D, B], [Bᵀ, C]] with D diagonal; c's marginal precision is the Schur complement
-    S = C − Bᵀ D⁻¹ B, (R + 1) × (R + 1)."""
-    A, R = reviews.applications, reviews.reviewers
-    X = _design(reviews)
+    S = C − Bᵀ D⁻¹ B, (R + 1) × (R + 1); then q | c by back-substitution."""
+    sums = sums or _sums(reviews)
+    R = reviews.reviewers
     inv_s2 = 1.0 / components.sigma2
-    counts = np.bincount(reviews.application, minlength=A).astype(np.float64)
-    d = counts * inv_s2 + 1.0 / components.tau2
-    h_q = np.bincount(reviews.application, weights=reviews.score, minlength=A) * inv_s2
-    # B[a] = Σ over a's reviews of x_i / σ²: the application-by-review incidence times X.
-    incidence = sparse.csr_matrix(
-        (np.ones(len(reviews.score)), (reviews.application, np.arange(len(reviews.score)))),
-        shape=(A, len(reviews.score)),
-    )
-    B = (incidence @ X).tocsr() * inv_s2
-    C = (X.T @ X).toarray() * inv_s2
+    d = sums.n_a * inv_s2 + 1.0 / components.tau2
+    h_q = sums.sum_a * inv_s2
+    # B = rows / σ² (row a: Σ over a's reviews of x_i / σ²), kept sparse.
+    B = sums.rows * inv_s2
+    C = sums.xtx * inv_s2
     C[np.arange(1, R + 1), np.arange(1, R + 1)] += 1.0 / components.sigma_b2
-    h_c = (X.T @ reviews.score) * inv_s2
-    B_scaled = sparse.diags(1.0 / d) @ B
-    S = C - (B.T @ B_scaled).toarray()
+    S = C - (sums.rows_t @ (sparse.diags(inv_s2**2 / d) @ sums.rows)).toarray()
     S = (S + S.T) / 2
-    h = h_c - B_scaled.T @ h_q
+    h = sums.xty * inv_s2 - sums.rows_t @ (h_q * inv_s2 / d)
     L = linalg.cholesky(S, lower=True)
     c_mean = linalg.cho_solve((L, True), h)
-    c_cov = linalg.cho_solve((L, True), np.eye(R + 1))
     quality_mean = (h_q - B @ c_mean) / d
+    if means_only:  # leave-one-reviewer-out reads the means alone
+        empty = np.empty(0)
+        return Posterior(c_mean=c_mean, c_cov=empty, cholesky=L, d=d, h_q=h_q, B=B, BV=empty,
+                         quality_mean=quality_mean, quality_var=empty)  # fmt: skip
+    c_cov = linalg.cho_solve((L, True), np.eye(R + 1))
     BV = np.asarray(B @ c_cov)
     quality_var = 1.0 / d + np.asarray(B.multiply(BV).sum(axis=1)).ravel() / d**2
-    return Posterior(c_mean=c_mean, c_cov=c_cov, cholesky=L, d=d, h_q=h_q, B=B,
+    return Posterior(c_mean=c_mean, c_cov=c_cov, cholesky=L, d=d, h_q=h_q, B=B, BV=BV,
                      quality_mean=quality_mean, quality_var=quality_var)  # fmt: skip
 
 
@@ -188,28 +212,24 @@ def variance_components(reviews: Reviews) -> Components:
     """EM for the restricted likelihood (μ has a flat prior and is integrated out): each step
     sets every component to its expected sum of squares under the current posterior, then
     keeps it above its floor. Stops when no component moves by more than EM_TOLERANCE of the
-    scores' variance."""
+    scores' variance, or after EM_MAX_ITERATIONS (near a floor EM creeps)."""
     floor = _floors(reviews)
     variance = max(float(np.var(reviews.score)), 3 * floor)
     current = Components(tau2=variance / 3, sigma_b2=variance / 3, sigma2=variance / 3)
     A, R, n = reviews.applications, reviews.reviewers, len(reviews.score)
-    X = _design(reviews)
+    a, col = reviews.application, reviews.reviewer + 1
+    sums = _sums(reviews)
     iterations = 0
     for iterations in range(1, EM_MAX_ITERATIONS + 1):  # noqa: B007 (read after the loop)
-        post = posterior(reviews, current)
+        post = posterior(reviews, current, sums)
+        V = post.c_cov
         tau2 = float(np.sum(post.quality_mean**2 + post.quality_var)) / A
-        lenient = post.leniency_mean
-        sigma_b2 = float(np.sum(lenient**2) + np.trace(post.c_cov)
-                         - post.c_cov[0, 0]) / R  # fmt: skip
-        # Residuals of each review and the variance of its linear predictor x·c + q.
-        eta_c = X @ post.c_mean
-        residual = reviews.score - eta_c - post.quality_mean[reviews.application]
-        XV = np.asarray(X @ post.c_cov)
-        var_xc = np.asarray(X.multiply(XV).sum(axis=1)).ravel()
-        BV = np.asarray(post.B @ post.c_cov)  # row a: B_a V
-        cov_qc = -np.asarray(sparse.csr_matrix(BV[reviews.application]).multiply(X)
-                             .sum(axis=1)).ravel() / post.d[reviews.application]  # fmt: skip
-        var_eta = var_xc + post.quality_var[reviews.application] + 2 * cov_qc
+        sigma_b2 = float(np.sum(post.leniency_mean**2) + np.trace(V) - V[0, 0]) / R
+        # Each review's residual, and the variance of its predictor μ + b_r + q_a.
+        residual = reviews.score - post.c_mean[0] - post.c_mean[col] - post.quality_mean[a]
+        var_xc = V[0, 0] + 2 * V[0, col] + V[col, col]
+        cov_qc = -(post.BV[a, 0] + post.BV[a, col]) / post.d[a]
+        var_eta = var_xc + post.quality_var[a] + 2 * cov_qc
         sigma2 = float(np.sum(residual**2 + var_eta)) / n
         new = Components(max(tau2, floor), max(sigma_b2, floor), max(sigma2, floor))
         moved = max(abs(new.tau2 - current.tau2), abs(new.sigma_b2 - current.sigma_b2),
@@ -288,7 +308,7 @@ def leave_one_reviewer_out(
         if len(rest.score) == 0:
             after: set[int] = set()
         else:
-            after = set(top_k(posterior(rest, components).quality_mean, k))
+            after = set(top_k(posterior(rest, components, means_only=True).quality_mean, k))
         results.append(LeaveOneOut(reviewer=reviewer, entered=sorted(after - before),
                                    left=sorted(before - after)))  # fmt: skip
     return results
