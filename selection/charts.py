@@ -139,14 +139,15 @@ def leniencies(rows_in, names: dict) -> Picture:
 
 @dataclass
 class RowBar:
-    """The small interval bar of one table row: ranks 1..N across BAR_WIDTH."""
+    """The small interval bar of one table row: ranks 1..N across BAR_WIDTH. Coordinates are
+    text with a dot, whatever the language (the template prints them without localising)."""
 
-    low90: float
-    width90: float
-    low50: float
-    width50: float
-    dot: float
-    cut: float
+    low90: str
+    width90: str
+    low50: str
+    width50: str
+    dot: str
+    cut: str
 
 
 BAR_WIDTH = 120
@@ -158,6 +159,6 @@ def row_bar(estimate, ranked: int, k: int) -> RowBar | None:
     x = _scale(0.5, ranked + 0.5, 2, BAR_WIDTH - 2)
     low90, high90 = x(estimate.rank_90_low - 0.5), x(estimate.rank_90_high + 0.5)
     low50, high50 = x(estimate.rank_50_low - 0.5), x(estimate.rank_50_high + 0.5)
-    return RowBar(low90=low90, width90=round(high90 - low90, 2), low50=low50,
-                  width50=round(high50 - low50, 2), dot=x(estimate.expected_rank),
-                  cut=x(k + 0.5))  # fmt: skip
+    return RowBar(low90=str(low90), width90=str(round(high90 - low90, 2)), low50=str(low50),
+                  width50=str(round(high50 - low50, 2)), dot=str(x(estimate.expected_rank)),
+                  cut=str(x(k + 0.5)))  # fmt: skip

@@ -1,15 +1,19 @@
 """Staff pages of the ranking, under /staff/cohorts/<id>/ranking/: they read the stored fit
 and never fit in a request. Every cohort is looked up through the staff scope."""
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.formats import get_format
 from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
+from applications.enums import ApplicationStatus
 from applications.exports import to_csv, to_xlsx
 from applications.forms import StaffFilterForm
 from applications.selectors import cohort_countries
@@ -44,6 +48,68 @@ def _flags(estimate, needed: int, threshold: float) -> list[str]:
     return flags
 
 
+def _rows(estimates, criteria, *, ranked: int, k: int, needed: int, threshold: float) -> list:
+    """Each row's cells as text, formatted here once (250 rows a page: template filters and
+    translation tags per cell would cost more than the rest of the page)."""
+    decimal = get_format("DECIMAL_SEPARATOR")
+
+    def number(value, digits: int) -> str:
+        return "—" if value is None else f"{value:.{digits}f}".replace(".", decimal)
+
+    statuses = {code: str(label) for code, label in ApplicationStatus.choices}
+    interval_label = gettext("90%% interval from rank %(low)s to %(high)s")
+    detail_prefix = reverse("staff:application", args=[0]).removesuffix("0/")
+    keys = [selectors.criterion_key(criterion.pk) for criterion in criteria]
+    rows = []
+    for e in estimates:
+        bar = charts.row_bar(e, ranked, k)
+        rows.append(
+            Row(
+                rank="—" if e.rank is None else str(e.rank),
+                startup=e.application.startup.name,
+                url=f"{detail_prefix}{e.application_id}/",
+                status=statuses.get(e.application.status, e.application.status),
+                raw=number(e.raw_mean, 2),
+                calibrated=number(e.calibrated_score, 2),
+                interval="" if bar is None else (
+                    f"{number(e.expected_rank, 1)} ({e.rank_50_low}–{e.rank_50_high}, "
+                    f"{e.rank_90_low}–{e.rank_90_high})"
+                ),
+                bar=bar,
+                bar_label="" if bar is None else interval_label % {
+                    "low": e.rank_90_low, "high": e.rank_90_high},
+                p_top=number(e.p_top, 2),
+                reviews=f"{e.reviews_submitted} / {needed}",
+                spread=number(e.spread, 2),
+                recommendations=_recommendations(e.recommendations),
+                criteria=[number(e.criterion_means.get(key), 1) for key in keys],
+                flags=_flags(e, needed, threshold),
+                uncertain=e.p_top is not None and UNCERTAIN_LOW <= e.p_top <= UNCERTAIN_HIGH,
+            )
+        )  # fmt: skip
+    return rows
+
+
+@dataclass
+class Row:
+    rank: str
+    startup: str
+    url: str
+    status: str
+    raw: str
+    calibrated: str
+    interval: str
+    bar: charts.RowBar | None
+    bar_label: str
+    p_top: str
+    reviews: str
+    spread: str
+    recommendations: str
+    criteria: list[str]
+    flags: list[str]
+    uncertain: bool
+
+
 SORTABLE = ["rank", "startup", "status", "raw", "calibrated", "expected", "p_top", "reviews",
             "spread"]  # fmt: skip
 
@@ -64,18 +130,8 @@ def ranking(request: HttpRequest, cohort_id: int) -> HttpResponse:
     k = stored.k if stored else selectors.cohort_k(cohort)
     ranked = stored.application_count if stored else 0
     threshold = stored.disagreement_threshold if stored else DEFAULT_DISAGREEMENT
-    detail_prefix = reverse("staff:application", args=[0]).removesuffix("0/")
-    for estimate in page.object_list:
-        estimate.staff_url = f"{detail_prefix}{estimate.application_id}/"
-        estimate.bar = charts.row_bar(estimate, ranked, k)
-        estimate.flags = _flags(estimate, cohort.reviews_per_application, threshold)
-        estimate.recommendation_text = _recommendations(estimate.recommendations)
-        estimate.criteria = [
-            estimate.criterion_means.get(selectors.criterion_key(c.pk)) for c in criteria
-        ]
-        estimate.uncertain = estimate.p_top is not None and (
-            UNCERTAIN_LOW <= estimate.p_top <= UNCERTAIN_HIGH
-        )
+    rows = _rows(page.object_list, criteria, ranked=ranked, k=k,
+                 needed=cohort.reviews_per_application, threshold=threshold)  # fmt: skip
     conflicted = selectors.conflicted_applications(request.user, cohort)
     conflicted_ids = {application.pk for application in conflicted}
     cut = selectors.cut_line(cohort, request.user) if stored and stored.computed_at else None
@@ -90,6 +146,7 @@ def ranking(request: HttpRequest, cohort_id: int) -> HttpResponse:
         "ranking": stored,
         "form": form,
         "page": page,
+        "rows": rows,
         "query": query.urlencode(),
         "sort_query": sort_query.urlencode(),
         "sort": sort,

@@ -191,3 +191,16 @@ def test_filters_and_search_narrow_the_ranking(client):
     assert germany.count('class="row-bar"') == 1
     assert world.applications[1].startup.name in germany
     assert searched.count('class="row-bar"') == 1
+
+
+def test_in_french_numbers_have_a_comma_and_pictures_a_dot(client):
+    world = reviewed_cohort()
+    client.force_login(staff_member(programs=[world.cohort.program]))
+
+    text = _text(client.get("/fr" + reverse("staff:ranking", args=[world.cohort.pk])))
+
+    assert "Classement" in text
+    assert re.search(r'<td class="number">0,\d\d</td>', text)
+    bars = re.findall(r'<rect class="band90" x="([^"]+)" y="3" width="([^"]+)"', text)
+    assert len(bars) == 4
+    assert all("," not in x + width for x, width in bars)
