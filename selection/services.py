@@ -62,12 +62,15 @@ def ranking_fit_when_allowed(*, cohort_id: int, now: datetime | None = None) -> 
     workers can never both fit within a minute), then fit. Too early: publish one more run for
     when the minute is over, unless one is already on its way, and return False."""
     now = now or timezone.now()
+    cohort = Cohort.objects.filter(pk=cohort_id).first()
+    if cohort is None:
+        return False  # deleted since the request
     _ranking_row(cohort_id)
     claimed = Ranking.objects.filter(
         Q(next_allowed_at__isnull=True) | Q(next_allowed_at__lte=now), cohort_id=cohort_id
     ).update(next_allowed_at=now + FIT_INTERVAL)
     if claimed:
-        ranking_compute(cohort=Cohort.objects.get(pk=cohort_id), now=now)
+        ranking_compute(cohort=cohort, now=now)
         return True
     ranking = Ranking.objects.get(cohort_id=cohort_id)
     if ranking.computed_at and not ranking.changed_since:
@@ -115,14 +118,13 @@ def _estimate_rows(cohort, inputs, fit, application_index, reviewer_ids) -> list
     return rows
 
 
-@transaction.atomic
 def ranking_compute(*, cohort, now: datetime | None = None, draws: int = model.DRAWS) -> Ranking:
     """Fit the cohort's ranking now, synchronously, and replace the stored one. The task calls
-    it once its minute is claimed; the demo loader calls it directly. Side effects: the
-    cohort's estimates and leniencies are rewritten."""
+    it once its minute is claimed; the demo loader calls it directly. The fit itself holds no
+    lock (a review submitted meanwhile waits for nothing; it asks for the next fit); only the
+    rewrite is one short transaction. Side effects: the cohort's estimates and leniencies are
+    rewritten."""
     now = now or timezone.now()
-    _ranking_row(cohort.pk)
-    ranking = Ranking.objects.select_for_update().get(cohort=cohort)
     inputs = ranking_inputs(cohort)
     k = cohort_k(cohort)
     reviewed = sorted({review.application_id for review in inputs.reviews})
@@ -139,6 +141,21 @@ def ranking_compute(*, cohort, now: datetime | None = None, draws: int = model.D
         )  # fmt: skip
         fit = model.fit(data, k=k, cohort_id=cohort.pk, draws=draws)
     rows = _estimate_rows(cohort, inputs, fit, application_index, reviewer_ids)
+    with transaction.atomic():
+        _ranking_row(cohort.pk)
+        ranking = Ranking.objects.select_for_update().get(cohort=cohort)
+        _store(cohort, ranking, inputs, fit, rows, reviewed, reviewer_ids, k=k, now=now)
+    return ranking
+
+
+FIT_FIELDS = [
+    "computed_at", "inputs_hash", "seed", "k", "draws", "review_count", "reviewer_count",
+    "application_count", "mu", "tau2", "sigma_b2", "sigma2", "em_iterations", "warnings",
+    "leave_one_out", "groups", "score_histogram",
+]  # fmt: skip
+
+
+def _store(cohort, ranking, inputs, fit, rows, reviewed, reviewer_ids, *, k, now) -> None:
     ApplicationEstimate.objects.filter(cohort=cohort).delete()
     ApplicationEstimate.objects.bulk_create(rows, batch_size=1000)
     ReviewerLeniency.objects.filter(cohort=cohort).delete()
@@ -148,7 +165,6 @@ def ranking_compute(*, cohort, now: datetime | None = None, draws: int = model.D
     ranking.review_count = len(inputs.reviews)
     ranking.reviewer_count = len(reviewer_ids)
     ranking.application_count = len(inputs.application_ids)
-    ranking.retry_at = None
     if fit is None:
         ranking.seed, ranking.draws, ranking.em_iterations = "", 0, 0
         ranking.mu = ranking.tau2 = ranking.sigma_b2 = ranking.sigma2 = None
@@ -191,8 +207,7 @@ def ranking_compute(*, cohort, now: datetime | None = None, draws: int = model.D
         ]
         ranking.score_histogram = score_histogram([row.calibrated_score for row in rows])
         ranking.groups = [[reviewer_ids[i] for i in group] for group in fit.groups]
-    ranking.save()
-    return ranking
+    ranking.save(update_fields=FIT_FIELDS)
 
 
 HISTOGRAM_BINS = 12
