@@ -182,6 +182,8 @@ def _leave_one_out(stored, conflicted_ids: set[int]) -> list[dict]:
                 "reviewer": result["reviewer_name"],
                 "entered": ", ".join(name for _id, name in result["entered"]),
                 "left": ", ".join(name for _id, name in result["left"]),
+                "entered_count": len(result["entered"]),
+                "left_count": len(result["left"]),
             }
         )
     return results
