@@ -153,6 +153,7 @@ def ranking(request: HttpRequest, cohort_id: int) -> HttpResponse:
         "columns": dict(columns),
         "criteria": criteria,
         "k": k,
+        "p_top_label": gettext("P(top %(k)s)") % {"k": k},
         "needed": cohort.reviews_per_application,
         "conflicted": conflicted,
         "cut": cut,

@@ -37,7 +37,7 @@ def test_the_demo_manager_reads_the_ranking_of_the_cohort_in_review(live_server,
     ).to_be_visible()
     expect(page.get_by_text("The last 2 places are uncertain")).to_be_visible()
     expect(page.locator("svg.row-bar")).to_have_count(8)
-    page.get_by_role("link", name="P(top k)").click()
+    page.get_by_role("link", name="P(top 5)").click()
     expect(page.locator("tbody tr").first).to_contain_text("1.00")
 
     page.get_by_role("link", name="Reviewer leniency").click()

@@ -192,6 +192,12 @@ def test_a_conflict_and_a_withdrawal_ask_for_a_fit(django_capture_on_commit_call
     assert Ranking.objects.get(cohort=world.cohort).inputs_changed_at is not None
 
 
+def test_the_task_is_published_by_the_name_the_services_use():
+    from accelerator.celery import app
+
+    assert app.tasks[services.FIT_RANKING_TASK].name == task_fit_ranking.name
+
+
 def test_the_task_fits_through_the_service():
     world = reviewed_cohort(compute=False)
 
