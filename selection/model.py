@@ -280,12 +280,15 @@ def draw_ranks(post: Posterior, *, seed: int, draws: int = DRAWS) -> np.ndarray:
 def summarise_ranks(ranks: np.ndarray, k: int) -> RankSummary:
     """Per application: the mean rank, the central 50% and 90% intervals (inclusive ranks
     holding at least that share of the draws) and the share of draws in the top k."""
-    low = lambda p: np.quantile(ranks, p, axis=0, method="inverted_cdf")  # noqa: E731
-    high = lambda p: np.quantile(ranks, p, axis=0, method="inverted_cdf")  # noqa: E731
+
+    def quantile(p: float) -> np.ndarray:
+        # The smallest rank with at least a share p of the draws at or below it.
+        return np.quantile(ranks, p, axis=0, method="inverted_cdf")
+
     return RankSummary(
         expected_rank=ranks.mean(axis=0),
-        rank_50=np.stack([low(0.25), high(0.75)], axis=1).astype(np.int64),
-        rank_90=np.stack([low(0.05), high(0.95)], axis=1).astype(np.int64),
+        rank_50=np.stack([quantile(0.25), quantile(0.75)], axis=1).astype(np.int64),
+        rank_90=np.stack([quantile(0.05), quantile(0.95)], axis=1).astype(np.int64),
         p_top=(ranks <= k).mean(axis=0),
     )
 

@@ -71,7 +71,7 @@ class RankingInputs:
 
 def ranking_inputs(cohort) -> RankingInputs:
     """The ranked applications and the reviews that count (a confirmed conflict excludes a
-    review), each with its weighted score: four queries whatever the size."""
+    review), each with its weighted score: five queries whatever the size."""
     application_ids = list(ranked_applications(cohort).order_by("pk").values_list("pk", flat=True))
     criteria = list(cohort.criteria.all())
     counted = list(
