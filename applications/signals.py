@@ -7,5 +7,9 @@ from django.dispatch import Signal
 status_changed = Signal()
 
 # Sent by application_screen_out() inside its transaction, with `application` and `actor`:
-# reviews end its active assignments.
+# reviews end its active assignments; the ranking leaves it out.
 screened_out = Signal()
+
+# Sent by application_screen_in() inside its transaction, with `application` and `actor`: the
+# ranking counts it again.
+screened_in = Signal()

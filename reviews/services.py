@@ -29,6 +29,7 @@ from .models import (
 )
 from .scoring import parse_score
 from .selectors import REVIEWABLE_STATUSES, assignment_input, review_change_problem
+from .signals import scores_changed
 
 INVITATION_LIFETIME = timedelta(days=14)
 FIELD_MAX_CHARACTERS = 10_000
@@ -134,6 +135,10 @@ def reviewer_revoke(*, reviewer: Reviewer) -> None:
     )
 
 
+def _scores_changed(cohort_id: int) -> None:
+    scores_changed.send(sender=Review, cohort_id=cohort_id)
+
+
 def _has_confirmed_conflict(user_id, application_id) -> bool:
     return Conflict.objects.filter(
         user_id=user_id, application_id=application_id, state=ConflictState.CONFIRMED
@@ -218,7 +223,7 @@ def assignments_apply_plan(*, cohort, by) -> Plan:
 def conflict_declare(*, user, application, kind: str, note: str = "") -> Conflict:
     """A reviewer declares a conflict of interest: confirmed at once, removable only by staff.
     Side effects: the user's assignments to the application end; a review they submitted is
-    kept but no longer counts; the program's managers are told by email."""
+    kept but no longer counts (scores_changed); the program's managers are told by email."""
     # Waits for an automatic assignment under way, whose new pairs then end here too.
     list(Reviewer.objects.select_for_update().filter(user=user, cohort_id=application.cohort_id)
          .values("pk"))  # fmt: skip
@@ -236,6 +241,7 @@ def conflict_declare(*, user, application, kind: str, note: str = "") -> Conflic
         reviewer__user=user, application=application, ended_at__isnull=True
     ).update(ended_at=now, end_reason=AssignmentEnd.CONFLICT)
     cohort = application.cohort
+    _scores_changed(cohort.pk)
     for manager in cohort.program.managers.filter(is_active=True):
         with translation.override(manager.language):
             context = {"conflict": conflict, "cohort": cohort, "application": application,
@@ -253,8 +259,10 @@ def conflict_declare(*, user, application, kind: str, note: str = "") -> Conflic
 
 
 def conflict_remove(*, conflict: Conflict) -> None:
-    """Staff lift a conflict. The reviewer is not assigned again by itself."""
+    """Staff lift a conflict. The reviewer is not assigned again by itself. Side effects:
+    the reviews that count change (scores_changed)."""
     Conflict.objects.filter(pk=conflict.pk).delete()
+    _scores_changed(conflict.application.cohort_id)
 
 
 def _field_problem(key: str, value: str, criteria: dict) -> str:
@@ -308,6 +316,8 @@ def review_field_save(*, assignment: Assignment, key: str, value: str, base_vers
     if ReviewField.objects.filter(review=review, key=key, version=base_version).update(
         value=value, version=base_version + 1, updated_at=now
     ):
+        if review.submitted_at and key.startswith(("score:", "recommendation")):
+            _scores_changed(cohort.pk)
         return saved
     if base_version == 0:
         try:
@@ -343,7 +353,7 @@ def review_missing(criteria, values: dict[str, str]) -> list[str]:
 def review_submit(*, assignment: Assignment) -> Review:
     """Submit the reviewer's review once complete (every criterion scored or not applicable,
     a recommendation, a confidence), before reviews close. Side effects: the other reviews of
-    the application become visible to this reviewer."""
+    the application become visible to this reviewer; scores_changed (the ranking follows)."""
     closed = review_change_problem(assignment.application.cohort)
     if closed:
         raise ReviewError(closed)
@@ -360,6 +370,7 @@ def review_submit(*, assignment: Assignment) -> Review:
     if review.submitted_at is None:
         Review.objects.filter(pk=review.pk).update(submitted_at=timezone.now())
         review.refresh_from_db()
+        _scores_changed(assignment.application.cohort_id)
     return review
 
 

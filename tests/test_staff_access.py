@@ -28,6 +28,11 @@ STAFF_PAGES = {
     "application_file": (lambda world: [world.application.pk, world.file_question.pk], True),
     "cohort_reviewers": (lambda world: [world.cohort.pk], True),
     "assignment_auto": (lambda world: [world.cohort.pk], True),
+    "ranking": (lambda world: [world.cohort.pk], True),
+    "ranking_leniency": (lambda world: [world.cohort.pk], True),
+    "ranking_method": (lambda world: [world.cohort.pk], True),
+    "ranking_export": (lambda world: [world.cohort.pk, "xlsx"], True),
+    "reviews_export": (lambda world: [world.cohort.pk], True),
     "outbox": (lambda world: [], False),
     "email": (lambda world: [world.email.pk], True),
 }
@@ -40,6 +45,8 @@ STAFF_ACTIONS = {
     "conflict_remove": (lambda world: [world.conflict.pk], True),
     "cohort_screen_out": (lambda world: [world.cohort.pk], True),
     "application_screening": (lambda world: [world.application.pk], True),
+    "ranking_recompute": (lambda world: [world.cohort.pk], True),
+    "ranking_threshold": (lambda world: [world.cohort.pk], True),
 }
 
 PERSONAS = ["anonymous", "founder", "staff_without_program", "other_manager", "manager",

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "cohorts",
     "applications",
     "reviews",
+    "selection",
     "dashboards",
 ]
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext
 
 from ..enums import ApplicationStatus
 from ..models import Application, ApplicationEvent
-from ..signals import screened_out
+from ..signals import screened_in, screened_out
 from .applications import ApplicationError
 
 REASON_MAX_CHARACTERS = 2_000
@@ -75,6 +75,7 @@ def application_screen_in(*, application: Application, by) -> Application:
         application=locked, actor=by, at=now, from_status=locked.status,
         to_status=locked.status, note=gettext("Screened back in for review."),
     )  # fmt: skip
+    screened_in.send(sender=Application, application=locked, actor=by)
     return locked
 
 
