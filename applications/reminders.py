@@ -1,0 +1,230 @@
+"""Deadline reminders: each member of a startup whose application is still a draft, or was
+changed since it was last submitted, is reminded at each of the cohort's offsets before its
+closing time (the startup's personal one when it has an extension).
+
+The sweep reads what is due in a fixed number of queries, whatever the number of drafts, and
+writes the outbox rows in one insert; the outbox's worker asks `deadline_reminder_still_due`
+again just before sending. Registered with notifications in AppConfig.ready().
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from cohorts.models import Question
+from cohorts.offsets import MAX_REMINDER_OFFSET_MINUTES
+from notifications.models import EmailKind, OutgoingEmail
+from notifications.reminders import (
+    due_offsets,
+    existing_keys,
+    moment_display,
+    reminder_row,
+    reminder_rows_write,
+    site_url,
+    unsubscribe_url,
+    unsubscribed_user_ids,
+)
+from notifications.services import email_render
+
+from .answers import is_empty
+from .enums import ApplicationStatus
+from .models import Answer, Application, Extension, Membership, Submission
+
+KIND = EmailKind.DEADLINE_REMINDER
+
+
+def deadline_reminder_key(*, application_id: int, user_id: int, offset: int, closes_at) -> str:
+    """Unique per kind in the outbox: the closing time is in it, so an extension (a new
+    closing time) gets reminders of its own."""
+    return f"deadline:{application_id}:{user_id}:{offset}:{int(closes_at.timestamp())}"
+
+
+def _pending_applications(now: datetime | None = None):
+    """Applications that still have something to submit, each annotated with its closing time
+    (`reminder_closes_at`: the latest extension's, else the cohort's) and whether it is a
+    submitted one changed since (`changed_since_submitted`)."""
+    latest_extension = Extension.objects.filter(application=OuterRef("pk")).order_by(
+        "-granted_at", "-pk"
+    )
+    # Inside the answers' subquery: the latest version of the answer's own application.
+    last_submitted = Submission.objects.filter(application=OuterRef("application_id")).order_by(
+        "-number"
+    )
+    changed = Answer.objects.filter(
+        application=OuterRef("pk"),
+        updated_at__gt=Subquery(last_submitted.values("submitted_at")[:1]),
+    )
+    applications = Application.objects.annotate(
+        reminder_closes_at=Coalesce(
+            Subquery(latest_extension.values("closes_at")[:1]), "cohort__closes_at"
+        ),
+        changed_since_submitted=Exists(changed),
+    ).filter(
+        Q(status=ApplicationStatus.DRAFT)
+        | Q(status=ApplicationStatus.SUBMITTED, changed_since_submitted=True)
+    )
+    if now is not None:
+        applications = applications.filter(
+            reminder_closes_at__gt=now,
+            reminder_closes_at__lte=now + timedelta(minutes=MAX_REMINDER_OFFSET_MINUTES),
+        )
+    return applications
+
+
+@dataclass
+class _Due:
+    application: Application
+    offset: int
+    skipped: bool
+
+
+def deadline_reminders_sweep(now: datetime) -> int:
+    """Write the deadline reminders due at `now` to the outbox. For each pending application
+    and each member, only the offset nearest the deadline among those due is sent; the earlier
+    ones, if never written (the sweep did not run in time), are recorded as skipped. Nothing is
+    written for a reminder whose key exists, or for a member who turned these reminders off.
+    Returns the number of rows written. Queries: a fixed handful, whatever the number."""
+    applications = list(
+        _pending_applications(now)
+        .exclude(cohort__reminder_offsets=[])
+        .select_related("cohort__program", "startup")
+    )
+    due: dict[int, list[_Due]] = {}
+    for application in applications:
+        offsets = due_offsets(
+            application.cohort.reminder_offsets or [], application.reminder_closes_at, now
+        )
+        if offsets:
+            due[application.pk] = [
+                _Due(application, offset, skipped=index > 0) for index, offset in enumerate(offsets)
+            ]
+    if not due:
+        return 0
+    memberships = list(
+        Membership.objects.filter(
+            startup_id__in={items[0].application.startup_id for items in due.values()}
+        ).select_related("user")
+    )
+    off = unsubscribed_user_ids(KIND, {membership.user_id for membership in memberships})
+    users_by_startup: dict[int, list] = {}
+    for membership in memberships:
+        users_by_startup.setdefault(membership.startup_id, []).append(membership.user)
+    members = [
+        (application_id, user)
+        for application_id, items in due.items()
+        for user in users_by_startup.get(items[0].application.startup_id, [])
+    ]
+    wanted = {}
+    for application_id, user in members:
+        if user.pk in off:
+            continue
+        for item in due[application_id]:
+            key = deadline_reminder_key(
+                application_id=application_id,
+                user_id=user.pk,
+                offset=item.offset,
+                closes_at=item.application.reminder_closes_at,
+            )
+            wanted[key] = (item, user)
+    new_keys = sorted(set(wanted) - existing_keys(KIND, wanted))
+    if not new_keys:
+        return 0
+    involved = {wanted[key][0].application for key in new_keys}
+    missing = _missing_questions(involved)
+    # Due now, or at the sweep's moment when it runs "as of" an earlier time (tests).
+    created_at = min(now, timezone.now())
+    rows = []
+    for key in new_keys:
+        item, user = wanted[key]
+        application = item.application
+        rendered = deadline_reminder_render(
+            application=application,
+            user=user,
+            closes_at=application.reminder_closes_at,
+            missing=missing.get(application.pk, []),
+            changed=application.status == ApplicationStatus.SUBMITTED,
+        )
+        rows.append(
+            reminder_row(
+                kind=KIND,
+                key=key,
+                user=user,
+                rendered=rendered,
+                send_before=application.reminder_closes_at,
+                cohort_id=application.cohort_id,
+                skipped=item.skipped,
+                now=created_at,
+            )
+        )
+    return reminder_rows_write(rows)
+
+
+def _missing_questions(applications) -> dict[int, list[Question]]:
+    """{application id: its cohort's required questions with no answer}, in two queries."""
+    cohort_ids = {application.cohort_id for application in applications}
+    required = list(Question.objects.filter(cohort_id__in=cohort_ids, required=True))
+    answered = {
+        (application_id, question_id)
+        for application_id, question_id, value in Answer.objects.filter(
+            application__in=[application.pk for application in applications],
+            question__required=True,
+        ).values_list("application_id", "question_id", "value")
+        if not is_empty(value)
+    }
+    return {
+        application.pk: [
+            question
+            for question in required
+            if question.cohort_id == application.cohort_id
+            and (application.pk, question.pk) not in answered
+        ]
+        for application in applications
+    }
+
+
+def deadline_reminder_render(*, application, user, closes_at, missing, changed) -> dict[str, str]:
+    """Subject, text and HTML of one reminder, in `user`'s language and time zone."""
+    with translation.override(user.language):
+        context = {
+            "application": application,
+            "cohort": application.cohort,
+            "user": user,
+            "closes_in_paris": moment_display(closes_at, settings.TIME_ZONE),
+            "closes_for_user": (
+                moment_display(closes_at, user.time_zone)
+                if user.time_zone != settings.TIME_ZONE
+                else ""
+            ),
+            "missing": [question.label for question in missing],
+            "changed": changed,
+            "application_url": site_url(reverse("application", args=[application.pk])),
+            "unsubscribe_url": unsubscribe_url(user_id=user.pk, kind=KIND),
+            "settings_url": site_url(reverse("notifications:settings")),
+        }
+        return email_render("deadline_reminder", context)
+
+
+def deadline_reminder_still_due(email: OutgoingEmail, now: datetime) -> bool:
+    """At sending time: the application still has something to submit, and its closing time
+    is still the one the reminder was written for, and still ahead."""
+    try:
+        _kind, application_id, _user, _offset, timestamp = email.idempotency_key.split(":")
+        closes_at = datetime.fromtimestamp(int(timestamp), tz=UTC)
+    except ValueError:
+        return False
+    current = (
+        _pending_applications()
+        .filter(pk=int(application_id))
+        .values_list("reminder_closes_at", flat=True)
+        .first()
+    )
+    return (
+        current is not None
+        and int(current.timestamp()) == int(closes_at.timestamp())
+        and now < current
+    )
