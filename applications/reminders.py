@@ -7,6 +7,7 @@ writes the outbox rows in one insert; the outbox's worker asks `deadline_reminde
 again just before sending. Registered with notifications in AppConfig.ready().
 """
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -227,4 +228,48 @@ def deadline_reminder_still_due(email: OutgoingEmail, now: datetime) -> bool:
         current is not None
         and int(current.timestamp()) == int(closes_at.timestamp())
         and now < current
+    )
+
+
+# --- For the staff page: what is planned, and a preview ---------------------------------------
+
+
+def deadline_reminders_planned(cohort, now: datetime) -> list[dict]:
+    """The deadline reminders still to come for a cohort: for each closing time (the cohort's
+    and its extensions') and each offset ahead, when it goes and to how many applications."""
+    closing_times = Counter(
+        _pending_applications(now=None)
+        .filter(cohort=cohort, reminder_closes_at__gt=now)
+        .values_list("reminder_closes_at", flat=True)
+    )
+    planned = []
+    for closes_at, count in closing_times.items():
+        for offset in cohort.reminder_offsets or []:
+            moment = closes_at - timedelta(minutes=offset)
+            if moment > now:
+                planned.append(
+                    {"at": moment, "offset": offset, "closes_at": closes_at, "applications": count}
+                )
+    return sorted(planned, key=lambda item: item["at"])
+
+
+def deadline_reminder_preview(cohort, *, user) -> dict[str, str] | None:
+    """The reminder of the cohort's first pending application, as `user` would read it (real
+    data; the recipient is the person previewing, so the links in it are theirs)."""
+    application = (
+        _pending_applications()
+        .filter(cohort=cohort)
+        .select_related("cohort__program", "startup")
+        .order_by("pk")
+        .first()
+    )
+    if application is None:
+        return None
+    missing = _missing_questions([application])[application.pk]
+    return deadline_reminder_render(
+        application=application,
+        user=user,
+        closes_at=application.reminder_closes_at,
+        missing=missing,
+        changed=application.status == ApplicationStatus.SUBMITTED,
     )

@@ -122,9 +122,10 @@ def application_name(application, *, blind: bool) -> str:
     }
 
 
-def review_reminder_render(*, reviewer, applications) -> dict[str, str]:
-    """Subject, text and HTML of one reviewer's reminder, in their language and time zone."""
-    user, cohort = reviewer.user, reviewer.cohort
+def review_reminder_render(*, reviewer, applications, user=None) -> dict[str, str]:
+    """Subject, text and HTML of one reviewer's reminder, in their language and time zone (or
+    `user`'s, for a preview)."""
+    user, cohort = user or reviewer.user, reviewer.cohort
     with translation.override(user.language):
         items = [
             {
@@ -165,3 +166,42 @@ def review_reminder_still_due(email: OutgoingEmail, now: datetime) -> bool:
         .first()
     )
     return current is not None and int(current.timestamp()) == closes_at and now < current
+
+
+# --- For the staff page: what is planned, and a preview ---------------------------------------
+
+
+def review_reminders_planned(cohort, now: datetime) -> list[dict]:
+    """The review reminders still to come: each offset ahead, to how many reviewers (those
+    with unfinished reviews today)."""
+    if cohort.reviews_close_at is None or cohort.reviews_close_at <= now:
+        return []
+    reviewers = _reviewers_with_unfinished_work().filter(cohort=cohort).count()
+    planned = []
+    for offset in REVIEW_REMINDER_OFFSETS:
+        moment = cohort.reviews_close_at - timedelta(minutes=offset)
+        if moment > now:
+            planned.append({"at": moment, "offset": offset, "reviewers": reviewers})
+    return sorted(planned, key=lambda item: item["at"])
+
+
+def review_reminder_preview(cohort, *, user) -> dict[str, str] | None:
+    """The reminder of the cohort's first reviewer with unfinished reviews, as `user` would
+    read it."""
+    reviewer = (
+        _reviewers_with_unfinished_work()
+        .filter(cohort=cohort)
+        .select_related("cohort__program")
+        .order_by("pk")
+        .first()
+    )
+    if reviewer is None or cohort.reviews_close_at is None:
+        return None
+    applications = [
+        assignment.application
+        for assignment in _unfinished_assignments()
+        .filter(reviewer=reviewer)
+        .select_related("application__startup")
+        .order_by("application_id")
+    ]
+    return review_reminder_render(reviewer=reviewer, applications=applications, user=user)

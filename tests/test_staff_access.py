@@ -27,6 +27,8 @@ STAFF_PAGES = {
     "application_deck": (lambda world: [world.application.pk], True),
     "application_file": (lambda world: [world.application.pk, world.file_question.pk], True),
     "cohort_reviewers": (lambda world: [world.cohort.pk], True),
+    "cohort_reminders": (lambda world: [world.cohort.pk], True),
+    "cohort_message": (lambda world: [world.cohort.pk], True),
     "outbox": (lambda world: [], False),
     "email": (lambda world: [world.email.pk], True),
 }
