@@ -62,12 +62,17 @@ def reminders_sweep(*, now: datetime | None = None) -> dict[str, int]:
 
     Side effects: outbox rows (queued, or skipped when a later reminder of the same series
     replaced them); a broker that is down is logged, never raised: the beat's next outbox sweep
-    publishes the rows."""
+    publishes the rows. A kind whose sweep fails is logged and counted 0."""
     now = now or timezone.now()
     written = {}
     for kind, reminder in _kinds.items():
-        with transaction.atomic():
-            written[kind] = reminder.sweep(now)
+        try:
+            with transaction.atomic():
+                written[kind] = reminder.sweep(now)
+        except Exception:
+            # One kind's failure (a bad row, a bug) must not hold back the others' reminders.
+            logger.exception("The %s sweep failed; the next sweep tries again", kind)
+            written[kind] = 0
     if any(written.values()):
         outbox_drain_publish()
     return written

@@ -74,6 +74,7 @@ def test_the_sweep_reads_and_writes_in_the_same_number_of_queries_at_any_size(
     assert (written, again) == (2 * (drafts + 2), 0)
 
 
+@pytest.mark.both_databases
 def test_only_the_nearest_due_offset_is_sent_and_the_earlier_recorded_skipped():
     cohort = CohortFactory()
     application = make_application(cohort=cohort)
@@ -97,6 +98,7 @@ def test_no_reminder_after_the_deadline_or_before_the_first_offset():
     assert reminders().count() == 0
 
 
+@pytest.mark.both_databases
 def test_submitted_applications_get_none_and_changed_ones_are_told_so():
     with time_machine.travel("2024-07-01 12:00 +02:00", tick=False):
         cohort = CohortFactory()
@@ -117,6 +119,7 @@ def test_submitted_applications_get_none_and_changed_ones_are_told_so():
     assert unchanged.pk not in [int(key.split(":")[1]) for key, _state in states()]
 
 
+@pytest.mark.both_databases
 def test_every_member_of_the_startup_gets_one_in_their_language_and_zone():
     cohort = CohortFactory(name="AI Builders 2024", name_fr="AI Builders 2024")
     QuestionFactory(cohort=cohort, required=True, label="What do you build?",
@@ -247,6 +250,7 @@ def test_a_member_who_turned_reminders_off_gets_no_row():
     assert deadline_reminders_sweep(cohort.closes_at - 3 * HOUR + SECOND) == 0
 
 
+@pytest.mark.both_databases
 def test_a_cohort_without_offsets_sends_none():
     cohort = CohortFactory(reminder_offsets=[])
     make_application(cohort=cohort)
@@ -263,6 +267,7 @@ def test_the_registered_sweep_runs_every_kind_and_counts_what_it_wrote():
     assert written[EmailKind.DEADLINE_REMINDER] == 3  # the 3-hour one, and two skipped
 
 
+@pytest.mark.both_databases
 def test_send_reminders_as_of_shows_the_drafts_reminders(settings):
     with time_machine.travel("2024-07-01 12:00 +02:00", tick=False):
         cohort = CohortFactory()

@@ -145,3 +145,13 @@ def test_settings_page_needs_a_signed_in_user(client):
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_the_settings_page_refuses_a_post_without_its_csrf_token(csrf_client):
+    user = UserFactory()
+    csrf_client.login(email=user.email, password=PASSWORD)
+
+    response = csrf_client.post(reverse("notifications:settings"), {})
+
+    assert response.status_code == 403
+    assert unsubscribed(user) == []
