@@ -108,7 +108,8 @@ def deadline_reminders_sweep(now: datetime) -> int:
         return 0
     memberships = list(
         Membership.objects.filter(
-            startup_id__in={items[0].application.startup_id for items in due.values()}
+            startup_id__in={items[0].application.startup_id for items in due.values()},
+            user__is_active=True,
         ).select_related("user")
     )
     off = unsubscribed_user_ids(KIND, {membership.user_id for membership in memberships})

@@ -51,7 +51,7 @@ def _reviewers_with_unfinished_work():
     return Reviewer.objects.filter(
         accepted_at__isnull=False,
         revoked_at__isnull=True,
-        user__isnull=False,
+        user__is_active=True,
         cohort__reviews_close_at__isnull=False,
     ).filter(Exists(_unfinished_assignments().filter(reviewer=OuterRef("pk"))))
 

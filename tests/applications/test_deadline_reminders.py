@@ -324,3 +324,13 @@ def test_two_sweeps_at_once_on_postgresql_write_each_reminder_once():
     assert errors == []
     keys = list(reminders().values_list("idempotency_key", flat=True))
     assert len(keys) == len(set(keys)) == 80  # 2 days queued, 7 days skipped, for each
+
+
+def test_a_deactivated_member_gets_no_reminder():
+    cohort = CohortFactory()
+    active, inactive = UserFactory(), UserFactory(is_active=False)
+    make_application(cohort=cohort, startup=StartupFactory(members=[active, inactive]))
+
+    deadline_reminders_sweep(cohort.closes_at - 3 * HOUR + SECOND)
+
+    assert set(reminders().values_list("recipient", flat=True)) == {active.pk}
