@@ -8,10 +8,10 @@ again just before sending. Registered with notifications in AppConfig.ready().
 """
 
 from collections import Counter
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -77,73 +77,70 @@ def _pending_applications(now: datetime | None = None):
     return applications
 
 
-@dataclass
-class _Due:
-    application: Application
-    offset: int
-    skipped: bool
-
-
 def deadline_reminders_sweep(now: datetime) -> int:
     """Write the deadline reminders due at `now` to the outbox. For each pending application
     and each member, only the offset nearest the deadline among those due is sent; the earlier
     ones, if never written (the sweep did not run in time), are recorded as skipped. Nothing is
     written for a reminder whose key exists, or for a member who turned these reminders off.
-    Returns the number of rows written. Queries: a fixed handful, whatever the number."""
-    applications = list(
+    Returns the number of rows written.
+
+    Queries: a fixed handful, whatever the number. Until it knows which keys are new it reads
+    ids and times only, so the sweep that finds nothing new (most of them) stays cheap; then
+    it loads the applications and people of the new reminders, to render them."""
+    pending = (
         _pending_applications(now)
         .exclude(cohort__reminder_offsets=[])
-        .select_related("cohort__program", "startup")
+        .values_list("pk", "startup_id", "reminder_closes_at", "cohort__reminder_offsets")
     )
-    due: dict[int, list[_Due]] = {}
-    for application in applications:
-        offsets = due_offsets(
-            application.cohort.reminder_offsets or [], application.reminder_closes_at, now
-        )
+    due: dict[int, tuple[int, datetime, list[int]]] = {}
+    for application_id, startup_id, closes_at, offsets in pending:
+        offsets = due_offsets(offsets or [], closes_at, now)
         if offsets:
-            due[application.pk] = [
-                _Due(application, offset, skipped=index > 0) for index, offset in enumerate(offsets)
-            ]
+            due[application_id] = (startup_id, closes_at, offsets)
     if not due:
         return 0
-    memberships = list(
-        Membership.objects.filter(
-            startup_id__in={items[0].application.startup_id for items in due.values()},
-            user__is_active=True,
-        ).select_related("user")
-    )
-    off = unsubscribed_user_ids(KIND, {membership.user_id for membership in memberships})
-    users_by_startup: dict[int, list] = {}
-    for membership in memberships:
-        users_by_startup.setdefault(membership.startup_id, []).append(membership.user)
-    members = [
-        (application_id, user)
-        for application_id, items in due.items()
-        for user in users_by_startup.get(items[0].application.startup_id, [])
-    ]
-    wanted = {}
-    for application_id, user in members:
-        if user.pk in off:
-            continue
-        for item in due[application_id]:
-            key = deadline_reminder_key(
-                application_id=application_id,
-                user_id=user.pk,
-                offset=item.offset,
-                closes_at=item.application.reminder_closes_at,
-            )
-            wanted[key] = (item, user)
+    members: dict[int, list[int]] = {}
+    for startup_id, user_id in Membership.objects.filter(
+        startup_id__in={startup_id for startup_id, _closes, _offsets in due.values()},
+        user__is_active=True,
+    ).values_list("startup_id", "user_id"):
+        members.setdefault(startup_id, []).append(user_id)
+    off = unsubscribed_user_ids(KIND, {user for users in members.values() for user in users})
+    wanted: dict[str, tuple[int, int, bool]] = {}  # key → application, user, skipped
+    for application_id, (startup_id, closes_at, offsets) in due.items():
+        for user_id in members.get(startup_id, []):
+            if user_id in off:
+                continue
+            for index, offset in enumerate(offsets):
+                key = deadline_reminder_key(application_id=application_id, user_id=user_id,
+                                            offset=offset, closes_at=closes_at)  # fmt: skip
+                wanted[key] = (application_id, user_id, index > 0)
     new_keys = sorted(set(wanted) - existing_keys(KIND, wanted))
     if not new_keys:
         return 0
-    involved = {wanted[key][0].application for key in new_keys}
-    missing = _missing_questions(involved)
+    applications = {
+        application.pk: application
+        for application in _pending_applications()
+        .filter(pk__in={wanted[key][0] for key in new_keys})
+        .select_related("cohort__program", "startup")
+    }
+    users = {
+        user.pk: user
+        for user in get_user_model().objects.filter(pk__in={wanted[key][1] for key in new_keys})
+    }
+    missing = _missing_questions(applications.values())
     # Due now, or at the sweep's moment when it runs "as of" an earlier time (tests).
     created_at = min(now, timezone.now())
     rows = []
     for key in new_keys:
-        item, user = wanted[key]
-        application = item.application
+        application_id, user_id, skipped = wanted[key]
+        application, user = applications.get(application_id), users.get(user_id)
+        if (
+            application is None
+            or user is None
+            or not key.endswith(f":{int(application.reminder_closes_at.timestamp())}")
+        ):
+            continue  # submitted, extended or deleted since the first read: the next sweep
         rendered = deadline_reminder_render(
             application=application,
             user=user,
@@ -159,7 +156,7 @@ def deadline_reminders_sweep(now: datetime) -> int:
                 rendered=rendered,
                 send_before=application.reminder_closes_at,
                 cohort_id=application.cohort_id,
-                skipped=item.skipped,
+                skipped=skipped,
                 now=created_at,
             )
         )

@@ -66,7 +66,7 @@ def test_the_sweep_reads_and_writes_in_the_same_number_of_queries_at_any_size(
     QuestionFactory(cohort=cohort, required=True, label="What do you build?")
     bulk_applications(cohort, drafts=drafts, changed=2, submitted=2)
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(9):
         written = deadline_reminders_sweep(cohort.closes_at - 2 * DAY + SECOND)
     with django_assert_num_queries(4):
         again = deadline_reminders_sweep(cohort.closes_at - 2 * DAY + 2 * SECOND)
