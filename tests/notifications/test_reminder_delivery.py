@@ -102,3 +102,14 @@ def test_a_late_sweep_sends_once_late_while_the_deadline_is_still_ahead(smtp):
     assert sorted(reminders().values_list("state", flat=True)) == [
         EmailState.SENT, EmailState.SKIPPED, EmailState.SKIPPED,
     ]  # fmt: skip
+
+
+def test_beat_runs_the_reminder_sweep_every_five_minutes_by_a_registered_task_name(settings):
+    from accelerator.celery import app as celery_app
+
+    celery_app.loader.import_default_modules()  # what a worker does as it starts
+    entry = settings.CELERY_BEAT_SCHEDULE["reminders"]
+
+    assert entry["task"] == "notifications.sweep_reminders"
+    assert entry["task"] in celery_app.tasks
+    assert entry["schedule"].minute == set(range(0, 60, 5))
