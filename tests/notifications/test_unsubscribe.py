@@ -155,3 +155,12 @@ def test_the_settings_page_refuses_a_post_without_its_csrf_token(csrf_client):
 
     assert response.status_code == 403
     assert unsubscribed(user) == []
+
+
+def test_the_reminders_a_person_turned_off_are_in_their_data_export():
+    from accounts.personal_data import personal_data_export
+
+    user = UserFactory()
+    Unsubscription.objects.create(user=user, kind=EmailKind.REVIEW_REMINDER)
+
+    assert personal_data_export(user)["reminders_turned_off"] == ["review_reminder"]
