@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from applications.messages import (
@@ -106,7 +106,13 @@ def cohort_message(request: HttpRequest, cohort_id: int) -> HttpResponse:
             with transaction.atomic():
                 queued = cohort_message_send(cohort=cohort, message=message)
             messages.success(
-                request, gettext("The message is queued for %(count)d people.") % {"count": queued}
+                request,
+                ngettext(
+                    "The message is queued for %(count)d person.",
+                    "The message is queued for %(count)d people.",
+                    queued,
+                )
+                % {"count": queued},
             )
             return HttpResponseRedirect(reverse("staff:cohort_reminders", args=[cohort.pk]))
         preview = {
