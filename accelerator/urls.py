@@ -52,6 +52,7 @@ urlpatterns += i18n_patterns(
     path("review/", include("reviews.urls")),
     *review_invitations,
     path("admin/", admin.site.urls),
+    path("notifications/", include("notifications.urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
 )

@@ -8,12 +8,20 @@ class ReviewsConfig(AppConfig):
 
     def ready(self) -> None:
         from cohorts.registries import reviewed_cohorts, rubric_locks
+        from notifications.models import EmailKind
+        from notifications.reminders import reminder_kind_register
 
         from . import (
             demo,  # noqa: F401 (reviewers and reviews for load_station_f --demo)
             receivers,  # noqa: F401 (a withdrawn application's assignments end)
         )
+        from .reminders import review_reminder_still_due, review_reminders_sweep
         from .selectors import cohorts_reviewed_by, rubric_lock_reason
 
         reviewed_cohorts.register(cohorts_reviewed_by)
         rubric_locks.register(rubric_lock_reason)
+        reminder_kind_register(
+            EmailKind.REVIEW_REMINDER,
+            sweep=review_reminders_sweep,
+            still_due=review_reminder_still_due,
+        )

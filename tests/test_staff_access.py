@@ -33,6 +33,8 @@ STAFF_PAGES = {
     "ranking_method": (lambda world: [world.cohort.pk], True),
     "ranking_export": (lambda world: [world.cohort.pk, "xlsx"], True),
     "reviews_export": (lambda world: [world.cohort.pk], True),
+    "cohort_reminders": (lambda world: [world.cohort.pk], True),
+    "cohort_message": (lambda world: [world.cohort.pk], True),
     "outbox": (lambda world: [], False),
     "email": (lambda world: [world.email.pk], True),
 }
