@@ -9,6 +9,7 @@ from dashboards.urls import staff_urlpatterns as dashboards_staff
 from notifications.urls import staff_urlpatterns as notifications_staff
 from reviews.urls import invitation_urlpatterns as review_invitations
 from reviews.urls import staff_urlpatterns as reviews_staff
+from selection.urls import staff_urlpatterns as selection_staff
 
 from . import views
 
@@ -22,7 +23,9 @@ urlpatterns = [
 
 # Each app keeps its own staff pages; they share one prefix and one namespace, "staff", which
 # the staff MFA middleware guards.
-staff_urlpatterns = [*dashboards_staff, *applications_staff, *reviews_staff, *notifications_staff]
+staff_urlpatterns = [
+    *dashboards_staff, *applications_staff, *reviews_staff, *selection_staff, *notifications_staff,
+]  # fmt: skip
 
 
 class AnyLanguageUnprefixed(LocalePrefixPattern):
@@ -49,6 +52,7 @@ urlpatterns += i18n_patterns(
     path("review/", include("reviews.urls")),
     *review_invitations,
     path("admin/", admin.site.urls),
+    path("notifications/", include("notifications.urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
 )

@@ -75,6 +75,11 @@ class StaffFilterForm(Form):
     stage = forms.ChoiceField(label=_("Stage"), required=False)
     country = forms.ChoiceField(label=_("Country"), required=False)
     foundation_model = forms.ChoiceField(label=_("Foundation model"), required=False)
+    screening = forms.ChoiceField(
+        label=_("Screening"),
+        required=False,
+        choices=[("", _("Any")), ("in", _("To review")), ("out", _("Screened out"))],
+    )
 
     def __init__(self, data, *, countries: list[tuple[str, str]]):
         super().__init__(data)
@@ -94,7 +99,17 @@ class StaffFilterForm(Form):
             stage=values["stage"],
             country=values["country"],
             foundation_model=values["foundation_model"],
+            screening=values["screening"],
         )
+
+
+class ScreenOutForm(Form):
+    reason = forms.CharField(
+        label=_("Why is it not to be reviewed? (staff only)"),
+        help_text=_("Out of scope, ineligible…"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
 
 
 class ExtensionForm(Form):

@@ -157,6 +157,7 @@ class StaffFilters:
     stage: str = ""
     country: str = ""
     foundation_model: str = ""
+    screening: str = ""  # "in": to review; "out": screened out
 
 
 def conflicted_ids(user):
@@ -197,6 +198,10 @@ def staff_applications(
     )
     if filters.status:
         applications = applications.filter(status=filters.status)
+    if filters.screening == "in":
+        applications = applications.filter(screened_out_at__isnull=True)
+    elif filters.screening == "out":
+        applications = applications.filter(screened_out_at__isnull=False)
     if filters.stage:
         applications = applications.filter(startup__stage=filters.stage)
     if filters.country:
@@ -285,7 +290,7 @@ def staff_application(*, scope, application_id: int) -> Application:
     when the user is in conflict with it)."""
     return (
         without_conflicts(scope.filter_by_cohort(Application.objects.all()), scope.user)
-        .select_related("startup__referred_by", "cohort__program")
+        .select_related("startup__referred_by", "cohort__program", "screened_out_by")
         .prefetch_related(
             Prefetch("startup__memberships", queryset=Membership.objects.select_related("user")),
             Prefetch("submissions", queryset=Submission.objects.order_by("-number")),

@@ -16,3 +16,11 @@ named_conflicts_changed = Signal()
 # Sent by application_anonymise() with `application`: the apps above drop what they copied of
 # its personal data (reviews: what matched in a conflict named by the startup).
 application_anonymised = Signal()
+
+# Sent by application_screen_out() inside its transaction, with `application` and `actor`:
+# reviews end its active assignments; the ranking leaves it out.
+screened_out = Signal()
+
+# Sent by application_screen_in() inside its transaction, with `application` and `actor`: the
+# ranking counts it again.
+screened_in = Signal()

@@ -75,7 +75,17 @@ staff_urlpatterns = [
         staff.cohort_export,
         name="cohort_export",
     ),
+    path(
+        "cohorts/<int:cohort_id>/applications/screen-out/",
+        staff.cohort_screen_out,
+        name="cohort_screen_out",
+    ),
     path("applications/<int:application_id>/", staff.application_detail, name="application"),
+    path(
+        "applications/<int:application_id>/screening/",
+        staff.application_screening,
+        name="application_screening",
+    ),
     path(
         "applications/<int:application_id>/deck/", staff.application_deck, name="application_deck"
     ),

@@ -20,6 +20,7 @@ from accelerator.forms import ModelForm
 from . import services
 from .enums import FileType, Phase, Stage
 from .models import Cohort, CohortPartner, Partner, Program, Question, RubricCriterion
+from .offsets import OffsetsField
 from .registries import rubric_locks
 from .selectors import staff_scope
 
@@ -147,6 +148,14 @@ class CohortAdminForm(ModelForm):
         required=False,
         help_text=_("Stages a startup must be at to apply. None ticked: any stage."),
     )
+    reminder_offsets = OffsetsField(
+        label=_("Deadline reminders"),
+        required=False,
+        help_text=_(
+            "When each draft's members are reminded, before the closing time: e.g. 7d, 2d, 3h "
+            "(days, hours, minutes). Empty: no reminders."
+        ),
+    )
 
     class Meta:
         model = Cohort
@@ -172,6 +181,7 @@ class CohortAdmin(ManagedAdminMixin, TranslationAdmin):
                     "opens_at",
                     "closes_at",
                     "grace_minutes",
+                    "reminder_offsets",
                     "reviews_close_at",
                     "decisions_at",
                     "program_starts_on",

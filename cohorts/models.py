@@ -24,6 +24,7 @@ from .enums import (
     Stage,
 )
 from .images import reencoded_logo, validate_logo
+from .offsets import default_reminder_offsets
 from .phases import cohort_phase
 
 
@@ -157,6 +158,15 @@ class Cohort(RulesModel):
     eligibility = models.TextField(_("eligibility"), blank=True)
     benefits = models.TextField(_("benefits"), blank=True)
     blind_review = models.BooleanField(_("blind review"), default=False)
+    reminder_offsets = models.JSONField(
+        _("deadline reminders"),
+        default=default_reminder_offsets,
+        blank=True,
+        help_text=_(
+            "When each draft's members are reminded, before the closing time: e.g. 7d, 2d, 3h "
+            "(days, hours, minutes). Empty: no reminders."
+        ),
+    )
     reviews_per_application = models.PositiveSmallIntegerField(
         _("reviews per application"), default=3, validators=[MinValueValidator(1)]
     )

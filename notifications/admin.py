@@ -46,6 +46,7 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
         "last_error",
         "created_at",
         "next_attempt_at",
+        "send_before",
         "sending_since",
         "sent_at",
         "body_cleared_at",

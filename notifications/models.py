@@ -29,6 +29,12 @@ class EmailState(models.TextChoices):
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
     UNKNOWN = "unknown", _("Unknown: may have been sent")
+    # A reminder that was no longer due when its turn came (submitted, unsubscribed, past its
+    # deadline): never sent.
+    CANCELLED = "cancelled", _("Cancelled: no longer due")
+    # A reminder that a later one of the same series made pointless (several came due at once
+    # after an outage): recorded, never sent.
+    SKIPPED = "skipped", _("Skipped: a later reminder replaced it")
 
 
 class EmailKind(models.TextChoices):
@@ -44,6 +50,14 @@ class EmailKind(models.TextChoices):
     EXTENSION_GRANTED = "extension_granted", _("Extension granted")
     REVIEWER_INVITATION = "reviewer_invitation", _("Reviewer invitation")
     CONFLICT_DECLARED = "conflict_declared", _("Conflict of interest declared")
+    DEADLINE_REMINDER = "deadline_reminder", _("Application deadline reminder")
+    REVIEW_REMINDER = "review_reminder", _("Review deadline reminder")
+    COHORT_MESSAGE = "cohort_message", _("Message to a cohort")
+
+
+# What a person may turn off (the notification settings page, the unsubscribe link): reminders.
+# Every other kind is transactional (verification, confirmations, decisions) and always sent.
+OPTIONAL_EMAIL_KINDS = (EmailKind.DEADLINE_REMINDER, EmailKind.REVIEW_REMINDER)
 
 
 # Their bodies hold a code, a reset link or an invitation token: hidden from staff, cleared once
@@ -102,6 +116,11 @@ class OutgoingEmail(models.Model):
     # An id, not a foreign key: the outbox sits below the apps that own cohorts. Staff pages
     # show a manager the emails of the cohorts they manage by it.
     cohort_id = models.PositiveBigIntegerField(_("cohort"), null=True, blank=True, db_index=True)
+    # A reminder is worth nothing after its deadline: past this, it is cancelled, never sent.
+    send_before = models.DateTimeField(_("send before"), null=True, blank=True)
+    # Extra headers the message carries (List-Unsubscribe for reminders), written with the row
+    # so that the worker sends exactly what was rendered.
+    headers = models.JSONField(_("headers"), default=dict, blank=True)
 
     class Meta:
         # The table kept its name when the model moved here from applications.
@@ -144,3 +163,24 @@ class OutgoingEmail(models.Model):
         if self.last_error.startswith(("SMTPRecipientsRefused", "SMTPDataError")):
             return _("the recipient's mail server refused it")
         return _("our email service could not send it")
+
+
+class Unsubscription(models.Model):
+    """A person who turned off one kind of optional email (OPTIONAL_EMAIL_KINDS): none of that
+    kind is created or sent to them until they turn it on again."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="unsubscriptions"
+    )
+    kind = models.CharField(_("kind"), max_length=40, choices=EmailKind.choices)
+    created_at = models.DateTimeField(_("unsubscribed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("unsubscription")
+        verbose_name_plural = _("unsubscriptions")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="unsubscription_once_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ✕ {self.get_kind_display()}"

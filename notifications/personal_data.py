@@ -8,7 +8,7 @@ what was sent to the previous one.
 
 from datetime import datetime
 
-from .models import OutgoingEmail
+from .models import OutgoingEmail, Unsubscription
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -17,8 +17,9 @@ def iso(moment: datetime | None) -> str | None:
 
 
 def recipient_emails_export(user) -> dict:
-    """{"emails": [...]}: the emails sent to the user, oldest first, without the body of one
-    carrying a code or link."""
+    """{"emails": [...], "reminders_turned_off": [...]}: the emails sent to the user, oldest
+    first, without the body of one carrying a code or link; the kinds of reminder they turned
+    off."""
     emails = OutgoingEmail.objects.filter(recipient=user).order_by("created_at", "pk")
     return {
         "emails": [
@@ -33,5 +34,8 @@ def recipient_emails_export(user) -> dict:
                 "text": "" if email.carries_secret else email.body_text,
             }
             for email in emails
-        ]
+        ],
+        "reminders_turned_off": sorted(
+            Unsubscription.objects.filter(user=user).values_list("kind", flat=True)
+        ),
     }

@@ -15,7 +15,15 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from .models import SECRET_EMAIL_KINDS, EmailKind, EmailState, OutgoingEmail, header_safe
+from .models import (
+    OPTIONAL_EMAIL_KINDS,
+    SECRET_EMAIL_KINDS,
+    EmailKind,
+    EmailState,
+    OutgoingEmail,
+    Unsubscription,
+    header_safe,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -190,7 +198,7 @@ def _transport_send(email: OutgoingEmail) -> None:
         body=email.body_text,
         from_email=email.from_address,
         to=[email.to_address],
-        headers={"Message-ID": email.message_id},
+        headers={**email.headers, "Message-ID": email.message_id},
         connection=connection,
     )
     if email.body_html:
@@ -204,7 +212,9 @@ def email_deliver(*, email_id: int) -> EmailState | None:
     The claim is a conditional UPDATE (queued → sending), so of two workers given the same row
     only one sends it. Then: sent (a secret-bearing body is cleared); after a transient error,
     queued again with exponential backoff until OUTBOX_MAX_ATTEMPTS, then failed; after a
-    permanent error, failed. Returns the new state, or None when there was nothing to send.
+    permanent error, failed. A reminder that is no longer due (past its `send_before`, its
+    recipient unsubscribed, or its owning app says so) is cancelled instead of sent. Returns
+    the new state, or None when there was nothing to send.
     """
     now = timezone.now()
     claimed = OutgoingEmail.objects.filter(
@@ -219,11 +229,34 @@ def email_deliver(*, email_id: int) -> EmailState | None:
     if not claimed:
         return None
     email = OutgoingEmail.objects.get(pk=email_id)
+    reason = _reason_not_to_send(email, now)
+    if reason:
+        OutgoingEmail.objects.filter(pk=email.pk, state=EmailState.SENDING).update(
+            state=EmailState.CANCELLED, sending_since=None, last_error=reason, updated_at=now
+        )
+        return EmailState.CANCELLED
     try:
         _transport_send(email)
     except Exception as error:
         return _record_failure(email, error)
     return _record_success(email)
+
+
+def _reason_not_to_send(email: OutgoingEmail, now: datetime) -> str:
+    """Why a claimed email must not go out after all ("" when it must)."""
+    from .reminders import reminder_still_due
+
+    if email.send_before is not None and now >= email.send_before:
+        return gettext("Its deadline had passed.")
+    if (
+        email.kind in OPTIONAL_EMAIL_KINDS
+        and email.recipient_id is not None
+        and Unsubscription.objects.filter(user_id=email.recipient_id, kind=email.kind).exists()
+    ):
+        return gettext("The recipient unsubscribed.")
+    if not reminder_still_due(email, now):
+        return gettext("It was no longer due.")
+    return ""
 
 
 def _record_success(email: OutgoingEmail) -> EmailState:
@@ -258,7 +291,9 @@ def outbox_sweep(*, now: datetime | None = None) -> list[int]:
     """Catch up on what no task is carrying.
 
     Side effects: rows in sending past the lease become unknown (they may have gone out, so they
-    are never retried automatically); queued rows that are due get a delivery task published,
+    are never retried automatically); queued rows past their `send_before` become cancelled
+    (a reminder is never sent after its deadline); queued rows that are due get a delivery
+    task published,
     oldest first, stopping at the first publish that fails. Returns the ids published.
     """
     now = now or timezone.now()
@@ -270,6 +305,12 @@ def outbox_sweep(*, now: datetime | None = None) -> list[int]:
     stuck.update(
         state=EmailState.UNKNOWN,
         last_error=gettext("The sender stopped while sending; it may have gone out."),
+        updated_at=now,
+    )
+    OutgoingEmail.objects.filter(state=EmailState.QUEUED, send_before__lte=now).update(
+        state=EmailState.CANCELLED,
+        next_attempt_at=None,
+        last_error=gettext("Its deadline had passed."),
         updated_at=now,
     )
     due_ids = list(
@@ -362,3 +403,25 @@ def outbox_backlog(emails) -> tuple[int, datetime | None]:
     due = emails.filter(state=EmailState.QUEUED, next_attempt_at__lte=timezone.now())
     backlog = due.aggregate(count=Count("pk"), oldest=Min("next_attempt_at"))
     return backlog["count"], backlog["oldest"]
+
+
+def notification_unsubscribe(*, user_id: int, kind: str) -> bool:
+    """Turn off one optional kind of email for a person (idempotent). Returns False when the
+    kind cannot be turned off (transactional emails) or the user no longer exists."""
+    from django.contrib.auth import get_user_model
+
+    if kind not in OPTIONAL_EMAIL_KINDS:
+        return False
+    if not get_user_model().objects.filter(pk=user_id).exists():
+        return False
+    Unsubscription.objects.get_or_create(user_id=user_id, kind=kind)
+    return True
+
+
+def notification_preferences_save(*, user, subscribed_kinds) -> None:
+    """The settings page: every optional kind in `subscribed_kinds` on, every other one off."""
+    subscribed = set(subscribed_kinds)
+    Unsubscription.objects.filter(user=user, kind__in=subscribed).delete()
+    for kind in OPTIONAL_EMAIL_KINDS:
+        if kind not in subscribed:
+            Unsubscription.objects.get_or_create(user=user, kind=kind)

@@ -25,3 +25,10 @@ def task_record_worker_heartbeat() -> None:
 def _heartbeat_when_ready(**kwargs) -> None:
     # So /healthz says ok as soon as a worker runs, not at beat's next minute.
     services.worker_heartbeat_record()
+
+
+@shared_task(name="notifications.sweep_reminders")
+def task_sweep_reminders() -> None:
+    from .reminders import reminders_sweep
+
+    reminders_sweep()

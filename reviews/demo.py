@@ -1,7 +1,8 @@
 """What `load_station_f --demo` adds on the reviews' side, in the demo cohort in review: the
 demo reviewer and three co-reviewers from Meta, Hugging Face and Scaleway, three reviewers
-for every application, and some reviews already submitted, so that the demo reviewer sees
-others' reviews once theirs is in."""
+for every application but the last two (one each, so that the demo manager has slots to
+fill with "Assign automatically"), and some reviews already submitted, so that the demo
+reviewer sees others' reviews once theirs is in."""
 
 import secrets
 
@@ -73,6 +74,20 @@ def _review(assignment, style) -> None:
     services.review_submit(assignment=assignment)
 
 
+# Best first: each application's merit picks a style, shifted by each co-reviewer's habit
+# (Yann lenient, Clara even, Hugo harsh), so the demo ranking has differences to find and a
+# lenient reviewer to correct for.
+STYLES_BEST_FIRST = [REVIEW_STYLES[2], REVIEW_STYLES[0], REVIEW_STYLES[1], REVIEW_STYLES[3]]
+APPLICATION_MERIT = [0, 2, 1, 3, 1, 0, 2, 3, 1, 2, 0, 3]
+CO_REVIEWER_HABIT = [-1, 0, 1]
+
+
+def _style(application_index: int, co_reviewer_index: int):
+    merit = APPLICATION_MERIT[application_index % len(APPLICATION_MERIT)]
+    shifted = merit + CO_REVIEWER_HABIT[co_reviewer_index % len(CO_REVIEWER_HABIT)]
+    return STYLES_BEST_FIRST[min(max(shifted, 0), len(STYLES_BEST_FIRST) - 1)]
+
+
 @receiver(demo_loaded)
 def add_demo_reviews(sender, now, review_cohort=None, **kwargs) -> list[str]:
     if review_cohort is None or Reviewer.objects.filter(cohort=review_cohort).exists():
@@ -86,14 +101,15 @@ def add_demo_reviews(sender, now, review_cohort=None, **kwargs) -> list[str]:
     # What the demo manager finds on the cohort's conflicts page (a startup named them).
     services.conflicts_refresh(cohort=review_cohort)
     applications = list(review_cohort.applications.order_by("pk"))
-    # Three reviewers per application, turn by turn: nine applications for each of the four.
+    # Three reviewers per application, turn by turn, but one for the last two applications:
+    # four slots for the automatic assignment to fill.
     for index, application in enumerate(applications):
-        for offset in range(3):
+        for offset in range(1 if index >= len(applications) - 2 else 3):
             reviewer = reviewers[(index + offset) % len(reviewers)]
             assignment = services.assignment_create(
                 reviewer=reviewer, application=application, created_by=None
             )
             # Co-reviewers have already reviewed two applications in three.
             if reviewer is not reviewers[0] and index % 3 != 2:
-                _review(assignment, REVIEW_STYLES[(index + offset) % len(REVIEW_STYLES)])
+                _review(assignment, _style(index, reviewers.index(reviewer) - 1))
     return [f"user {demo.email}", f"{len(reviewers)} reviewers of the demo cohort in review"]

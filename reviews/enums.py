@@ -37,6 +37,7 @@ class AssignmentEnd(models.TextChoices):
     HANDED_BACK = "handed_back", _("Handed back by the reviewer")
     CONFLICT = "conflict", _("Conflict of interest")
     WITHDRAWN = "withdrawn", _("Application withdrawn")
+    SCREENED_OUT = "screened_out", _("Application screened out")
 
 
 class Recommendation(models.TextChoices):

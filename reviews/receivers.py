@@ -10,6 +10,7 @@ from applications.signals import (
     application_anonymised,
     application_submitted,
     named_conflicts_changed,
+    screened_out,
     status_changed,
 )
 
@@ -26,6 +27,11 @@ def end_assignments_of_a_withdrawn_application(sender, application, to_status, *
         services.application_assignments_end(
             application=application, reason=AssignmentEnd.WITHDRAWN
         )
+
+
+@receiver(screened_out, dispatch_uid="reviews_screened_out_application")
+def end_assignments_of_a_screened_out_application(sender, application, **kwargs):
+    services.application_assignments_end(application=application, reason=AssignmentEnd.SCREENED_OUT)
 
 
 @receiver(user_logged_in, dispatch_uid="reviews_remember_reviewer_role")

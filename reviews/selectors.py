@@ -4,20 +4,28 @@ for them (404)."""
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.fields.json import KT
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest, Lower, NullIf
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
-from applications.models import Application, Submission
+from applications.enums import ApplicationStatus
+from applications.models import Application, Extension, Submission
 from cohorts.models import Cohort
 
-from .enums import ConflictState
-from .models import Assignment, Conflict, Review, Reviewer
+from .assignment import ApplicationNeed, Plan, ReviewerLoad, plan_assignments, reviewer_groups
+from .enums import AssignmentEnd, ConflictState
+from .models import Assignment, Conflict, Review, Reviewer, ReviewField
+
+REVIEWABLE_STATUSES = (
+    ApplicationStatus.SUBMITTED, ApplicationStatus.SHORTLISTED, ApplicationStatus.WAITLISTED,
+    ApplicationStatus.WINNER, ApplicationStatus.REJECTED,
+)  # fmt: skip
 
 
 def cohorts_reviewed_by(user) -> frozenset[int]:
@@ -168,7 +176,11 @@ def reviewer_queue(user, *, now: datetime | None = None) -> list[QueueRow]:
 def assignment_for_review(user, application_id: int, *, must_be_open: bool = True) -> Assignment:
     """The user's active assignment to an application open for review (or not yet, with
     `must_be_open=False`: a conflict can be declared from the queue before reading), with no
-    confirmed conflict between them; Assignment.DoesNotExist otherwise."""
+    confirmed conflict between them; Assignment.DoesNotExist otherwise. The cohort comes
+    without its criteria (`cohort.criteria.all()` is one query where a page needs them)."""
+    latest_extension = Extension.objects.filter(application=OuterRef("application_id")).order_by(
+        "-granted_at", "-pk"
+    )
     assignment = (
         Assignment.objects.filter(
             reviewer__user=user,
@@ -189,10 +201,13 @@ def assignment_for_review(user, application_id: int, *, must_be_open: bool = Tru
                 )
             )
         )
-        .select_related("reviewer__partner", "application__startup", "application__cohort__program")
-        .prefetch_related("application__extensions", "application__cohort__criteria")
+        .select_related("reviewer", "application__startup", "application__cohort")
+        # The personal closing time as one column rather than a prefetch of the extensions:
+        # this runs on every reviewer request, autosave included.
+        .annotate(latest_extension_closes_at=Subquery(latest_extension.values("closes_at")[:1]))
         .get()
     )
+    assignment.application.latest_extension_closes_at = assignment.latest_extension_closes_at
     if must_be_open and not is_open_for_review(assignment.application):
         raise Assignment.DoesNotExist
     return assignment
@@ -301,6 +316,240 @@ def application_reviews(application_id: int, reviewer: Reviewer) -> tuple[Review
     )
     mine = next((review for review in reviews if review.reviewer_id == reviewer.pk), None)
     return mine, [review for review in reviews if review.reviewer_id != reviewer.pk]
+
+
+# --- Automatic assignment and progress -------------------------------------------------------
+
+# What a reviewer's assignment ended by that the automatic assignment never makes again: they
+# handed it back, staff took them off, a conflict. (Withdrawn and screened-out applications
+# leave assignment altogether; screened back in, their former reviewers may return.)
+ENDS_NOT_TO_UNDO = (AssignmentEnd.HANDED_BACK, AssignmentEnd.UNASSIGNED, AssignmentEnd.CONFLICT)
+
+
+def applications_under_review(cohort) -> QuerySet[Application]:
+    """The cohort's submitted applications that reviewers read: not withdrawn, not screened
+    out."""
+    return Application.objects.filter(
+        cohort=cohort, status__in=REVIEWABLE_STATUSES, screened_out_at__isnull=True
+    )
+
+
+def _scored_pairs(applications) -> QuerySet:
+    """(reviewer id, application id) of the submitted reviews that count."""
+    conflicted = Conflict.objects.filter(
+        application_id=OuterRef("application_id"),
+        user_id=OuterRef("reviewer__user_id"),
+        state=ConflictState.CONFIRMED,
+    )
+    return (
+        Review.objects.filter(application__in=applications, submitted_at__isnull=False)
+        .exclude(Exists(conflicted))
+        .values_list("reviewer_id", "application_id")
+    )
+
+
+def assignment_input(cohort) -> dict:
+    """What reviews.assignment.plan_assignments() needs for the cohort, as plain data, in five
+    queries: the active reviewers and their loads; the applications under review with the
+    reviewers already on them (an active assignment, or a submitted review that counts); the
+    confirmed conflicts; the assignments that ended in a way not to undo."""
+    reviewers = list(
+        Reviewer.objects.filter(cohort=cohort, accepted_at__isnull=False, revoked_at__isnull=True)
+        .annotate(
+            load=Count("assignments", filter=Q(assignments__ended_at__isnull=True)),
+        )
+        .order_by("pk")
+        .values("pk", "user_id", "partner_id", "max_assignments", "load")
+    )
+    by_user = {row["user_id"]: row["pk"] for row in reviewers}
+    applications = applications_under_review(cohort)
+    on_it: dict[int, set[int]] = {pk: set() for pk in applications.values_list("pk", flat=True)}
+    for reviewer_id, application_id in Assignment.objects.filter(
+        application__in=applications, ended_at__isnull=True
+    ).values_list("reviewer_id", "application_id"):
+        on_it[application_id].add(reviewer_id)
+    for reviewer_id, application_id in _scored_pairs(applications):
+        on_it[application_id].add(reviewer_id)
+    conflicts = {
+        (by_user[user_id], application_id)
+        for user_id, application_id in Conflict.objects.filter(
+            application__in=applications, state=ConflictState.CONFIRMED, user_id__in=by_user
+        ).values_list("user_id", "application_id")
+    }
+    excluded = set(
+        Assignment.objects.filter(
+            application__in=applications, end_reason__in=ENDS_NOT_TO_UNDO
+        ).values_list("reviewer_id", "application_id")
+    )
+    return {
+        "reviewers": [
+            ReviewerLoad(
+                id=row["pk"],
+                partner_id=row["partner_id"],
+                max_assignments=row["max_assignments"],
+                load=row["load"],
+            )
+            for row in reviewers
+        ],
+        "applications": [
+            ApplicationNeed(
+                id=pk,
+                needed=cohort.reviews_per_application,
+                reviewer_ids=tuple(sorted(reviewer_ids)),
+            )
+            for pk, reviewer_ids in sorted(on_it.items())
+        ],
+        "conflicts": conflicts,
+        "excluded": excluded,
+    }
+
+
+def assignment_plan(cohort) -> Plan:
+    """What "Assign automatically" would do now."""
+    return plan_assignments(**assignment_input(cohort))
+
+
+def cohort_reviewer_groups(cohort) -> list[list[int]]:
+    """The groups of reviewer ids that share applications (active assignments and submitted
+    reviews that count): more than one, and the ranking cannot compare their scores."""
+    applications = applications_under_review(cohort)
+    pairs = set(
+        Assignment.objects.filter(application__in=applications, ended_at__isnull=True).values_list(
+            "reviewer_id", "application_id"
+        )
+    )
+    pairs |= set(_scored_pairs(applications))
+    return reviewer_groups(sorted(pairs))
+
+
+# last_activity of a reviewer who has done nothing yet (shown as "never").
+NEVER = datetime(2000, 1, 1, tzinfo=UTC)
+
+REVIEWER_ORDER_LABELS = [
+    ("name", _("name")), ("-done", _("most done")), ("done", _("fewest done")),
+    ("-assigned", _("most assigned")), ("-hand_backs", _("hand-backs")),
+    ("last_activity", _("least recent activity")), ("-last_activity", _("latest activity")),
+]  # fmt: skip
+REVIEWER_ORDERS = {
+    "name": ("sort_name", "pk"),
+    "-done": ("-done", "sort_name", "pk"),
+    "done": ("done", "sort_name", "pk"),
+    "-assigned": ("-assigned", "sort_name", "pk"),
+    "-hand_backs": ("-hand_backs", "sort_name", "pk"),
+    "-last_activity": ("-last_activity", "sort_name", "pk"),
+    "last_activity": ("last_activity", "sort_name", "pk"),
+}
+
+
+def _count(queryset, field: str):
+    return Coalesce(
+        Subquery(queryset.order_by().values(field).annotate(n=Count("pk")).values("n")[:1]), 0
+    )
+
+
+def reviewer_progress(cohort, order: str = "name") -> QuerySet[Reviewer]:
+    """The cohort's reviewers, invited or accepted, each with `assigned` (active assignments),
+    `done` (submitted reviews), `hand_backs` and `last_activity` (their latest saved field,
+    submitted review or hand-back), in the order named (REVIEWER_ORDERS), each a subquery so
+    that a page of them is one query."""
+    assignments = Assignment.objects.filter(reviewer_id=OuterRef("pk"))
+    reviews = Review.objects.filter(reviewer_id=OuterRef("pk"))
+    last_field = ReviewField.objects.filter(review__reviewer_id=OuterRef("pk")).order_by(
+        "-updated_at"
+    )
+    last_submit = reviews.filter(submitted_at__isnull=False).order_by("-submitted_at")
+    last_hand_back = assignments.filter(end_reason=AssignmentEnd.HANDED_BACK).order_by("-ended_at")
+    return (
+        Reviewer.objects.filter(cohort=cohort, revoked_at__isnull=True)
+        .select_related("user", "partner")
+        .annotate(
+            sort_name=Lower(
+                Coalesce(NullIf("user__full_name", Value("")), "email", output_field=CharField())
+            ),
+            assigned=_count(assignments.filter(ended_at__isnull=True), "reviewer_id"),
+            done=_count(reviews.filter(submitted_at__isnull=False), "reviewer_id"),
+            hand_backs=_count(
+                assignments.filter(end_reason=AssignmentEnd.HANDED_BACK), "reviewer_id"
+            ),
+            # Coalesced: SQLite's MAX() of a NULL is NULL (PostgreSQL's GREATEST skips it).
+            last_activity=Greatest(
+                Coalesce(Subquery(last_field.values("updated_at")[:1]), Value(NEVER)),
+                Coalesce(Subquery(last_submit.values("submitted_at")[:1]), Value(NEVER)),
+                Coalesce(Subquery(last_hand_back.values("ended_at")[:1]), Value(NEVER)),
+            ),
+        )
+        .order_by(*REVIEWER_ORDERS.get(order, REVIEWER_ORDERS["name"]))
+    )
+
+
+APPLICATION_ORDER_LABELS = [
+    ("name", _("startup")), ("-missing", _("most slots without a reviewer")),
+    ("submitted", _("fewest reviews submitted")), ("-submitted", _("most reviews submitted")),
+]  # fmt: skip
+APPLICATION_ORDERS = {
+    "name": ("startup__name", "pk"),
+    "-missing": ("-missing", "startup__name", "pk"),
+    "submitted": ("submitted_reviews", "startup__name", "pk"),
+    "-submitted": ("-submitted_reviews", "startup__name", "pk"),
+}
+
+
+def application_progress(cohort, order: str = "name") -> QuerySet[Application]:
+    """The applications under review with `assigned` (active assignments), `submitted_reviews`
+    (submitted reviews that count) and `missing` (slots no reviewer holds), in the order named
+    (APPLICATION_ORDERS)."""
+    conflicted = Conflict.objects.filter(
+        application_id=OuterRef("application_id"),
+        user_id=OuterRef("reviewer__user_id"),
+        state=ConflictState.CONFIRMED,
+    )
+    submitted = Review.objects.filter(
+        application_id=OuterRef("pk"), submitted_at__isnull=False
+    ).exclude(Exists(conflicted))
+    assigned = Assignment.objects.filter(application_id=OuterRef("pk"), ended_at__isnull=True)
+    assigned_count = _count(assigned, "application_id")
+    return (
+        applications_under_review(cohort)
+        .select_related("startup")
+        .annotate(
+            assigned=assigned_count,
+            submitted_reviews=_count(submitted, "application_id"),
+            missing=Greatest(Value(cohort.reviews_per_application) - assigned_count, Value(0)),
+        )
+        .order_by(*APPLICATION_ORDERS.get(order, APPLICATION_ORDERS["name"]))
+    )
+
+
+def review_totals(cohort) -> dict:
+    """For the progress summary, in one query: applications under review, slots no reviewer
+    holds, submitted reviews that count."""
+    return (
+        application_progress(cohort)
+        .order_by()
+        .aggregate(
+            applications=Count("pk"),
+            unassigned=Coalesce(Sum("missing"), 0),
+            submitted=Coalesce(Sum("submitted_reviews"), 0),
+        )
+    )
+
+
+def screened_out(cohort) -> QuerySet[Application]:
+    """The cohort's applications screened out, listed apart, latest first."""
+    return (
+        Application.objects.filter(cohort=cohort, screened_out_at__isnull=False)
+        .select_related("startup", "screened_out_by")
+        .order_by("-screened_out_at", "pk")
+    )
+
+
+def active_reviewers(cohort) -> list[Reviewer]:
+    """The reviewers staff may assign by hand: accepted, not removed."""
+    return list(
+        Reviewer.objects.filter(cohort=cohort, accepted_at__isnull=False, revoked_at__isnull=True)
+        .select_related("user")
+        .order_by("user__full_name", "pk")
+    )
 
 
 # --- Conflicts of interest ---------------------------------------------------------------------

@@ -14,12 +14,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from accelerator.text import UNSTORABLE_MESSAGE, has_unstorable_characters
-from applications.enums import ApplicationStatus
 from applications.models import Application, Membership
 from applications.selectors import latest_submission
 from notifications.models import EmailKind
 from notifications.services import email_queue, email_render
 
+from .assignment import Plan, plan_assignments
 from .conflicts import cohort_people, findings_for
 from .enums import NOT_APPLICABLE, AssignmentEnd, ConflictSource, ConflictState
 from .models import (
@@ -32,14 +32,11 @@ from .models import (
     ReviewField,
 )
 from .scoring import parse_score
-from .selectors import review_change_problem
+from .selectors import REVIEWABLE_STATUSES, assignment_input, review_change_problem
+from .signals import scores_changed
 
 INVITATION_LIFETIME = timedelta(days=14)
 FIELD_MAX_CHARACTERS = 10_000
-REVIEWABLE_STATUSES = (
-    ApplicationStatus.SUBMITTED, ApplicationStatus.SHORTLISTED, ApplicationStatus.WAITLISTED,
-    ApplicationStatus.WINNER, ApplicationStatus.REJECTED,
-)  # fmt: skip
 
 
 class ReviewError(Exception):
@@ -143,6 +140,10 @@ def reviewer_revoke(*, reviewer: Reviewer) -> None:
     )
 
 
+def _scores_changed(cohort_id: int) -> None:
+    scores_changed.send(sender=Review, cohort_id=cohort_id)
+
+
 def _has_confirmed_conflict(user_id, application_id) -> bool:
     return Conflict.objects.filter(
         user_id=user_id, application_id=application_id, state=ConflictState.CONFIRMED
@@ -160,6 +161,8 @@ def assignment_create(*, reviewer: Reviewer, application, created_by) -> Assignm
                                   "assigned."))  # fmt: skip
     if application.status not in REVIEWABLE_STATUSES:
         raise ReviewError(gettext("Only submitted applications are reviewed."))
+    if application.screened_out_at is not None:
+        raise ReviewError(gettext("This application is screened out: it is not reviewed."))
     if (
         _has_confirmed_conflict(reviewer.user_id, application.pk)
         or Membership.objects.filter(
@@ -201,11 +204,40 @@ def assignment_hand_back(*, assignment: Assignment, reason: str) -> None:
 
 
 @transaction.atomic
+def assignments_apply_plan(*, cohort, by) -> Plan:
+    """Assign automatically: fill every empty slot of the cohort's applications under review
+    that the rules allow (reviews/assignment.py), keeping every existing assignment. The plan
+    is computed again here, with the cohort's reviewers locked (hand assignments, conflict
+    declarations and another run wait), so a preview gone stale cannot break a rule. Side
+    effects: the new assignments (reviewers find them in their queue; no email). Returns the
+    plan applied."""
+    list(Reviewer.objects.select_for_update().filter(cohort=cohort).order_by("pk").values("pk"))
+    plan = plan_assignments(**assignment_input(cohort))
+    now = timezone.now()
+    Assignment.objects.bulk_create(
+        [
+            Assignment(
+                reviewer_id=reviewer_id,
+                application_id=application_id,
+                created_at=now,
+                created_by=by,
+            )
+            for reviewer_id, application_id in plan.pairs
+        ],
+        batch_size=2_000,
+    )
+    return plan
+
+
+@transaction.atomic
 def conflict_declare(*, user, application, kind: str, note: str = "") -> Conflict:
     """A reviewer declares a conflict of interest: confirmed at once, removable only by staff.
     Side effects: the user's assignments to the application end; a review they submitted is
-    kept but no longer counts; the program's managers (but one in conflict with it) are told
-    by email."""
+    kept but no longer counts (scores_changed); the program's managers (but one in conflict
+    with it) are told by email."""
+    # Waits for an automatic assignment under way, whose new pairs then end here too.
+    list(Reviewer.objects.select_for_update().filter(user=user, cohort_id=application.cohort_id)
+         .values("pk"))  # fmt: skip
     conflict, _created = Conflict.objects.update_or_create(
         user=user,
         application=application,
@@ -220,6 +252,7 @@ def conflict_declare(*, user, application, kind: str, note: str = "") -> Conflic
         reviewer__user=user, application=application, ended_at__isnull=True
     ).update(ended_at=now, end_reason=AssignmentEnd.CONFLICT)
     cohort = application.cohort
+    _scores_changed(cohort.pk)
     # A manager in conflict with the application is not told of it: another one decides.
     managers = cohort.program.managers.filter(is_active=True).exclude(
         conflicts__application=application, conflicts__state=ConflictState.CONFIRMED
@@ -278,7 +311,8 @@ def conflicts_refresh(*, cohort, application_ids=None, user_ids=None) -> list[Co
     row never changes (the suggestion never comes back); a suggestion becomes confirmed when
     a binding finding comes; a member's conflict binds even where staff dismissed another
     finding. Returns the rows created or changed. Side effects: a newly confirmed conflict
-    ends the person's assignments to the application."""
+    ends the person's assignments to the application, and the reviews that count change
+    (scores_changed)."""
     people = cohort_people(cohort, user_ids=user_ids)
     if not people:
         return []
@@ -317,6 +351,8 @@ def conflicts_refresh(*, cohort, application_ids=None, user_ids=None) -> list[Co
             if row.state == ConflictState.CONFIRMED:
                 _conflict_binds(row)
             changed.append(row)
+    if any(row.state == ConflictState.CONFIRMED for row in changed):
+        _scores_changed(cohort.pk)
     return changed
 
 
@@ -347,12 +383,14 @@ def conflicts_refresh_application(*, application) -> None:
 @transaction.atomic
 def conflict_confirm(*, conflict: Conflict, decided_by) -> Conflict:
     """Staff confirm a suggestion (or a dismissed one, changing their mind). Side effects: the
-    person's assignments to the application end; a review they submitted no longer counts."""
+    person's assignments to the application end; a review they submitted no longer counts
+    (scores_changed)."""
     conflict = Conflict.objects.select_for_update().get(pk=conflict.pk)
     conflict.state = ConflictState.CONFIRMED
     conflict.decided_at, conflict.decided_by = timezone.now(), decided_by
     conflict.save(update_fields=["state", "decided_at", "decided_by"])
     _conflict_binds(conflict)
+    _scores_changed(conflict.application.cohort_id)
     return conflict
 
 
@@ -360,14 +398,18 @@ def conflict_confirm(*, conflict: Conflict, decided_by) -> Conflict:
 def conflict_dismiss(*, conflict: Conflict, decided_by) -> Conflict:
     """Staff dismiss a suggestion, or lift a confirmed conflict: the row stays, dismissed, so
     that recomputing never brings it back. A member's own conflict with their startup cannot
-    be lifted. The person is not assigned again by itself."""
+    be lifted. The person is not assigned again by itself. Side effects: lifting a confirmed
+    conflict changes the reviews that count (scores_changed)."""
     conflict = Conflict.objects.select_for_update().get(pk=conflict.pk)
+    was_binding = conflict.state == ConflictState.CONFIRMED
     if conflict.source == ConflictSource.AUTOMATIC:
         raise ReviewError(gettext("A member of the startup, or someone invited to it, is always "
                                   "in conflict with its application."))  # fmt: skip
     conflict.state = ConflictState.DISMISSED
     conflict.decided_at, conflict.decided_by = timezone.now(), decided_by
     conflict.save(update_fields=["state", "decided_at", "decided_by"])
+    if was_binding:
+        _scores_changed(conflict.application.cohort_id)
     return conflict
 
 
@@ -380,7 +422,8 @@ def conflict_remove(*, conflict: Conflict, decided_by=None) -> None:
 @transaction.atomic
 def conflict_add(*, user, application, kind: str, note: str = "", created_by) -> Conflict:
     """Staff record a conflict by hand: confirmed at once (a suggestion or a dismissed row for
-    the same pair becomes it). Side effects: the person's assignments to the application end."""
+    the same pair becomes it). Side effects: the person's assignments to the application end;
+    a review they submitted no longer counts (scores_changed)."""
     now = timezone.now()
     conflict, _created = Conflict.objects.update_or_create(
         user=user,
@@ -394,6 +437,7 @@ def conflict_add(*, user, application, kind: str, note: str = "", created_by) ->
         },
     )  # fmt: skip
     _conflict_binds(conflict)
+    _scores_changed(application.cohort_id)
     return conflict
 
 
@@ -448,6 +492,8 @@ def review_field_save(*, assignment: Assignment, key: str, value: str, base_vers
     if ReviewField.objects.filter(review=review, key=key, version=base_version).update(
         value=value, version=base_version + 1, updated_at=now
     ):
+        if review.submitted_at and key.startswith(("score:", "recommendation")):
+            _scores_changed(cohort.pk)
         return saved
     if base_version == 0:
         try:
@@ -483,7 +529,7 @@ def review_missing(criteria, values: dict[str, str]) -> list[str]:
 def review_submit(*, assignment: Assignment) -> Review:
     """Submit the reviewer's review once complete (every criterion scored or not applicable,
     a recommendation, a confidence), before reviews close. Side effects: the other reviews of
-    the application become visible to this reviewer."""
+    the application become visible to this reviewer; scores_changed (the ranking follows)."""
     closed = review_change_problem(assignment.application.cohort)
     if closed:
         raise ReviewError(closed)
@@ -500,11 +546,12 @@ def review_submit(*, assignment: Assignment) -> Review:
     if review.submitted_at is None:
         Review.objects.filter(pk=review.pk).update(submitted_at=timezone.now())
         review.refresh_from_db()
+        _scores_changed(assignment.application.cohort_id)
     return review
 
 
 def application_assignments_end(*, application, reason: AssignmentEnd) -> int:
-    """End every active assignment of an application (it was withdrawn)."""
+    """End every active assignment of an application (it was withdrawn or screened out)."""
     return Assignment.objects.filter(application=application, ended_at__isnull=True).update(
         ended_at=timezone.now(), end_reason=reason
     )

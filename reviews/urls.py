@@ -33,6 +33,9 @@ invitation_urlpatterns = [
 # Under /staff/, in the "staff" namespace (accelerator/urls.py gathers every app's).
 staff_urlpatterns = [
     path("cohorts/<int:cohort_id>/reviewers/", staff.cohort_reviewers, name="cohort_reviewers"),
+    path(
+        "cohorts/<int:cohort_id>/reviewers/assign/", staff.assignment_auto, name="assignment_auto"
+    ),
     path("reviewers/<int:reviewer_id>/revoke/", staff.reviewer_revoke, name="reviewer_revoke"),
     path(
         "applications/<int:application_id>/assign/",

@@ -30,6 +30,14 @@ STAFF_PAGES = {
     "cohort_conflicts": (lambda world: [world.cohort.pk], True),
     "reviewer_view": (lambda world: [world.application.pk], True),
     "conflicts_export": (lambda world: [world.cohort.pk, "csv"], True),
+    "assignment_auto": (lambda world: [world.cohort.pk], True),
+    "ranking": (lambda world: [world.cohort.pk], True),
+    "ranking_leniency": (lambda world: [world.cohort.pk], True),
+    "ranking_method": (lambda world: [world.cohort.pk], True),
+    "ranking_export": (lambda world: [world.cohort.pk, "xlsx"], True),
+    "reviews_export": (lambda world: [world.cohort.pk], True),
+    "cohort_reminders": (lambda world: [world.cohort.pk], True),
+    "cohort_message": (lambda world: [world.cohort.pk], True),
     "outbox": (lambda world: [], False),
     "email": (lambda world: [world.email.pk], True),
 }
@@ -43,6 +51,10 @@ STAFF_ACTIONS = {
     "conflict_confirm": (lambda world: [world.conflict.pk], True),
     "conflict_dismiss": (lambda world: [world.conflict.pk], True),
     "conflicts_refresh": (lambda world: [world.cohort.pk], True),
+    "cohort_screen_out": (lambda world: [world.cohort.pk], True),
+    "application_screening": (lambda world: [world.application.pk], True),
+    "ranking_recompute": (lambda world: [world.cohort.pk], True),
+    "ranking_threshold": (lambda world: [world.cohort.pk], True),
 }
 
 PERSONAS = ["anonymous", "founder", "staff_without_program", "other_manager", "manager",

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "cohorts",
     "applications",
     "reviews",
+    "selection",
     "dashboards",
 ]
 
@@ -144,6 +145,8 @@ ACCOUNT_LOGOUT_ON_GET = False  # logging out asks for confirmation
 ACCOUNT_EMAIL_NOTIFICATIONS = True  # password changed, email changed, 2FA on or off
 # How emails name the service: greeting, sign-off, subject prefix.
 SITE_NAME = env.str("SITE_NAME", default="AI Startup Program")
+# Where emails written without a request (reminders, from the worker) link to.
+SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env.str("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http")
 ACCOUNT_SESSION_REMEMBER = None  # the login form offers "remember me"
@@ -304,6 +307,10 @@ CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {
         "task": "notifications.worker_heartbeat",
         "schedule": crontab(),  # every minute; /healthz reads it
+    },
+    "reminders": {
+        "task": "notifications.sweep_reminders",
+        "schedule": crontab(minute="*/5"),  # deadline and review reminders due by now
     },
     "retention": {
         "task": "applications.apply_retention",

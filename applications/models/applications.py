@@ -142,6 +142,18 @@ class Application(models.Model):
     # the answers of its latest submitted version: what staff search matches, the same way on
     # PostgreSQL and SQLite. Kept up to date by services.application_search_refresh().
     search_text = models.TextField(_("search text"), blank=True, default="", editable=False)
+    # Screened out: submitted, but not to be reviewed (out of scope, ineligible). It leaves
+    # assignment and the ranking until staff screen it back in, before decisions.
+    screened_out_at = models.DateTimeField(_("screened out at"), null=True, blank=True)
+    screened_out_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("screened out by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    screened_out_reason = models.TextField(_("reason for screening out"), blank=True)
 
     objects = ApplicationQuerySet.as_manager()
 
@@ -157,6 +169,10 @@ class Application(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(status__in=ApplicationStatus.values), name="application_status_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(screened_out_at__isnull=True) | ~Q(screened_out_reason=""),
+                name="application_screened_out_says_why",
             ),
         ]
         # Staff lists order a cohort's applications by submission, newest first, drafts last:

@@ -17,6 +17,7 @@ from .applications import (
 )
 from .conflicts import named_conflict_add, named_conflict_remove
 from .personal_data import applicant_data_delete, application_anonymise, retention_apply
+from .screening import application_screen_in, application_screen_out, applications_screen_out
 from .search import application_search_refresh, startup_search_refresh, user_search_refresh
 from .startups import (
     TeamError,
@@ -36,11 +37,14 @@ __all__ = [
     "answer_save",
     "applicant_data_delete",
     "application_anonymise",
+    "application_screen_in",
+    "application_screen_out",
     "application_search_refresh",
     "application_start",
     "application_submit",
     "application_transition",
     "application_withdraw",
+    "applications_screen_out",
     "extension_grant",
     "invitation_accept",
     "invitation_create",

@@ -12,8 +12,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import gettext
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext, ngettext
+from django.views.decorators.http import require_GET, require_POST
 
 from cohorts.enums import QuestionKind
 from cohorts.staff import cohort_in_scope, staff_page
@@ -21,7 +21,7 @@ from cohorts.staff import cohort_in_scope, staff_page
 from .. import selectors, services
 from ..answers import answer_display
 from ..exports import export_table, to_csv, to_xlsx
-from ..forms import ExtensionForm, StaffFilterForm
+from ..forms import ExtensionForm, ScreenOutForm, StaffFilterForm
 from ..models import Application
 from .files import answer_file_attachment, deck_attachment
 
@@ -54,9 +54,70 @@ def cohort_applications(request: HttpRequest, cohort_id: int) -> HttpResponse:
         "page": page,
         "query": query.urlencode(),
         "conflicted": selectors.conflicted_in_cohort(cohort, request.user),
+        "screen_out_form": ScreenOutForm(),
         "section": "applications",
     }
     return render(request, "applications/staff/cohort_applications.html", context)
+
+
+@staff_page
+@require_POST
+def cohort_screen_out(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    """Screen out the applications ticked on the list, with one reason."""
+    cohort = cohort_in_scope(request.staff_scope, cohort_id)
+    back = reverse("staff:cohort_applications", args=[cohort.pk])
+    query = request.POST.get("query", "")
+    if query:
+        back += "?" + query
+    ids = [value for value in request.POST.getlist("application") if value.isdigit()]
+    form = ScreenOutForm(request.POST)
+    if not ids:
+        messages.error(request, gettext("Tick the applications to screen out."))
+        return HttpResponseRedirect(back)
+    if not form.is_valid():
+        messages.error(request, gettext("Say why these applications are screened out."))
+        return HttpResponseRedirect(back)
+    applications = Application.objects.filter(cohort=cohort, pk__in=ids).order_by("pk")
+    done, refused = services.applications_screen_out(
+        applications=applications, by=request.user, reason=form.cleaned_data["reason"]
+    )
+    if done:
+        messages.success(
+            request,
+            ngettext("%(count)d application screened out.", "%(count)d applications screened out.",
+                     len(done)) % {"count": len(done)},
+        )  # fmt: skip
+    for application, problem in refused:
+        messages.error(request, f"{application.startup.name}: {problem}")
+    return HttpResponseRedirect(back)
+
+
+@staff_page
+@require_POST
+def application_screening(request: HttpRequest, application_id: int) -> HttpResponse:
+    """Screen one application out (with a reason) or back in."""
+    application = _application(request, application_id)
+    if request.POST.get("next") == "reviewers":
+        back = reverse("staff:cohort_reviewers", args=[application.cohort_id]) + "#screened-out"
+    else:
+        back = reverse("staff:application", args=[application.pk]) + "#screening"
+    try:
+        if request.POST.get("action") == "in":
+            services.application_screen_in(application=application, by=request.user)
+            messages.success(request, gettext("Screened back in: it will be reviewed."))
+        else:
+            form = ScreenOutForm(request.POST)
+            if not form.is_valid():
+                raise services.ApplicationError(
+                    gettext("Say why this application is screened out.")
+                )
+            services.application_screen_out(
+                application=application, by=request.user, reason=form.cleaned_data["reason"]
+            )
+            messages.success(request, gettext("Screened out: it leaves assignment and ranking."))
+    except services.ApplicationError as error:
+        messages.error(request, " ".join(error.problems))
+    return HttpResponseRedirect(back)
 
 
 def _application(request: HttpRequest, application_id: int) -> Application:
@@ -131,6 +192,7 @@ def application_detail(request: HttpRequest, application_id: int) -> HttpRespons
         "deck_changed": bool(latest)
         and (deck.get("file") or "") != (application.pitch_deck.name or ""),
         "extension_form": form,
+        "screen_out_form": ScreenOutForm(),
         "section": "applications",
     }
     return render(request, "applications/staff/application_detail.html", context)

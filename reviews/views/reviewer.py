@@ -3,6 +3,7 @@ as the reviewer types), others' reviews once theirs is in, conflicts, hand-backs
 application's files. Every object is reached through the reviewer's own active assignment:
 anything else does not exist for them (404)."""
 
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -12,6 +13,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET, require_POST
@@ -115,43 +117,60 @@ def reading_context(application, submission) -> dict:
     }
 
 
-def _field(key: str, values: dict, kind: str, choices=(), **extra) -> dict:
-    """One field of the form, its choices as (value, text, checked) computed here: the page
-    renders some sixty radio buttons."""
+def _field(
+    key: str, values: dict, kind: str, choices=(), *, url_prefix: str, disabled: bool, **extra
+) -> dict:
+    """One field of the form, its address and its radio buttons built here rather than in the
+    template: the page renders some sixty of them, and each template variable costs."""
     saved = values.get(key, {"value": "", "version": 0})
-    options = [(value, text, value == saved["value"]) for value, text in choices]
+    options = format_html_join(
+        "",
+        '<label class="choice"><input type="radio" name="value" value="{}"{}{}> {}</label>',
+        (
+            (value, " checked" if value == saved["value"] else "", " disabled" if disabled else "",
+             text)
+            for value, text in choices
+        ),
+    )  # fmt: skip
     return {"key": key, "slot": key.replace(":", ""), "kind": kind, "options": options,
-            **saved, **extra}  # fmt: skip
+            "url": f"{url_prefix}{key}/", **saved, **extra}  # fmt: skip
 
 
 def scale_choices(scale_max: int) -> list[tuple[str, str]]:
     return [(str(number), str(number)) for number in range(1, scale_max + 1)]
 
 
-def _form_sections(criteria, values: dict) -> list[dict]:
+def _form_sections(application_id: int, criteria, values: dict, *, disabled: bool) -> list[dict]:
     """The form as sections of fields, rendered by one loop (no template include per field:
     the page renders a dozen of them)."""
+    field = partial(
+        _field,
+        values=values,
+        url_prefix=reverse("review:field", args=[application_id, "confidence"]).removesuffix(
+            "confidence/"
+        ),
+        disabled=disabled,
+    )
     not_applicable = gettext("Not applicable")
     sections = []
     for criterion in criteria:
-        score = _field(
+        score = field(
             f"score:{criterion.pk}",
-            values,
-            "score",
+            kind="score",
             choices=[*scale_choices(criterion.scale_max), (NOT_APPLICABLE, not_applicable)],
             legend=gettext("Score, from 1 to %(max)s") % {"max": criterion.scale_max},
         )
-        comment = _field(f"comment:{criterion.pk}", values, "text", label=gettext("Comment"))
+        comment = field(f"comment:{criterion.pk}", kind="text", label=gettext("Comment"))
         sections.append({"criterion": criterion, "fields": [score, comment]})
     sections.append({
         "criterion": None,
         "fields": [
-            _field("recommendation", values, "choice", legend=gettext("Overall recommendation"),
-                   choices=Recommendation.choices),
-            _field("confidence", values, "choice", legend=gettext("Your confidence"),
-                   choices=Confidence.choices),
-            _field("private_note", values, "text",
-                   label=gettext("Private note (only the program's staff read it)")),
+            field("recommendation", kind="choice", legend=gettext("Overall recommendation"),
+                  choices=Recommendation.choices),
+            field("confidence", kind="choice", legend=gettext("Your confidence"),
+                  choices=Confidence.choices),
+            field("private_note", kind="text",
+                  label=gettext("Private note (only the program's staff read it)")),
         ],
     })  # fmt: skip
     return sections
@@ -193,7 +212,7 @@ def review(request: HttpRequest, application_id: int) -> HttpResponse:
         "submission": submission,
         **reading,
         "review": my_review,
-        "sections": _form_sections(criteria, values),
+        "sections": _form_sections(application.pk, criteria, values, disabled=bool(closed)),
         "not_applicable": NOT_APPLICABLE,
         "conflict_kinds": ConflictKind.choices,
         "missing": services.review_missing(criteria, flat),
@@ -202,7 +221,6 @@ def review(request: HttpRequest, application_id: int) -> HttpResponse:
         "others": others,
         "closed": closed,
         "editable": not closed,
-        "disabled": " disabled" if closed else "",
         "started": my_review is not None,
     }
     return render(request, "reviews/review.html", context)

@@ -32,6 +32,18 @@ def _page_url(cohort) -> str:
     return reverse("staff:cohort_reviewers", args=[cohort.pk])
 
 
+def _sort(request: HttpRequest, key: str, orders: dict, default: str) -> str:
+    value = request.GET.get(key, default)
+    return value if value in orders else default
+
+
+def _query_without(request: HttpRequest, *keys: str) -> str:
+    query = request.GET.copy()
+    for key in keys:
+        query.pop(key, None)
+    return query.urlencode()
+
+
 @staff_page
 def cohort_reviewers(request: HttpRequest, cohort_id: int) -> HttpResponse:
     cohort = cohort_in_scope(request.staff_scope, cohort_id)
@@ -57,25 +69,42 @@ def cohort_reviewers(request: HttpRequest, cohort_id: int) -> HttpResponse:
                     % {"email": form.cleaned_data["email"]},
                 )
                 return HttpResponseRedirect(_page_url(cohort))
-    reviewers = selectors.cohort_reviewers(cohort)
-    active = [reviewer for reviewer in reviewers if reviewer.is_active]
-    applications = without_conflicts(
-        Application.objects.filter(cohort=cohort, status__in=services.REVIEWABLE_STATUSES)
-        .select_related("startup")
-        .order_by("startup__name", "pk"),
-        request.user,
-    )
-    page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
+    reviewer_sort = _sort(request, "rsort", selectors.REVIEWER_ORDERS, "name")
+    reviewer_page = Paginator(
+        selectors.reviewer_progress(cohort, reviewer_sort), PAGE_SIZE
+    ).get_page(request.GET.get("rpage"))
+    for reviewer in reviewer_page.object_list:
+        if reviewer.last_activity == selectors.NEVER:
+            reviewer.last_activity = None
+    application_sort = _sort(request, "sort", selectors.APPLICATION_ORDERS, "name")
+    page = Paginator(
+        without_conflicts(selectors.application_progress(cohort, application_sort), request.user),
+        PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
     assignments = selectors.cohort_assignments([a.pk for a in page.object_list])
     for application in page.object_list:
         application.active_assignments = assignments.get(application.pk, [])
+    groups = selectors.cohort_reviewer_groups(cohort)
     context = {
         "cohort": cohort,
         "form": form,
-        "reviewers": reviewers,
-        "active_reviewers": active,
+        "reviewers": reviewer_page.object_list,
+        "reviewer_page": reviewer_page,
+        "reviewer_sort": reviewer_sort,
+        "reviewer_query": _query_without(request, "rpage", "rsort"),
+        "reviewer_page_query": _query_without(request, "rpage"),
+        "active_reviewers": selectors.active_reviewers(cohort),
         "page": page,
-        "query": "",
+        "sort": application_sort,
+        "query": _query_without(request, "page"),
+        "application_query": _query_without(request, "page", "sort"),
+        "totals": selectors.review_totals(cohort),
+        "screened_out": list(
+            without_conflicts(selectors.screened_out(cohort), request.user)[:PAGE_SIZE]
+        ),
+        "reviewer_orders": selectors.REVIEWER_ORDER_LABELS,
+        "application_orders": selectors.APPLICATION_ORDER_LABELS,
+        "groups": _named_groups(cohort, groups) if len(groups) > 1 else [],
         "conflicts": without_conflicts(
             selectors.declared_conflicts(cohort), request.user, "application_id"
         ),
@@ -83,6 +112,90 @@ def cohort_reviewers(request: HttpRequest, cohort_id: int) -> HttpResponse:
         "section": "reviewers",
     }
     return render(request, "reviews/staff/cohort_reviewers.html", context)
+
+
+def _named_groups(cohort, groups: list[list[int]]) -> list[list[str]]:
+    names = {
+        reviewer.pk: reviewer.user.get_full_name() if reviewer.user else reviewer.email
+        for reviewer in Reviewer.objects.filter(cohort=cohort).select_related("user")
+    }
+    return [sorted(names.get(pk, "?") for pk in group) for group in groups]
+
+
+PREVIEW_ROWS = 200
+
+
+@staff_page
+def assignment_auto(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    """Assign automatically: GET shows what it will do, POST does it (computed again)."""
+    cohort = cohort_in_scope(request.staff_scope, cohort_id)
+    if request.method == "POST":
+        plan = services.assignments_apply_plan(cohort=cohort, by=request.user)
+        messages.success(
+            request,
+            ngettext("%(count)d new assignment made.", "%(count)d new assignments made.",
+                     len(plan.pairs)) % {"count": len(plan.pairs)},
+        )  # fmt: skip
+        previewed = request.POST.get("previewed", "")
+        if previewed.isdigit() and int(previewed) != len(plan.pairs):
+            messages.warning(
+                request,
+                gettext("Things changed since the preview (assignments, hand-backs or "
+                        "conflicts): %(previewed)s were shown.") % {"previewed": previewed},
+            )  # fmt: skip
+        if plan.unfilled:
+            messages.warning(
+                request,
+                ngettext("%(count)d slot could not be filled: see why below.",
+                         "%(count)d slots could not be filled: see why below.",
+                         plan.unfilled_slots) % {"count": plan.unfilled_slots},
+            )  # fmt: skip
+        return HttpResponseRedirect(_page_url(cohort))
+    plan = selectors.assignment_plan(cohort)
+    reviewers = {
+        reviewer.pk: reviewer
+        for reviewer in Reviewer.objects.filter(pk__in=plan.loads_before).select_related(
+            "user", "partner"
+        )
+    }
+    applications = Application.objects.select_related("startup").in_bulk(
+        {application_id for _r, application_id in plan.pairs[:PREVIEW_ROWS]}
+        | {item.application_id for item in plan.unfilled[:PREVIEW_ROWS]}
+        | set(plan.same_partner[:PREVIEW_ROWS])
+    )
+    # The plan covers every application; one the viewer is in conflict with shows as such.
+    hidden = set(conflicted_in_cohort(cohort, request.user))
+    for application in applications.values():
+        application.display_name = (
+            gettext("Application #%(number)d") % {"number": application.pk}
+            + " · "
+            + gettext("Conflict of interest")
+            if application.pk in hidden
+            else application.startup.name
+        )
+    loads = [
+        {"reviewer": reviewers[pk], "before": before, "after": plan.loads_after[pk],
+         "added": plan.loads_after[pk] - before}
+        for pk, before in plan.loads_before.items()
+    ]  # fmt: skip
+    loads.sort(key=lambda row: (row["reviewer"].user.get_full_name().lower(), row["reviewer"].pk))
+    context = {
+        "cohort": cohort,
+        "plan": plan,
+        "loads": loads,
+        "new_rows": [
+            (reviewers[reviewer_id], applications[application_id])
+            for reviewer_id, application_id in plan.pairs[:PREVIEW_ROWS]
+        ],
+        "unfilled_rows": [
+            (applications[item.application_id], item) for item in plan.unfilled[:PREVIEW_ROWS]
+        ],
+        "same_partner_rows": [applications[pk] for pk in plan.same_partner[:PREVIEW_ROWS]],
+        "groups": _named_groups(cohort, plan.groups) if len(plan.groups) > 1 else [],
+        "more_rows": max(0, len(plan.pairs) - PREVIEW_ROWS),
+        "section": "reviewers",
+    }
+    return render(request, "reviews/staff/assignment_auto.html", context)
 
 
 @staff_page

@@ -178,7 +178,8 @@ def test_the_demo_cohort_has_applications_for_staff_to_read(in_november_2026):
     assert all(a.pitch_deck_pages == 6 for a in applications)
 
 
-def test_the_demo_cohort_in_review_has_three_reviewers_per_application(in_november_2026):
+def test_the_demo_cohort_in_review_has_reviewers_and_slots_to_fill(in_november_2026):
+    from reviews import selectors
     from reviews.models import Assignment, Review
     from reviews.selectors import reviewer_queue
 
@@ -191,13 +192,15 @@ def test_the_demo_cohort_in_review_has_three_reviewers_per_application(in_novemb
     assert applications.count() == 12
     assert set(applications.values_list("status", flat=True)) == {"submitted"}
     assert "Lumen Legal AI" in applications.values_list("startup__name", flat=True)
-    assert {
+    assert [
         application.assignments.filter(ended_at__isnull=True).count()
-        for application in applications
-    } == {3}
-    assert Assignment.objects.filter(reviewer__user=demo_reviewer).count() == 9
-    assert Review.objects.filter(submitted_at__isnull=False).count() == 18
-    assert [row.opens for row in reviewer_queue(demo_reviewer)] == [True] * 9
+        for application in applications.order_by("pk")
+    ] == [3] * 10 + [1, 1]
+    assert Assignment.objects.filter(reviewer__user=demo_reviewer).count() == 7
+    assert Review.objects.filter(submitted_at__isnull=False).count() == 17
+    assert [row.opens for row in reviewer_queue(demo_reviewer)] == [True] * 7
+    assert selectors.assignment_plan(in_review).unfilled_slots == 0
+    assert len(selectors.assignment_plan(in_review).pairs) == 4
 
 
 def test_the_demo_questions_never_ask_what_the_profile_holds(in_november_2026):

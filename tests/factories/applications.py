@@ -3,6 +3,7 @@ from datetime import UTC, datetime, timedelta
 
 import factory
 
+from accounts.models import User
 from applications import services
 from applications.enums import TRANSITIONS, ApplicationStatus
 from applications.models import Application, Membership, Startup
@@ -98,3 +99,65 @@ def submitted_application(
     )
     application.refresh_from_db()
     return application
+
+
+def bulk_applications(
+    cohort, *, drafts: int = 0, changed: int = 0, submitted: int = 0, language: str = "en"
+) -> list[Application]:
+    """Many single-member applications to `cohort`, fast (a few inserts, no services): drafts;
+    submitted ones changed since (an answer saved an hour after version 1); submitted ones
+    unchanged. Their members are users founder-bulk-<n>@startup.example."""
+    from applications.models import Answer, Submission
+    from applications.models.applications import status_writes_allowed
+    from cohorts.models import Question
+    from tests.factories.cohorts import QuestionFactory
+
+    total = drafts + changed + submitted
+    first = Application.objects.count()
+    users = User.objects.bulk_create(
+        [
+            User(email=f"founder-bulk-{first + n}@startup.example", full_name=f"Founder {n}",
+                 language=language)
+            for n in range(total)
+        ]
+    )  # fmt: skip
+    startups = Startup.objects.bulk_create(
+        [StartupFactory.build(name=f"Bulk startup {first + n}") for n in range(total)]
+    )
+    Membership.objects.bulk_create(
+        [
+            Membership(startup=startup, user=user)
+            for startup, user in zip(startups, users, strict=True)
+        ]
+    )
+    statuses = [ApplicationStatus.DRAFT] * drafts + [ApplicationStatus.SUBMITTED] * (
+        changed + submitted
+    )
+    with status_writes_allowed():
+        applications = Application.objects.bulk_create(
+            [
+                Application(startup=startup, cohort=cohort, status=status, created_by=user)
+                for startup, user, status in zip(startups, users, statuses, strict=True)
+            ]
+        )
+    sent = applications[drafts:]
+    submitted_at = cohort.closes_at - timedelta(days=10)
+    Submission.objects.bulk_create(
+        [
+            Submission(application=application, number=1, submitted_at=submitted_at,
+                       content={}, sha256="0" * 64)
+            for application in sent
+        ]
+    )  # fmt: skip
+    if changed:
+        question = Question.objects.filter(cohort=cohort).first() or QuestionFactory(cohort=cohort)
+        answers = Answer.objects.bulk_create(
+            [
+                Answer(application=application, question=question, value="Changed")
+                for application in sent[:changed]
+            ]
+        )
+        Answer.objects.filter(pk__in=[answer.pk for answer in answers]).update(
+            updated_at=submitted_at + timedelta(hours=1)
+        )
+    return applications

@@ -15,6 +15,9 @@ BEFORE_THE_MOVE = [
     ("notifications", None),
 ]
 
+# The states an outbox row could be in then (cancelled and skipped came with reminders).
+STATES_AT_THE_MOVE = [state for state in EmailState if state not in ("cancelled", "skipped")]
+
 
 def migrate_to(targets=None) -> MigrationExecutor:
     """Migrate the test database to `targets`, or to the latest migrations."""
@@ -42,7 +45,7 @@ def test_moving_the_outbox_keeps_every_row_and_its_content_type():
         OldOutgoingEmail = old_apps.get_model("applications", "OutgoingEmail")
         now = timezone.now()
         before = {}
-        for state in EmailState:
+        for state in STATES_AT_THE_MOVE:
             email = OldOutgoingEmail.objects.create(
                 kind="generic",
                 to_address=f"{state.value}@startup.example",
@@ -73,4 +76,4 @@ def test_moving_the_outbox_keeps_every_row_and_its_content_type():
     new = queue_email(subject="After the move", cohort_id=3)
     assert new.pk not in before
     assert OutgoingEmail.objects.get(pk=new.pk).state == EmailState.QUEUED
-    assert len(before) == len(EmailState) == 6
+    assert len(before) == len(STATES_AT_THE_MOVE) == 6

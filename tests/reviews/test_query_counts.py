@@ -50,15 +50,17 @@ def reviewed_cohort(count: int):
 # my review, the count of submitted reviews and the latest version's pitch (subqueries); their
 # extensions; their cohorts (each read once).
 QUERIES_FOR_THE_QUEUE = 6
-# Session, user and MFA check; the assignment with its application, startup and cohort; its
-# extensions; the rubric; the latest submission; my review and the other reviews that count,
-# with their reviewers; their fields.
-QUERIES_FOR_THE_REVIEW_PAGE = 9
+# Session, user and MFA check; the assignment with its reviewer, application (and its personal
+# closing time), startup and cohort; the rubric; the latest submission; my review and the other
+# reviews that count, with their reviewers; their fields.
+QUERIES_FOR_THE_REVIEW_PAGE = 8
 # Session, user and MFA check; the staff scope; the cohort; its partners (the invitation
-# form); the reviewers with their done / assigned counts; the count of applications; the page
-# of applications with their startups; their assignments with reviewers and review states;
-# the conflicts; the applications the viewer is in conflict with.
-QUERIES_FOR_THE_REVIEWERS_PAGE = 12
+# form); the count of reviewers and a page of them with their progress; the count of
+# applications and a page of them with their startups and progress; their assignments with
+# reviewers and review states; the reviewers to assign by hand; the totals; the pairs of
+# reviewers and applications (assignments, submitted reviews) for the groups; the screened
+# out; the conflicts; the applications the viewer is in conflict with.
+QUERIES_FOR_THE_REVIEWERS_PAGE = 18
 
 
 @pytest.mark.parametrize("count", [10, 100])

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applications', '0012_extension_message_and_one_line_names'),
+        ('applications', '0013_screening'),
         ('cohorts', '0004_rubric_scale_at_least_two'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

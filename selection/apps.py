@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SelectionConfig(AppConfig):
+    name = "selection"
+    verbose_name = _("Selection")
+
+    def ready(self) -> None:
+        from . import (
+            demo,  # noqa: F401 (the demo cohort in review is ranked once its reviews are in)
+            receivers,  # noqa: F401 (reviews and withdrawals ask for a new fit)
+        )

@@ -1,0 +1,150 @@
+"""A cohort's ranking, as the last fit left it: one row per cohort (the fit's figures and its
+schedule), one per ranked application and one per reviewer. Written only by
+services.ranking_compute; pages read these tables and never fit."""
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+DEFAULT_DISAGREEMENT = 0.25
+
+
+class Ranking(models.Model):
+    cohort = models.OneToOneField(
+        "cohorts.Cohort", on_delete=models.CASCADE, primary_key=True, related_name="ranking"
+    )
+    # The schedule: a fit starts at most once a minute (the task claims `next_allowed_at` in
+    # one conditional UPDATE); a request that comes too early is published again for then.
+    inputs_changed_at = models.DateTimeField(null=True, blank=True)
+    next_allowed_at = models.DateTimeField(null=True, blank=True)
+    retry_at = models.DateTimeField(null=True, blank=True)
+    disagreement_threshold = models.FloatField(
+        _("disagreement threshold"),
+        default=DEFAULT_DISAGREEMENT,
+        help_text=_("Flag an application when its highest and lowest weighted scores (0 to 1) "
+                    "are further apart than this."),
+    )  # fmt: skip
+    # The last fit: what it read, what it estimated.
+    computed_at = models.DateTimeField(_("computed at"), null=True, blank=True)
+    inputs_hash = models.CharField(max_length=64, blank=True)
+    seed = models.CharField(max_length=20, blank=True)
+    k = models.PositiveSmallIntegerField(default=5)
+    draws = models.PositiveIntegerField(default=0)
+    review_count = models.PositiveIntegerField(default=0)
+    reviewer_count = models.PositiveIntegerField(default=0)
+    application_count = models.PositiveIntegerField(default=0)
+    mu = models.FloatField(null=True, blank=True)
+    tau2 = models.FloatField(null=True, blank=True)
+    sigma_b2 = models.FloatField(null=True, blank=True)
+    sigma2 = models.FloatField(null=True, blank=True)
+    em_iterations = models.PositiveIntegerField(default=0)
+    warnings = models.JSONField(default=list, blank=True)
+    # [{"reviewer": id, "reviewer_name", "entered": [[application id, startup name]], "left"}]
+    # (names as of the fit, so the page reads them without a query)
+    leave_one_out = models.JSONField(default=list, blank=True)
+    groups = models.JSONField(default=list, blank=True)  # reviewer ids by connected group
+    # Calibrated scores in bins: [{"low", "high", "count"}], for the page's histogram.
+    score_histogram = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("ranking")
+        verbose_name_plural = _("rankings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(disagreement_threshold__gte=0) & Q(disagreement_threshold__lte=1),
+                name="ranking_disagreement_within_scores",
+            ),
+            models.CheckConstraint(
+                condition=(Q(tau2__isnull=True) | Q(tau2__gt=0))
+                & (Q(sigma_b2__isnull=True) | Q(sigma_b2__gt=0))
+                & (Q(sigma2__isnull=True) | Q(sigma2__gt=0)),
+                name="ranking_variances_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cohort} ({self.computed_at})"
+
+    @property
+    def changed_since(self) -> bool:
+        return bool(
+            self.computed_at
+            and self.inputs_changed_at
+            and self.inputs_changed_at > self.computed_at
+        )
+
+
+class ApplicationEstimate(models.Model):
+    """One ranked application: its reviews as counted, and, when it has any, the model's
+    estimates (empty otherwise)."""
+
+    application = models.OneToOneField(
+        "applications.Application", on_delete=models.CASCADE, primary_key=True,
+        related_name="estimate",
+    )  # fmt: skip
+    cohort = models.ForeignKey("cohorts.Cohort", on_delete=models.CASCADE, related_name="+")
+    reviews_submitted = models.PositiveSmallIntegerField(default=0)
+    reviews_excluded = models.PositiveSmallIntegerField(default=0)
+    raw_mean = models.FloatField(null=True, blank=True)
+    spread = models.FloatField(null=True, blank=True)  # highest − lowest weighted score
+    calibrated_score = models.FloatField(null=True, blank=True)  # μ + posterior mean quality
+    quality_sd = models.FloatField(null=True, blank=True)
+    rank = models.PositiveIntegerField(null=True, blank=True)  # by calibrated score
+    expected_rank = models.FloatField(null=True, blank=True)
+    rank_50_low = models.PositiveIntegerField(null=True, blank=True)
+    rank_50_high = models.PositiveIntegerField(null=True, blank=True)
+    rank_90_low = models.PositiveIntegerField(null=True, blank=True)
+    rank_90_high = models.PositiveIntegerField(null=True, blank=True)
+    p_top = models.FloatField(null=True, blank=True)
+    criterion_means = models.JSONField(default=dict, blank=True)  # {"c<criterion id>": mean score}
+    recommendations = models.JSONField(default=dict, blank=True)  # {code: count}
+
+    class Meta:
+        verbose_name = _("application estimate")
+        verbose_name_plural = _("application estimates")
+        indexes = [
+            models.Index(fields=["cohort", "rank"], name="estimate_cohort_rank"),
+            models.Index(fields=["cohort", "-p_top"], name="estimate_cohort_p_top"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(p_top__isnull=True) | (Q(p_top__gte=0) & Q(p_top__lte=1)),
+                name="estimate_probability",
+            ),
+            models.CheckConstraint(
+                condition=Q(rank_90_low__isnull=True)
+                | (
+                    Q(rank_90_low__lte=F("rank_50_low"))
+                    & Q(rank_50_low__lte=F("rank_50_high"))
+                    & Q(rank_50_high__lte=F("rank_90_high"))
+                ),
+                name="estimate_intervals_nested",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.rank}"
+
+
+class ReviewerLeniency(models.Model):
+    reviewer = models.OneToOneField(
+        "reviews.Reviewer", on_delete=models.CASCADE, primary_key=True, related_name="leniency"
+    )
+    cohort = models.ForeignKey("cohorts.Cohort", on_delete=models.CASCADE, related_name="+")
+    leniency = models.FloatField()
+    low_90 = models.FloatField()
+    high_90 = models.FloatField()
+    reviews = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("reviewer leniency")
+        verbose_name_plural = _("reviewer leniencies")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(low_90__lte=F("leniency")) & Q(leniency__lte=F("high_90")),
+                name="leniency_within_interval",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer_id}: {self.leniency:+.3f}"

@@ -1,0 +1,10 @@
+"""Celery tasks: ids in, one service call, safe to run twice."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name=services.FIT_RANKING_TASK)
+def task_fit_ranking(cohort_id: int) -> None:
+    services.ranking_fit_when_allowed(cohort_id=cohort_id)
