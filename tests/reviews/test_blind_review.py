@@ -18,6 +18,7 @@ from applications.models import NamedConflict
 from cohorts.enums import QuestionKind
 from notifications.models import OutgoingEmail
 from reviews.redaction import REDACTED, build_redactor
+from reviews.reminders import review_reminder_render
 from tests.factories import UserFactory, staff_member
 from tests.factories.applications import StartupFactory, submitted_application
 from tests.factories.cohorts import PartnerFactory, QuestionFactory
@@ -138,6 +139,8 @@ def everything_a_reviewer_receives(client, world) -> list[str]:
     texts.append(
         body(client.post(reverse("review:conflict", args=[pk]), {"kind": "other"}, follow=True))
     )
+    # The review reminder, as it would go to this reviewer about this application.
+    texts += review_reminder_render(reviewer=world.me, applications=[world.application]).values()
     for email in OutgoingEmail.objects.filter(
         to_address__in=[world.me.email, world.co_reviewer.email]
     ):
