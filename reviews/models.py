@@ -100,6 +100,9 @@ class Assignment(models.Model):
     ended_at = models.DateTimeField(null=True, blank=True)
     end_reason = models.CharField(max_length=20, choices=AssignmentEnd.choices, blank=True)
     hand_back_reason = models.TextField(_("reason for handing back"), blank=True)
+    # Set on an assignment made for a review staff requested from the ranking: it can be
+    # written until then, whatever reviews_close_at says.
+    writable_until = models.DateTimeField(_("can be written until"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("assignment")
@@ -119,6 +122,35 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reviewer} · {self.application_id}"
+
+
+class ReviewRequest(models.Model):
+    """Staff asked for one more review of an application (from the ranking's uncertain band):
+    it then needs one more reviewer than the cohort's reviews_per_application, and the review
+    can be written until `writable_until`."""
+
+    application = models.ForeignKey(
+        "applications.Application", on_delete=models.CASCADE, related_name="review_requests"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    writable_until = models.DateTimeField(_("can be written until"))
+
+    class Meta:
+        verbose_name = _("request for one more review")
+        verbose_name_plural = _("requests for one more review")
+        ordering = ["requested_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(writable_until__gt=models.F("requested_at")),
+                name="review_request_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"+1 · {self.application_id}"
 
 
 class Conflict(models.Model):

@@ -18,9 +18,16 @@ from applications.enums import ApplicationStatus
 from applications.models import Application, Extension, Submission
 from cohorts.models import Cohort
 
-from .assignment import ApplicationNeed, Plan, ReviewerLoad, plan_assignments, reviewer_groups
+from .assignment import (
+    TOO_FEW_FREE_REVIEWERS,
+    ApplicationNeed,
+    Plan,
+    ReviewerLoad,
+    plan_assignments,
+    reviewer_groups,
+)
 from .enums import AssignmentEnd, ConflictState
-from .models import Assignment, Conflict, Review, Reviewer, ReviewField
+from .models import Assignment, Conflict, Review, Reviewer, ReviewField, ReviewRequest
 
 REVIEWABLE_STATUSES = (
     ApplicationStatus.SUBMITTED, ApplicationStatus.SHORTLISTED, ApplicationStatus.WAITLISTED,
@@ -53,8 +60,13 @@ def review_closing_time(cohort) -> datetime | None:
     return cohort.reviews_close_at or cohort.decisions_at
 
 
-def review_change_problem(cohort, now: datetime | None = None) -> str:
+def review_change_problem(cohort, now: datetime | None = None, *, assignment=None) -> str:
+    """Why a review can no longer change ("" while it can). A review staff requested from the
+    ranking (`assignment.writable_until`) stays open until then, even after reviews close."""
     closing = review_closing_time(cohort)
+    extra = getattr(assignment, "writable_until", None)
+    if closing is not None and extra is not None:
+        closing = max(closing, extra)
     if closing is not None and (now or timezone.now()) >= closing:
         message = gettext(
             "Reviews closed on %(date)s Paris time: this review can no longer change."
@@ -348,11 +360,23 @@ def _scored_pairs(applications) -> QuerySet:
     )
 
 
-def assignment_input(cohort) -> dict:
-    """What reviews.assignment.plan_assignments() needs for the cohort, as plain data, in five
-    queries: the active reviewers and their loads; the applications under review with the
-    reviewers already on them (an active assignment, or a submitted review that counts); the
-    confirmed conflicts; the assignments that ended in a way not to undo."""
+def extra_reviews_requested(applications) -> dict[int, int]:
+    """{application id: reviews staff requested beyond the cohort's reviews_per_application}."""
+    return dict(
+        ReviewRequest.objects.filter(application__in=applications)
+        .order_by()
+        .values("application_id")
+        .annotate(n=Count("pk"))
+        .values_list("application_id", "n")
+    )
+
+
+def assignment_input(cohort, application_ids=None) -> dict:
+    """What reviews.assignment.plan_assignments() needs for the cohort, as plain data, in six
+    queries: the active reviewers and their loads; the applications under review (or only
+    those of `application_ids`) with the reviewers already on them (an active assignment, or a
+    submitted review that counts) and the extra reviews requested for them; the confirmed
+    conflicts; the assignments that ended in a way not to undo."""
     reviewers = list(
         Reviewer.objects.filter(cohort=cohort, accepted_at__isnull=False, revoked_at__isnull=True)
         .annotate(
@@ -363,7 +387,10 @@ def assignment_input(cohort) -> dict:
     )
     by_user = {row["user_id"]: row["pk"] for row in reviewers}
     applications = applications_under_review(cohort)
+    if application_ids is not None:
+        applications = applications.filter(pk__in=list(application_ids))
     on_it: dict[int, set[int]] = {pk: set() for pk in applications.values_list("pk", flat=True)}
+    extra = extra_reviews_requested(applications)
     for reviewer_id, application_id in Assignment.objects.filter(
         application__in=applications, ended_at__isnull=True
     ).values_list("reviewer_id", "application_id"):
@@ -394,7 +421,7 @@ def assignment_input(cohort) -> dict:
         "applications": [
             ApplicationNeed(
                 id=pk,
-                needed=cohort.reviews_per_application,
+                needed=cohort.reviews_per_application + extra.get(pk, 0),
                 reviewer_ids=tuple(sorted(reviewer_ids)),
             )
             for pk, reviewer_ids in sorted(on_it.items())
@@ -402,6 +429,19 @@ def assignment_input(cohort) -> dict:
         "conflicts": conflicts,
         "excluded": excluded,
     }
+
+
+def unfilled_reason_text(reason: str) -> str:
+    """What a reason code of reviews.assignment.Unfilled means, for staff."""
+    if reason == TOO_FEW_FREE_REVIEWERS:
+        return gettext(
+            "Too few reviewers are free to read it: the others have a conflict of interest with "
+            "it, handed it back or were taken off it."
+        )
+    return gettext(
+        "Every reviewer who could read it is at their maximum: raise a maximum or invite a "
+        "reviewer."
+    )
 
 
 def assignment_plan(cohort) -> Plan:
@@ -508,13 +548,18 @@ def application_progress(cohort, order: str = "name") -> QuerySet[Application]:
     ).exclude(Exists(conflicted))
     assigned = Assignment.objects.filter(application_id=OuterRef("pk"), ended_at__isnull=True)
     assigned_count = _count(assigned, "application_id")
+    requests = ReviewRequest.objects.filter(application_id=OuterRef("pk"))
+    requested = _count(requests, "application_id")
     return (
         applications_under_review(cohort)
         .select_related("startup")
         .annotate(
             assigned=assigned_count,
             submitted_reviews=_count(submitted, "application_id"),
-            missing=Greatest(Value(cohort.reviews_per_application) - assigned_count, Value(0)),
+            needed=Value(cohort.reviews_per_application) + requested,
+            missing=Greatest(
+                Value(cohort.reviews_per_application) + requested - assigned_count, Value(0)
+            ),
         )
         .order_by(*APPLICATION_ORDERS.get(order, APPLICATION_ORDERS["name"]))
     )

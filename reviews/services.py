@@ -30,9 +30,15 @@ from .models import (
     Review,
     Reviewer,
     ReviewField,
+    ReviewRequest,
 )
 from .scoring import parse_score
-from .selectors import REVIEWABLE_STATUSES, assignment_input, review_change_problem
+from .selectors import (
+    REVIEWABLE_STATUSES,
+    applications_under_review,
+    assignment_input,
+    review_change_problem,
+)
 from .signals import scores_changed
 
 INVITATION_LIFETIME = timedelta(days=14)
@@ -226,6 +232,40 @@ def assignments_apply_plan(*, cohort, by) -> Plan:
         ],
         batch_size=2_000,
     )
+    return plan
+
+
+# How long a review requested from the ranking can be written, whatever reviews_close_at says.
+REQUESTED_REVIEW_DAYS = 7
+
+
+@transaction.atomic
+def review_requests_create(*, cohort, application_ids, by, now=None) -> Plan:
+    """Ask for one more review of each application (the ranking's uncertain band): each then
+    needs one more reviewer, assigned at once under the automatic assignment's rules (only
+    these applications; the cohort's reviewers locked as for "Assign automatically"). Side
+    effects: one ReviewRequest per application; the new assignments, each writable for
+    REQUESTED_REVIEW_DAYS days even after reviews close (they appear in the reviewers' queues;
+    no email). Returns the plan applied: its `unfilled` says which got no reviewer, and why."""
+    now = now or timezone.now()
+    list(Reviewer.objects.select_for_update().filter(cohort=cohort).order_by("pk").values("pk"))
+    ids = list(
+        applications_under_review(cohort)
+        .filter(pk__in=list(application_ids))
+        .values_list("pk", flat=True)
+    )
+    writable_until = now + timedelta(days=REQUESTED_REVIEW_DAYS)
+    ReviewRequest.objects.bulk_create(
+        ReviewRequest(application_id=pk, requested_by=by, requested_at=now,
+                      writable_until=writable_until)
+        for pk in ids
+    )  # fmt: skip
+    plan = plan_assignments(**assignment_input(cohort, application_ids=ids))
+    Assignment.objects.bulk_create(
+        Assignment(reviewer_id=reviewer_id, application_id=application_id, created_at=now,
+                   created_by=by, writable_until=writable_until)
+        for reviewer_id, application_id in plan.pairs
+    )  # fmt: skip
     return plan
 
 
@@ -469,7 +509,7 @@ def review_field_save(*, assignment: Assignment, key: str, value: str, base_vers
         raise ReviewError(gettext("This field is not part of the review."))
     application = assignment.application
     cohort = application.cohort
-    closed = review_change_problem(cohort)
+    closed = review_change_problem(cohort, assignment=assignment)
     if closed:
         raise ReviewError(closed)
     criteria = {criterion.pk: criterion for criterion in cohort.criteria.all()}
@@ -530,7 +570,7 @@ def review_submit(*, assignment: Assignment) -> Review:
     """Submit the reviewer's review once complete (every criterion scored or not applicable,
     a recommendation, a confidence), before reviews close. Side effects: the other reviews of
     the application become visible to this reviewer; scores_changed (the ranking follows)."""
-    closed = review_change_problem(assignment.application.cohort)
+    closed = review_change_problem(assignment.application.cohort, assignment=assignment)
     if closed:
         raise ReviewError(closed)
     review = (

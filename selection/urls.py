@@ -15,6 +15,11 @@ staff_urlpatterns = [
         views.ranking_threshold,
         name="ranking_threshold",
     ),
+    path(
+        "cohorts/<int:cohort_id>/ranking/request-reviews/",
+        views.ranking_request_reviews,
+        name="ranking_request_reviews",
+    ),
     path("cohorts/<int:cohort_id>/ranking/leniency/", views.leniency, name="ranking_leniency"),
     path("cohorts/<int:cohort_id>/ranking/method/", views.method, name="ranking_method"),
     re_path(

@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.formats import get_format
 from django.utils.text import slugify
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from applications.enums import ApplicationStatus
@@ -18,6 +18,8 @@ from applications.exports import to_csv, to_xlsx
 from applications.forms import StaffFilterForm
 from applications.selectors import cohort_countries
 from cohorts.staff import cohort_in_scope, staff_page
+from reviews import selectors as review_selectors
+from reviews import services as review_services
 from reviews.enums import Recommendation
 
 from . import charts, exports, selectors, services
@@ -158,6 +160,7 @@ def ranking(request: HttpRequest, cohort_id: int) -> HttpResponse:
         "conflicted": conflicted,
         "screened_out": selectors.screened_out_applications(cohort),
         "cut": cut,
+        "requested_review_days": review_services.REQUESTED_REVIEW_DAYS,
         "places_left": max(k - len(cut["sure"]), 0) if cut else k,
         "leave_one_out": _leave_one_out(stored, conflicted_ids),
         "top": top,
@@ -215,6 +218,44 @@ def ranking_threshold(request: HttpRequest, cohort_id: int) -> HttpResponse:
     else:
         for error in form.errors.get("disagreement_threshold", []):
             messages.error(request, error)
+    return HttpResponseRedirect(reverse("staff:ranking", args=[cohort.pk]))
+
+
+@staff_page
+@require_POST
+def ranking_request_reviews(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    """One more review for each application of the uncertain band, as the page showed it to
+    this user (their conflicted applications aside): read again here, never from the form."""
+    cohort = cohort_in_scope(request.staff_scope, cohort_id)
+    band = selectors.cut_line(cohort, request.user)["uncertain"]
+    if not band:
+        messages.error(request, gettext("No application is in the uncertain band."))
+        return HttpResponseRedirect(reverse("staff:ranking", args=[cohort.pk]))
+    plan = review_services.review_requests_create(
+        cohort=cohort, application_ids=[estimate.application_id for estimate in band],
+        by=request.user,
+    )  # fmt: skip
+    assigned = len(plan.pairs)
+    messages.success(
+        request,
+        ngettext(
+            "One more review requested for %(count)s application: %(assigned)s reviewer "
+            "assigned, who can write it for %(days)s days.",
+            "One more review requested for %(count)s applications: %(assigned)s reviewers "
+            "assigned, who can write them for %(days)s days.",
+            len(band),
+        )
+        % {"count": len(band), "assigned": assigned, "days": review_services.REQUESTED_REVIEW_DAYS},
+    )
+    if plan.unfilled:
+        names = {estimate.application_id: estimate.application.startup.name for estimate in band}
+        for item in plan.unfilled:
+            messages.warning(
+                request,
+                gettext("%(startup)s: no reviewer could be assigned. %(reason)s")
+                % {"startup": names.get(item.application_id, item.application_id),
+                   "reason": review_selectors.unfilled_reason_text(item.reason)},
+            )  # fmt: skip
     return HttpResponseRedirect(reverse("staff:ranking", args=[cohort.pk]))
 
 

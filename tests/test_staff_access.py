@@ -55,6 +55,7 @@ STAFF_ACTIONS = {
     "application_screening": (lambda world: [world.application.pk], True),
     "ranking_recompute": (lambda world: [world.cohort.pk], True),
     "ranking_threshold": (lambda world: [world.cohort.pk], True),
+    "ranking_request_reviews": (lambda world: [world.cohort.pk], True),
 }
 
 PERSONAS = ["anonymous", "founder", "staff_without_program", "other_manager", "manager",

@@ -204,7 +204,7 @@ def review(request: HttpRequest, application_id: int) -> HttpResponse:
                 "recommendation": Recommendation(other_values["recommendation"]).label
                 if other_values.get("recommendation") in Recommendation.values else "",
             })  # fmt: skip
-    closed = selectors.review_change_problem(application.cohort)
+    closed = selectors.review_change_problem(application.cohort, assignment=assignment)
     context = {
         "assignment": assignment,
         "application": application,

@@ -65,6 +65,7 @@ STAFF = {
     "application_screening": ("POST", lambda w: [w.hidden.pk], 404),
     "ranking_recompute": ("POST", lambda w: [w.cohort.pk], 302),
     "ranking_threshold": ("POST", lambda w: [w.cohort.pk], 302),
+    "ranking_request_reviews": ("POST", lambda w: [w.cohort.pk], 302),
     "outbox": ("GET", lambda w: [], 200),
     "email": ("GET", lambda w: [w.hidden_email.pk], 404),
     "email_action": ("POST", lambda w: [w.hidden_email.pk, "resend"], 404),

@@ -2,9 +2,12 @@
 
 import io
 import re
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from applications.models import Startup
@@ -222,3 +225,76 @@ def test_a_screened_out_application_is_listed_apart_and_unranked(client):
     ranked_part, apart = text.split('id="screened-out-title"')
     assert "Screened Robotics" not in ranked_part
     assert "Screened Robotics</a> · Hardware, not AI" in apart.split("</section>")[0]
+
+
+def test_one_more_review_for_the_uncertain_band_writable_for_7_days_after_reviews_close(client):
+    from reviews import selectors as review_selectors
+    from reviews import services as review_services
+    from reviews.models import Assignment, ReviewRequest
+    from tests.factories.reviews import accepted_reviewer
+
+    world = reviewed_cohort(capacity=3)
+    first, second, third, fourth = world.applications
+    for application, p_top in ((first, 0.95), (second, 0.5), (third, 0.9), (fourth, 0.05)):
+        ApplicationEstimate.objects.filter(application=application).update(p_top=p_top)
+    newcomers = [accepted_reviewer(world.cohort) for _ in range(2)]
+    manager = staff_member(programs=[world.cohort.program])
+    client.force_login(manager)
+    now = timezone.now()
+    reviews_close_at = now + timedelta(days=2)
+    type(world.cohort).objects.filter(pk=world.cohort.pk).update(reviews_close_at=reviews_close_at)
+
+    with time_machine.travel(now, tick=False):
+        response = client.post(
+            reverse("staff:ranking_request_reviews", args=[world.cohort.pk]), follow=True
+        )
+    new = list(Assignment.objects.filter(reviewer__in=newcomers).order_by("application_id"))
+    text = _text(response)
+
+    assert ("One more review requested for 2 applications: 2 reviewers assigned, who can write "
+            "them for 7 days.") in text  # fmt: skip
+    assert sorted(ReviewRequest.objects.values_list("application_id", flat=True)) == sorted(
+        [second.pk, third.pk]
+    )
+    assert [assignment.application_id for assignment in new] == sorted([second.pk, third.pk])
+    assert {assignment.writable_until for assignment in new} == {now + timedelta(days=7)}
+    assert {
+        application.pk: application.needed
+        for application in review_selectors.application_progress(world.cohort)
+    } == {first.pk: 3, second.pk: 4, third.pk: 4, fourth.pk: 3}
+    assert review_selectors.assignment_plan(world.cohort).pairs == []  # nothing left to fill
+
+    # Reviews closed yesterday: the requested review can still be written, the others not.
+    after_close = reviews_close_at + timedelta(days=1)
+    original = Assignment.objects.get(pk=world.assignments[second.pk, world.reviewers[0].pk].pk)
+    with time_machine.travel(after_close, tick=False):
+        saved = review_services.review_field_save(
+            assignment=new[0], key="recommendation", value="yes", base_version=0
+        )
+        with pytest.raises(review_services.ReviewError, match="Reviews closed on"):
+            review_services.review_field_save(
+                assignment=original, key="private_note", value="Late", base_version=0
+            )
+    with (
+        time_machine.travel(now + timedelta(days=7, seconds=1), tick=False),
+        pytest.raises(review_services.ReviewError, match="can no longer change"),
+    ):
+        review_services.review_field_save(
+            assignment=new[0], key="recommendation", value="no", base_version=1
+        )
+    assert saved.version == 1
+
+
+def test_without_an_uncertain_band_nothing_is_requested(client):
+    from reviews.models import ReviewRequest
+
+    world = reviewed_cohort(capacity=3)
+    ApplicationEstimate.objects.filter(cohort=world.cohort).update(p_top=0.99)
+    client.force_login(staff_member(programs=[world.cohort.program]))
+
+    response = client.post(
+        reverse("staff:ranking_request_reviews", args=[world.cohort.pk]), follow=True
+    )
+
+    assert "No application is in the uncertain band." in _text(response)
+    assert ReviewRequest.objects.count() == 0

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reviews', '0002_assignment_end_screened_out'),
+        ('reviews', '0003_review_requests'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
