@@ -218,9 +218,20 @@ def _demo_startup(row, now) -> Startup:
     )  # fmt: skip
 
 
+# A startup of the cohort in review names someone who turns out to be the demo manager (in
+# other case and spacing): the demo manager confirms the suggested conflict on the cohort's
+# conflicts page.
+DEMO_NAMED_CONFLICTS = {
+    "Vigne Vision": {"person_name": "demo program  MANAGER", "kind": "former_colleague"},
+}
+
+
 def _demo_application(startup: Startup, cohort, *, submit: bool) -> Application:
     founder = startup.memberships.first().user
     application = services.application_start(startup=startup, cohort=cohort, user=founder)
+    named = DEMO_NAMED_CONFLICTS.get(startup.name)
+    if named:
+        services.named_conflict_add(application=application, user=founder, **named)
     for question in cohort.questions.all():
         value = _demo_answer(question, startup)
         if value is not None:

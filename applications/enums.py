@@ -61,3 +61,15 @@ class FoundationModel(models.TextChoices):
     FALCON = "falcon", "Falcon"
     BLOOM = "bloom", "BLOOM"
     OTHER = "other", _("Other")
+
+
+class NamedConflictKind(models.TextChoices):
+    """Why a startup names an organisation or a person: the same codes as the reviews' kinds
+    of conflict, so a named conflict becomes one of theirs unchanged."""
+
+    INVESTOR = "investor", _("Investor")
+    ADVISER = "adviser", _("Adviser")
+    COMPETITOR = "competitor", _("Competitor")
+    FORMER_COLLEAGUE = "former_colleague", _("Former colleague")
+    PERSONAL = "personal", _("Personal")
+    OTHER = "other", _("Other")

@@ -7,7 +7,7 @@ from accelerator.forms import Form, ModelForm, WholeNumberField
 from cohorts.enums import Stage
 
 from .eligibility import profile_fields_needed
-from .enums import ApplicationStatus, FoundationModel
+from .enums import ApplicationStatus, FoundationModel, NamedConflictKind
 from .models import Membership, Startup
 from .selectors import StaffFilters
 
@@ -130,3 +130,35 @@ class ExtensionForm(Form):
         max_length=2000,
         required=False,
     )
+
+
+class NamedConflictForm(Form):
+    """An organisation (a partner of the call, or another) or a person the startup has a
+    conflict of interest with."""
+
+    kind = forms.ChoiceField(label=_("Kind of conflict"), choices=NamedConflictKind.choices)
+    partner = forms.ModelChoiceField(
+        label=_("A partner of this call"), queryset=None, required=False,
+        empty_label=_("None of them"),
+    )  # fmt: skip
+    organisation = forms.CharField(label=_("Another organisation"), max_length=200,
+                                   required=False)  # fmt: skip
+    person_name = forms.CharField(label=_("A person's name"), max_length=200, required=False)
+    person_email = forms.EmailField(
+        label=_("Their email (optional)"), required=False,
+        help_text=_("With an email, a reviewer or manager who uses it never sees your "
+                    "application."),
+    )  # fmt: skip
+
+    def __init__(self, *args, partners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = partners
+
+    def clean(self):
+        data = super().clean()
+        if data.get("person_email") and not data.get("person_name", "").strip():
+            self.add_error("person_name", _("Give the person's name with their email."))
+        elif not (data.get("partner") or data.get("organisation", "").strip()
+                  or data.get("person_name", "").strip()):  # fmt: skip
+            raise forms.ValidationError(_("Name an organisation or a person."))
+        return data

@@ -16,7 +16,9 @@ def applicant_data_export(user) -> dict:
     applications = (
         Application.objects.filter(startup__in=startups)
         .select_related("startup", "cohort__program")
-        .prefetch_related("answers__question", "submissions", "extensions")
+        .prefetch_related(
+            "answers__question", "submissions", "extensions", "named_conflicts__partner"
+        )
         .order_by("created_at")
     )
     events = ApplicationEvent.objects.filter(
@@ -64,6 +66,18 @@ def applicant_data_export(user) -> dict:
                     # The reason is staff's own note: the startup gets the message it was sent.
                     {"closes_at": iso(extension.closes_at), "message": extension.message}
                     for extension in application.extensions.all()
+                ],
+                # Kept apart from the submitted versions: staff read it, reviewers never do.
+                "conflicts_named": [
+                    {
+                        "partner": named.partner.name if named.partner_id else None,
+                        "organisation": named.organisation,
+                        "person_name": named.person_name,
+                        "person_email": named.person_email,
+                        "kind": named.kind,
+                        "named_at": iso(named.created_at),
+                    }
+                    for named in application.named_conflicts.all()
                 ],
                 "history": [
                     {"at": iso(event.at), "status": event.to_status, "note": event.note}

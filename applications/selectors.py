@@ -20,9 +20,11 @@ from .models import (
     ApplicationEvent,
     Extension,
     Membership,
+    NamedConflict,
     Startup,
     Submission,
 )
+from .registries import conflicted_with
 from .search import search
 
 APPLICANT_VISIBLE = [
@@ -158,10 +160,42 @@ class StaffFilters:
     screening: str = ""  # "in": to review; "out": screened out
 
 
-def staff_applications(*, cohort, filters: StaffFilters = StaffFilters()) -> QuerySet[Application]:
+def conflicted_ids(user):
+    """The applications the user has a confirmed conflict of interest with, as a subquery
+    (None when there is nobody to ask, or no user)."""
+    if user is None or not user.is_authenticated:
+        return None
+    return conflicted_with(user)
+
+
+def without_conflicts(queryset: QuerySet, user, path: str = "pk") -> QuerySet:
+    """`queryset` without the applications (at `path`) the user is in conflict with: for them
+    those do not exist, whatever page or export asks."""
+    ids = conflicted_ids(user)
+    return queryset if ids is None else queryset.exclude(**{f"{path}__in": ids})
+
+
+def conflicted_in_cohort(cohort, user) -> list[int]:
+    """Ids of the cohort's applications the user is in conflict with: lists show them apart,
+    unranked, as "conflict of interest"."""
+    ids = conflicted_ids(user)
+    if ids is None:
+        return []
+    return list(
+        Application.objects.filter(cohort=cohort, pk__in=ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def staff_applications(
+    *, cohort, filters: StaffFilters = StaffFilters(), viewer=None
+) -> QuerySet[Application]:
     """A cohort's applications as staff list them: filtered, searched, newest submission first
-    (drafts last), with their startups."""
-    applications = Application.objects.filter(cohort=cohort).select_related("startup")
+    (drafts last), with their startups; without those the viewer is in conflict with."""
+    applications = without_conflicts(
+        Application.objects.filter(cohort=cohort).select_related("startup"), viewer
+    )
     if filters.status:
         applications = applications.filter(status=filters.status)
     if filters.screening == "in":
@@ -252,9 +286,10 @@ def status_counts(cohort_ids) -> dict[int, dict[str, int]]:
 
 
 def staff_application(*, scope, application_id: int) -> Application:
-    """One application in the scope, with what its staff page shows, or DoesNotExist."""
+    """One application in the scope, with what its staff page shows, or DoesNotExist (also
+    when the user is in conflict with it)."""
     return (
-        scope.filter_by_cohort(Application.objects.all())
+        without_conflicts(scope.filter_by_cohort(Application.objects.all()), scope.user)
         .select_related("startup__referred_by", "cohort__program", "screened_out_by")
         .prefetch_related(
             Prefetch("startup__memberships", queryset=Membership.objects.select_related("user")),
@@ -263,6 +298,7 @@ def staff_application(*, scope, application_id: int) -> Application:
             "answers",
             "extensions",
             "cohort__questions",
+            Prefetch("named_conflicts", queryset=NamedConflict.objects.select_related("partner")),
         )
         .get(pk=application_id)
     )

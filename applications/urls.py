@@ -27,6 +27,16 @@ urlpatterns = [
         name="application_submit",
     ),
     path(
+        "applications/<int:application_id>/conflicts/",
+        applicant.named_conflict_add,
+        name="named_conflict_add",
+    ),
+    path(
+        "applications/<int:application_id>/conflicts/<int:named_id>/remove/",
+        applicant.named_conflict_remove,
+        name="named_conflict_remove",
+    ),
+    path(
         "applications/<int:application_id>/withdraw/",
         applicant.application_withdraw,
         name="application_withdraw",

@@ -21,3 +21,6 @@ class Registry:
 reviewed_cohorts = Registry(default=frozenset())
 # cohort → why its rubric can no longer change ("" when it can).
 rubric_locks = Registry(default="")
+# user → the outbox emails they must not read (a Q on OutgoingEmail, or None): those about
+# applications they are in conflict with.
+outbox_hidden = Registry(default=None)

@@ -10,7 +10,7 @@ from notifications.access import OutboxReach
 
 from .enums import Phase
 from .models import Cohort, CohortPartner, Partner, Program
-from .registries import reviewed_cohorts
+from .registries import outbox_hidden, reviewed_cohorts
 
 
 @dataclass
@@ -165,4 +165,4 @@ def outbox_reach_of(user) -> OutboxReach | None:
     if scope.is_empty:
         return None
     names = dict(scope.cohorts().values_list("pk", "name"))
-    return OutboxReach(sees_all=scope.is_superuser, cohort_names=names)
+    return OutboxReach(sees_all=scope.is_superuser, cohort_names=names, hidden=outbox_hidden(user))

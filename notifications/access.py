@@ -13,6 +13,9 @@ class OutboxReach:
 
     sees_all: bool
     cohort_names: dict[int, str]
+    # Emails about applications the reader is in conflict with (a Q on OutgoingEmail), which
+    # they never read: another manager does.
+    hidden: object = None
 
 
 _reach_provider: Callable[[object], OutboxReach | None] | None = None

@@ -35,6 +35,8 @@ def _reach(request: HttpRequest) -> OutboxReach:
 
 def _visible(reach: OutboxReach):
     emails = OutgoingEmail.objects.all()
+    if reach.hidden is not None:
+        emails = emails.exclude(reach.hidden)
     return emails if reach.sees_all else emails.filter(cohort_id__in=list(reach.cohort_names))
 
 

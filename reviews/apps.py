@@ -7,7 +7,8 @@ class ReviewsConfig(AppConfig):
     verbose_name = _("Reviews")
 
     def ready(self) -> None:
-        from cohorts.registries import reviewed_cohorts, rubric_locks
+        from applications.registries import conflicted_with
+        from cohorts.registries import outbox_hidden, reviewed_cohorts, rubric_locks
         from notifications.models import EmailKind
         from notifications.reminders import reminder_kind_register
 
@@ -16,10 +17,17 @@ class ReviewsConfig(AppConfig):
             receivers,  # noqa: F401 (a withdrawn application's assignments end)
         )
         from .reminders import review_reminder_still_due, review_reminders_sweep
-        from .selectors import cohorts_reviewed_by, rubric_lock_reason
+        from .selectors import (
+            cohorts_reviewed_by,
+            confirmed_conflicts_of,
+            outbox_hidden_for,
+            rubric_lock_reason,
+        )
 
         reviewed_cohorts.register(cohorts_reviewed_by)
         rubric_locks.register(rubric_lock_reason)
+        conflicted_with.register(confirmed_conflicts_of)
+        outbox_hidden.register(outbox_hidden_for)
         reminder_kind_register(
             EmailKind.REVIEW_REMINDER,
             sweep=review_reminders_sweep,

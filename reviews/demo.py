@@ -98,6 +98,8 @@ def add_demo_reviews(sender, now, review_cohort=None, **kwargs) -> list[str]:
     for full_name, email, partner_slug in CO_REVIEWERS:
         partner = Partner.objects.filter(slug=partner_slug).first()
         reviewers.append(_reviewer(review_cohort, _user(full_name, email, None), partner, now))
+    # What the demo manager finds on the cohort's conflicts page (a startup named them).
+    services.conflicts_refresh(cohort=review_cohort)
     applications = list(review_cohort.applications.order_by("pk"))
     # Three reviewers per application, turn by turn, but one for the last two applications:
     # four slots for the automatic assignment to fill.

@@ -9,15 +9,20 @@ class ConflictKind(models.TextChoices):
     FORMER_COLLEAGUE = "former_colleague", _("Former colleague")
     PERSONAL = "personal", _("Personal")
     OTHER = "other", _("Other")
+    MEMBER = "member", _("Member of the startup")
+    SAME_ORGANISATION = "same_organisation", _("Same organisation")
 
 
 class ConflictSource(models.TextChoices):
-    """Who found it. Only declarations exist yet; the startup's list, suggestions and staff's
-    own come with the conflicts feature."""
+    """Who (or what) found it. Declared, automatic and staff conflicts are confirmed from the
+    start; a named email is confirmed, a named name a suggestion; domain and partner matches
+    are suggestions."""
 
     DECLARED = "declared", _("Declared by the reviewer")
     NAMED_BY_STARTUP = "named_by_startup", _("Named by the startup")
-    SUGGESTED = "suggested", _("Suggested")
+    AUTOMATIC = "automatic", _("Member of the startup, or invited to it")
+    DOMAIN = "domain", _("Same email or website domain")
+    PARTNER = "partner", _("On behalf of a partner the startup named")
     STAFF = "staff", _("Set by staff")
 
 

@@ -43,3 +43,21 @@ class AssignmentForm(Form):
     def __init__(self, *args, reviewers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reviewer"].queryset = reviewers
+
+
+class ConflictAddForm(Form):
+    """Staff record a conflict by hand between one of the cohort's reviewers or managers and
+    one of its submitted applications."""
+
+    user = forms.TypedChoiceField(label=_("Person"), coerce=int, choices=())
+    application = forms.TypedChoiceField(label=_("Application"), coerce=int, choices=())
+    kind = forms.ChoiceField(label=_("Kind of conflict"), choices=ConflictKind.choices)
+    note = forms.CharField(
+        label=_("Note (optional)"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
+
+    def __init__(self, *args, people, applications, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].choices = people
+        self.fields["application"].choices = applications

@@ -154,8 +154,9 @@ class ReviewRequest(models.Model):
 
 
 class Conflict(models.Model):
-    """A conflict of interest between a person and an application: one row per pair, with
-    where it came from and its state. Only confirmed conflicts bind."""
+    """A conflict of interest between a person (a reviewer or a manager) and an application:
+    one row per pair, with where it came from and its state. Only confirmed conflicts bind. A
+    dismissed row stays, so that the suggestion it was never comes back."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conflicts"
@@ -171,6 +172,13 @@ class Conflict(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    # What matched: the shared domain, the name or email the startup gave, the partner.
+    detail = models.CharField(_("what matched"), max_length=300, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="+",
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("conflict of interest")

@@ -111,11 +111,14 @@ def review_reminders_sweep(now: datetime) -> int:
 
 
 def application_name(application, *, blind: bool) -> str:
-    """How a reminder names an application: by number on blind cohorts, never by startup."""
+    """How a reminder names an application: by number on blind cohorts (as every reviewer page
+    does, through reviews.redaction), never by startup."""
     from django.utils.translation import gettext
 
+    from .redaction import blind_name
+
     if blind:
-        return gettext("Application #%(number)d") % {"number": application.pk}
+        return blind_name(application)
     return gettext("%(startup)s (application #%(number)d)") % {
         "startup": application.startup.name,
         "number": application.pk,

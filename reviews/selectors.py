@@ -298,8 +298,13 @@ def cohort_assignments(application_ids) -> dict[int, list[Assignment]]:
 
 
 def declared_conflicts(cohort) -> QuerySet[Conflict]:
+    """The confirmed conflicts of the cohort's reviewers (a founder's own conflict with their
+    startup, who does not review, is not one to list here)."""
+    reviewers = Reviewer.objects.filter(cohort=cohort, user__isnull=False).values("user_id")
     return (
-        Conflict.objects.filter(application__cohort=cohort, state=ConflictState.CONFIRMED)
+        Conflict.objects.filter(
+            application__cohort=cohort, state=ConflictState.CONFIRMED, user_id__in=reviewers
+        )
         .select_related("user", "application__startup")
         .order_by("-created_at")
     )
@@ -590,3 +595,88 @@ def active_reviewers(cohort) -> list[Reviewer]:
         .select_related("user")
         .order_by("user__full_name", "pk")
     )
+
+
+# --- Conflicts of interest ---------------------------------------------------------------------
+
+
+def confirmed_conflicts_of(user) -> QuerySet:
+    """Ids of the applications the user has a confirmed conflict with, as a subquery: every
+    staff page and export reads it (registered with applications as `conflicted_with`)."""
+    return Conflict.objects.filter(user_id=user.pk, state=ConflictState.CONFIRMED).values(
+        "application_id"
+    )
+
+
+def outbox_hidden_for(user) -> Q | None:
+    """Registered with cohorts: the emails a member of staff never reads in the outbox, those
+    about applications they are in conflict with (to the startup's members, or a conflict
+    declared on it)."""
+    application_ids = list(confirmed_conflicts_of(user).values_list("application_id", flat=True))
+    if not application_ids:
+        return None
+    hidden = Q(pk__in=[])
+    for application_id in application_ids:
+        hidden |= Q(idempotency_key__startswith=f"application-submitted:{application_id}:")
+        hidden |= Q(idempotency_key__startswith=f"extension-granted:{application_id}:")
+    for conflict_id in Conflict.objects.filter(application_id__in=application_ids).values_list(
+        "pk", flat=True
+    ):
+        hidden |= Q(idempotency_key__startswith=f"conflict-declared:{conflict_id}:")
+    members = Application.objects.filter(pk__in=application_ids).values(
+        "startup__memberships__user_id"
+    )
+    return hidden | Q(recipient_id__in=members)
+
+
+def cohort_people_ids(cohort) -> dict[int, str]:
+    """{user id: role} of whom conflicts concern in a cohort: its accepted reviewers and its
+    program's managers."""
+    roles = {
+        user_id: "reviewer"
+        for user_id in Reviewer.objects.filter(
+            cohort=cohort, accepted_at__isnull=False, revoked_at__isnull=True
+        ).values_list("user_id", flat=True)
+    }
+    for user_id in cohort.program.managers.filter(is_active=True).values_list("pk", flat=True):
+        roles[user_id] = "manager" if user_id not in roles else "both"
+    return roles
+
+
+def cohort_conflicts(cohort, roles: dict[int, str] | None = None) -> list[Conflict]:
+    """The cohort's conflicts of its reviewers and managers (a founder's own conflict with
+    their startup, who neither reviews nor manages, is not listed): suggestions first, then
+    confirmed, then dismissed, newest first within each; each with `role`."""
+    roles = cohort_people_ids(cohort) if roles is None else roles
+    order = {ConflictState.SUGGESTED: 0, ConflictState.CONFIRMED: 1, ConflictState.DISMISSED: 2}
+    conflicts = list(
+        Conflict.objects.filter(application__cohort=cohort, user_id__in=list(roles))
+        .select_related("user", "application__startup", "decided_by")
+        .order_by("-created_at", "-pk")
+    )
+    for conflict in conflicts:
+        conflict.role = roles[conflict.user_id]
+    conflicts.sort(key=lambda conflict: order[conflict.state])
+    return conflicts
+
+
+def short_of_reviewers(cohort, applications) -> list[tuple[Application, int]]:
+    """The applications that confirmed conflicts leave with fewer eligible reviewers (accepted
+    reviewers of the cohort without a confirmed conflict) than the cohort's reviews per
+    application, each with how many are eligible."""
+    reviewer_ids = set(
+        Reviewer.objects.filter(
+            cohort=cohort, accepted_at__isnull=False, revoked_at__isnull=True
+        ).values_list("user_id", flat=True)
+    )
+    conflicted: dict[int, set[int]] = {}
+    for user_id, application_id in Conflict.objects.filter(
+        application__cohort=cohort, state=ConflictState.CONFIRMED, user_id__in=reviewer_ids
+    ).values_list("user_id", "application_id"):
+        conflicted.setdefault(application_id, set()).add(user_id)
+    short = []
+    for application in applications:
+        eligible = len(reviewer_ids - conflicted.get(application.pk, set()))
+        if conflicted.get(application.pk) and eligible < cohort.reviews_per_application:
+            short.append((application, eligible))
+    return short

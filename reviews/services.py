@@ -3,20 +3,24 @@ side effects."""
 
 import secrets
 from datetime import timedelta
+from functools import partial
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from accelerator.text import UNSTORABLE_MESSAGE, has_unstorable_characters
+from applications.models import Application, Membership
 from applications.selectors import latest_submission
 from notifications.models import EmailKind
 from notifications.services import email_queue, email_render
 
 from .assignment import Plan, plan_assignments
+from .conflicts import cohort_people, findings_for
 from .enums import NOT_APPLICABLE, AssignmentEnd, ConflictSource, ConflictState
 from .models import (
     DEFAULT_MAX_ASSIGNMENTS,
@@ -127,6 +131,7 @@ def reviewer_invitation_accept(*, token: str, user) -> Reviewer:
     reviewer.user = user
     reviewer.accepted_at = timezone.now()
     reviewer.save(update_fields=["user", "accepted_at"])
+    conflicts_refresh_soon(cohort=reviewer.cohort, user_ids=[user.pk])
     return reviewer
 
 
@@ -164,7 +169,12 @@ def assignment_create(*, reviewer: Reviewer, application, created_by) -> Assignm
         raise ReviewError(gettext("Only submitted applications are reviewed."))
     if application.screened_out_at is not None:
         raise ReviewError(gettext("This application is screened out: it is not reviewed."))
-    if _has_confirmed_conflict(reviewer.user_id, application.pk):
+    if (
+        _has_confirmed_conflict(reviewer.user_id, application.pk)
+        or Membership.objects.filter(
+            startup_id=application.startup_id, user_id=reviewer.user_id
+        ).exists()
+    ):
         raise ReviewError(gettext("This reviewer has a conflict of interest with this startup."))
     active = Assignment.objects.filter(reviewer=reviewer, ended_at__isnull=True)
     if active.filter(application=application).exists():
@@ -263,7 +273,8 @@ def review_requests_create(*, cohort, application_ids, by, now=None) -> Plan:
 def conflict_declare(*, user, application, kind: str, note: str = "") -> Conflict:
     """A reviewer declares a conflict of interest: confirmed at once, removable only by staff.
     Side effects: the user's assignments to the application end; a review they submitted is
-    kept but no longer counts (scores_changed); the program's managers are told by email."""
+    kept but no longer counts (scores_changed); the program's managers (but one in conflict
+    with it) are told by email."""
     # Waits for an automatic assignment under way, whose new pairs then end here too.
     list(Reviewer.objects.select_for_update().filter(user=user, cohort_id=application.cohort_id)
          .values("pk"))  # fmt: skip
@@ -282,7 +293,11 @@ def conflict_declare(*, user, application, kind: str, note: str = "") -> Conflic
     ).update(ended_at=now, end_reason=AssignmentEnd.CONFLICT)
     cohort = application.cohort
     _scores_changed(cohort.pk)
-    for manager in cohort.program.managers.filter(is_active=True):
+    # A manager in conflict with the application is not told of it: another one decides.
+    managers = cohort.program.managers.filter(is_active=True).exclude(
+        conflicts__application=application, conflicts__state=ConflictState.CONFIRMED
+    )
+    for manager in managers:
         with translation.override(manager.language):
             context = {"conflict": conflict, "cohort": cohort, "application": application,
                        "reviewer": user, "site_name": settings.SITE_NAME}  # fmt: skip
@@ -298,11 +313,172 @@ def conflict_declare(*, user, application, kind: str, note: str = "") -> Conflic
     return conflict
 
 
-def conflict_remove(*, conflict: Conflict) -> None:
-    """Staff lift a conflict. The reviewer is not assigned again by itself. Side effects:
-    the reviews that count change (scores_changed)."""
-    Conflict.objects.filter(pk=conflict.pk).delete()
+def _conflict_binds(conflict: Conflict) -> None:
+    """What a confirmed conflict does at once: the person's assignments to the application
+    end (a submitted review is kept, and no longer counts)."""
+    Assignment.objects.filter(
+        reviewer__user_id=conflict.user_id, application_id=conflict.application_id,
+        ended_at__isnull=True,
+    ).update(ended_at=timezone.now(), end_reason=AssignmentEnd.CONFLICT)  # fmt: skip
+
+
+def _conflict_applications(cohort, application_ids=None):
+    applications = Application.objects.filter(cohort=cohort, status__in=REVIEWABLE_STATUSES)
+    if application_ids is not None:
+        applications = applications.filter(pk__in=list(application_ids))
+    return applications.select_related("startup").prefetch_related(
+        Prefetch("startup__memberships", queryset=Membership.objects.select_related("user")),
+        "startup__invitations",
+        "named_conflicts__partner",
+    )
+
+
+def _keeps(row: Conflict, finding) -> bool:
+    """Whether a recorded conflict stays as it is: confirmed already; a finding that only
+    suggests; dismissed by staff, unless the person is a member of the startup."""
+    if row.state == ConflictState.CONFIRMED or not finding.binds:
+        return True
+    return row.state == ConflictState.DISMISSED and finding.source != ConflictSource.AUTOMATIC
+
+
+@transaction.atomic
+def conflicts_refresh(*, cohort, application_ids=None, user_ids=None) -> list[Conflict]:
+    """Find the conflicts between the cohort's submitted applications (or these) and its
+    reviewers and managers (or these users), and record what is new: a member or invitee of
+    the startup, or an address it named, is a confirmed conflict (source automatic, or named
+    by the startup); a name it named, a partner it named that the person reviews for, or a
+    shared registrable domain is a suggestion for staff to confirm or dismiss. A dismissed
+    row never changes (the suggestion never comes back); a suggestion becomes confirmed when
+    a binding finding comes; a member's conflict binds even where staff dismissed another
+    finding. Returns the rows created or changed. Side effects: a newly confirmed conflict
+    ends the person's assignments to the application, and the reviews that count change
+    (scores_changed)."""
+    people = cohort_people(cohort, user_ids=user_ids)
+    if not people:
+        return []
+    applications = list(_conflict_applications(cohort, application_ids))
+    existing = {
+        (conflict.user_id, conflict.application_id): conflict
+        for conflict in Conflict.objects.select_for_update().filter(
+            application__in=[application.pk for application in applications],
+            user_id__in=[person.user_id for person in people],
+        )
+    }
+    now = timezone.now()
+    changed = []
+    for application in applications:
+        for finding in findings_for(application, people):
+            row = existing.get((finding.user_id, application.pk))
+            fields = {"source": finding.source, "state": finding.state, "kind": finding.kind,
+                      "detail": finding.detail[:300]}  # fmt: skip
+            if row is None:
+                try:
+                    # A refresh running at the same moment (a reviewer accepting while the
+                    # startup submits) may have recorded the same pair: it is found, not lost.
+                    with transaction.atomic():
+                        row = Conflict.objects.create(
+                            user_id=finding.user_id, application=application, created_at=now,
+                            **fields,
+                        )  # fmt: skip
+                except IntegrityError:
+                    continue
+            elif _keeps(row, finding):
+                continue
+            else:
+                for name, value in fields.items():
+                    setattr(row, name, value)
+                row.save(update_fields=list(fields))
+            if row.state == ConflictState.CONFIRMED:
+                _conflict_binds(row)
+            changed.append(row)
+    if any(row.state == ConflictState.CONFIRMED for row in changed):
+        _scores_changed(cohort.pk)
+    return changed
+
+
+def conflicts_anonymise(*, application) -> int:
+    """Drop what a conflict of an anonymised application copied of the startup's data (the
+    names, emails and domains that matched, and notes); the conflicts themselves stay."""
+    return Conflict.objects.filter(application=application).update(detail="", note="")
+
+
+def conflicts_refresh_soon(*, cohort, application_ids=None, user_ids=None) -> None:
+    """Refresh now, and once more after commit: a reviewer who accepts while their startup
+    submits is in two transactions that cannot see each other's rows; whichever commits last
+    sees both after its commit."""
+    conflicts_refresh(cohort=cohort, application_ids=application_ids, user_ids=user_ids)
+    transaction.on_commit(
+        partial(conflicts_refresh, cohort=cohort, application_ids=application_ids,
+                user_ids=user_ids),
+        robust=True,
+    )  # fmt: skip
+
+
+def conflicts_refresh_application(*, application) -> None:
+    """After a submission, a change of the startup's team or of the conflicts it named."""
+    if application.status in REVIEWABLE_STATUSES:
+        conflicts_refresh_soon(cohort=application.cohort, application_ids=[application.pk])
+
+
+@transaction.atomic
+def conflict_confirm(*, conflict: Conflict, decided_by) -> Conflict:
+    """Staff confirm a suggestion (or a dismissed one, changing their mind). Side effects: the
+    person's assignments to the application end; a review they submitted no longer counts
+    (scores_changed)."""
+    conflict = Conflict.objects.select_for_update().get(pk=conflict.pk)
+    conflict.state = ConflictState.CONFIRMED
+    conflict.decided_at, conflict.decided_by = timezone.now(), decided_by
+    conflict.save(update_fields=["state", "decided_at", "decided_by"])
+    _conflict_binds(conflict)
     _scores_changed(conflict.application.cohort_id)
+    return conflict
+
+
+@transaction.atomic
+def conflict_dismiss(*, conflict: Conflict, decided_by) -> Conflict:
+    """Staff dismiss a suggestion, or lift a confirmed conflict: the row stays, dismissed, so
+    that recomputing never brings it back. A member's own conflict with their startup cannot
+    be lifted. The person is not assigned again by itself. Side effects: lifting a confirmed
+    conflict changes the reviews that count (scores_changed)."""
+    conflict = Conflict.objects.select_for_update().get(pk=conflict.pk)
+    was_binding = conflict.state == ConflictState.CONFIRMED
+    if conflict.source == ConflictSource.AUTOMATIC:
+        raise ReviewError(gettext("A member of the startup, or someone invited to it, is always "
+                                  "in conflict with its application."))  # fmt: skip
+    conflict.state = ConflictState.DISMISSED
+    conflict.decided_at, conflict.decided_by = timezone.now(), decided_by
+    conflict.save(update_fields=["state", "decided_at", "decided_by"])
+    if was_binding:
+        _scores_changed(conflict.application.cohort_id)
+    return conflict
+
+
+def conflict_remove(*, conflict: Conflict, decided_by=None) -> None:
+    """Staff lift a conflict (it stays, dismissed). The reviewer is not assigned again by
+    itself."""
+    conflict_dismiss(conflict=conflict, decided_by=decided_by)
+
+
+@transaction.atomic
+def conflict_add(*, user, application, kind: str, note: str = "", created_by) -> Conflict:
+    """Staff record a conflict by hand: confirmed at once (a suggestion or a dismissed row for
+    the same pair becomes it). Side effects: the person's assignments to the application end;
+    a review they submitted no longer counts (scores_changed)."""
+    now = timezone.now()
+    conflict, _created = Conflict.objects.update_or_create(
+        user=user,
+        application=application,
+        defaults={"kind": kind, "note": note.strip(), "state": ConflictState.CONFIRMED,
+                  "source": ConflictSource.STAFF, "decided_at": now, "decided_by": created_by},
+        create_defaults={
+            "kind": kind, "note": note.strip(), "state": ConflictState.CONFIRMED,
+            "source": ConflictSource.STAFF, "created_by": created_by, "created_at": now,
+            "decided_at": now, "decided_by": created_by,
+        },
+    )  # fmt: skip
+    _conflict_binds(conflict)
+    _scores_changed(application.cohort_id)
+    return conflict
 
 
 def _field_problem(key: str, value: str, criteria: dict) -> str:

@@ -44,4 +44,22 @@ staff_urlpatterns = [
     ),
     path("assignments/<int:assignment_id>/end/", staff.assignment_end, name="assignment_end"),
     path("conflicts/<int:conflict_id>/remove/", staff.conflict_remove, name="conflict_remove"),
+    path("cohorts/<int:cohort_id>/conflicts/", staff.cohort_conflicts, name="cohort_conflicts"),
+    path(
+        "cohorts/<int:cohort_id>/conflicts/refresh/",
+        staff.conflicts_refresh,
+        name="conflicts_refresh",
+    ),
+    re_path(
+        r"^cohorts/(?P<cohort_id>[0-9]+)/conflicts\.(?P<file_format>xlsx|csv)$",
+        staff.conflicts_export,
+        name="conflicts_export",
+    ),
+    path(
+        "applications/<int:application_id>/reviewer-view/",
+        staff.reviewer_view,
+        name="reviewer_view",
+    ),
+    path("conflicts/<int:conflict_id>/confirm/", staff.conflict_confirm, name="conflict_confirm"),
+    path("conflicts/<int:conflict_id>/dismiss/", staff.conflict_dismiss, name="conflict_dismiss"),
 ]

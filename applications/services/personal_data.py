@@ -21,11 +21,13 @@ from ..models import (
     ApplicationEvent,
     Extension,
     Membership,
+    NamedConflict,
     Startup,
     Submission,
 )
 from ..models.applications import redaction_allowed
 from ..personal_data import submissions_redact
+from ..signals import application_anonymised
 from .applications import application_transition
 from .files import (
     files_delete_after_commit,
@@ -56,12 +58,14 @@ def _stored_files(application: Application) -> set[str]:
 def application_anonymise(application: Application, *, now: datetime) -> None:
     """Drop what identifies people in one application, keeping its status, dates, cohort and
     what statistics count. Side effects: its files are deleted from storage after commit; the
-    confirmation emails (which copy the answers) and extension emails lose their bodies;
-    extensions lose their reasons and messages, and events the names of who acted."""
+    conflicts the startup named are deleted; the confirmation emails (which copy the answers)
+    and extension emails lose their bodies; extensions lose their reasons and messages, and
+    events the names of who acted; the `application_anonymised` signal."""
     files_delete_after_commit(_stored_files(application))
     Answer.objects.filter(application=application).update(value="")
     submissions_redact([application])
     Extension.objects.filter(application=application).update(reason="", message="")
+    NamedConflict.objects.filter(application=application).delete()
     ApplicationEvent.objects.filter(application=application).update(actor_name="", note="")
     OutgoingEmail.objects.filter(
         Q(idempotency_key__startswith=f"application-submitted:{application.pk}:")
@@ -70,6 +74,7 @@ def application_anonymise(application: Application, *, now: datetime) -> None:
     Application.objects.filter(pk=application.pk).update(
         pitch_deck="", pitch_deck_sha256="", anonymised_at=now
     )
+    application_anonymised.send(sender=Application, application=application)
 
 
 def _startup_anonymise(startup: Startup) -> None:

@@ -18,14 +18,14 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_POST
 
 from cohorts.enums import QuestionKind
-from cohorts.models import Question
+from cohorts.models import Partner, Question
 from cohorts.selectors import cohorts_for_home, cohorts_visible_to
 
 from .. import selectors, services
 from ..answers import answer_problem
 from ..eligibility import eligibility_problems, profile_problems
 from ..enums import ApplicantStatus
-from ..forms import InvitationForm, MembershipForm, StartupForm
+from ..forms import InvitationForm, MembershipForm, NamedConflictForm, StartupForm
 from ..models import Answer, Application, Invitation
 from ..privacy import PRIVACY_NOTICE_VERSION
 from ..selectors import applicant_status
@@ -326,11 +326,13 @@ def _answer_status(request: HttpRequest, context: dict, status: int = 200) -> Ht
 
 
 @login_required
-def application_submit(request: HttpRequest, application_id: int) -> HttpResponse:
+def application_submit(
+    request: HttpRequest, application_id: int, conflict_form=None, status: int = 200
+) -> HttpResponse:
     application = _my_application(request, application_id)
     problems = services.submission_problems(application)
     errors = []
-    if request.method == "POST":
+    if request.method == "POST" and conflict_form is None:
         try:
             services.application_submit(
                 application=application,
@@ -363,8 +365,49 @@ def application_submit(request: HttpRequest, application_id: int) -> HttpRespons
         "privacy_notice_version": PRIVACY_NOTICE_VERSION,
         "answered": Answer.objects.filter(application=application).count(),
         "editable": application.is_editable(),
+        "named_conflicts": application.named_conflicts.select_related("partner"),
+        "conflict_form": conflict_form or NamedConflictForm(partners=_call_partners(application)),
     }
-    return render(request, "applications/application_submit.html", context)
+    return render(request, "applications/application_submit.html", context, status=status)
+
+
+def _call_partners(application: Application):
+    return Partner.objects.filter(cohort_partners__cohort_id=application.cohort_id).distinct()
+
+
+@login_required
+@require_POST
+def named_conflict_add(request: HttpRequest, application_id: int) -> HttpResponse:
+    """From the submit page: kept apart from the answers, read by staff only."""
+    application = _my_application(request, application_id)
+    form = NamedConflictForm(request.POST, partners=_call_partners(application))
+    if form.is_valid():
+        try:
+            services.named_conflict_add(application=application, user=request.user,
+                                        **form.cleaned_data)  # fmt: skip
+        except services.ApplicationError as error:
+            for problem in error.problems:
+                form.add_error(None, problem)
+        else:
+            messages.success(request, gettext("Noted. Only the program's staff see this list."))
+            return HttpResponseRedirect(
+                reverse("application_submit", args=[application.pk]) + "#conflicts"
+            )
+    return application_submit(request, application_id, conflict_form=form, status=400)
+
+
+@login_required
+@require_POST
+def named_conflict_remove(request: HttpRequest, application_id: int, named_id: int):
+    application = _my_application(request, application_id)
+    named = get_object_or_404(application.named_conflicts.all(), pk=named_id)
+    try:
+        services.named_conflict_remove(named=named)
+    except services.ApplicationError as error:
+        messages.error(request, " ".join(error.problems))
+    else:
+        messages.success(request, gettext("Removed from your list."))
+    return HttpResponseRedirect(reverse("application_submit", args=[application.pk]) + "#conflicts")
 
 
 @login_required

@@ -37,7 +37,9 @@ def _filter_form(request: HttpRequest, cohort) -> StaffFilterForm:
 def cohort_applications(request: HttpRequest, cohort_id: int) -> HttpResponse:
     cohort = cohort_in_scope(request.staff_scope, cohort_id)
     form = _filter_form(request, cohort)
-    applications = selectors.staff_applications(cohort=cohort, filters=form.filters())
+    applications = selectors.staff_applications(
+        cohort=cohort, filters=form.filters(), viewer=request.user
+    )
     page = Paginator(applications, selectors.STAFF_PAGE_SIZE).get_page(request.GET.get("page"))
     selectors.with_versions(page.object_list)
     # One reverse() for the page, not one per row.
@@ -51,6 +53,7 @@ def cohort_applications(request: HttpRequest, cohort_id: int) -> HttpResponse:
         "form": form,
         "page": page,
         "query": query.urlencode(),
+        "conflicted": selectors.conflicted_in_cohort(cohort, request.user),
         "screen_out_form": ScreenOutForm(),
         "section": "applications",
     }
@@ -181,6 +184,7 @@ def application_detail(request: HttpRequest, application_id: int) -> HttpRespons
         "cohort": application.cohort,
         "startup": application.startup,
         "members": list(application.startup.memberships.all()),
+        "named_conflicts": list(application.named_conflicts.all()),
         "submissions": submissions,
         "latest": latest,
         "answers": _answer_rows(application, latest),
@@ -242,8 +246,13 @@ def cohort_export(request: HttpRequest, cohort_id: int, file_format: str) -> Htt
     """The list as filtered and searched on the page."""
     cohort = cohort_in_scope(request.staff_scope, cohort_id)
     filters = _filter_form(request, cohort).filters()
-    applications = selectors.staff_applications(cohort=cohort, filters=filters)
+    applications = selectors.staff_applications(cohort=cohort, filters=filters, viewer=request.user)
     header, rows = export_table(applications, list(cohort.questions.all()))
+    # Apart, at the end, unranked: that they exist, never what they say.
+    rows += [
+        [application_id, gettext("Conflict of interest"), *[None] * (len(header) - 2)]
+        for application_id in selectors.conflicted_in_cohort(cohort, request.user)
+    ]
     name = slugify(f"{cohort.program.slug} {cohort.slug} applications")
     if file_format == "xlsx":
         content = to_xlsx(header, rows, title=str(cohort.name))

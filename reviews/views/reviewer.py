@@ -29,6 +29,7 @@ from ..enums import NOT_APPLICABLE, Confidence, ConflictKind, Recommendation
 from ..forms import ConflictForm, HandBackForm
 from ..models import Assignment, Reviewer
 from ..receivers import REVIEWER_SESSION_KEY
+from ..redaction import Redactor, blind_name, redactor_for, redactors_for_queue, withheld_note
 from ..scoring import criterion_scores, weighted_score
 
 
@@ -51,9 +52,17 @@ def queue(request: HttpRequest) -> HttpResponse:
         "in_progress": gettext("In progress"),
         "not_started": gettext("Not started"),
     }
+    redactors = redactors_for_queue([row.assignment.application for row in rows])
     for row in rows:
         row.url = f"{review_prefix}{row.assignment.application_id}/"
         row.state_label = state_labels[row.state]
+        application = row.assignment.application
+        redact = redactors.get(application.pk)
+        if redact is None:
+            row.display_name = application.startup.name
+        else:
+            row.display_name = blind_name(application)
+            row.pitch = redact(row.pitch)
     context = {
         "rows": rows,
         "done": done,
@@ -63,18 +72,49 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(request, "reviews/queue.html", context)
 
 
-def _answers(submission) -> list[dict]:
-    return [
-        {
+def _answers(submission, redact: Redactor) -> list[dict]:
+    """The submitted answers as reviewers read them: redacted on a blind cohort, where file
+    answers are withheld."""
+    rows = []
+    for answer in submission.content.get("answers", []):
+        is_file = (
+            answer.get("kind") == QuestionKind.FILE
+            and isinstance(answer.get("value"), dict)
+            and bool(answer["value"].get("file"))
+        )
+        rows.append({
             "label": answer.get("label", ""),
             "question": answer.get("question"),
-            "text": answer_display(answer.get("kind", ""), answer.get("value")),
-            "is_file": answer.get("kind") == QuestionKind.FILE
-            and isinstance(answer.get("value"), dict)
-            and bool(answer["value"].get("file")),
-        }
-        for answer in submission.content.get("answers", [])
-    ]
+            "text": redact(answer_display(answer.get("kind", ""), answer.get("value"))),
+            "is_file": is_file,
+            "withheld": is_file and redact.active,
+        })  # fmt: skip
+    return rows
+
+
+def reading_context(application, submission) -> dict:
+    """What a reviewer reads of an application (the review page, and staff's "what reviewers
+    see" preview): on a blind cohort no startup name, team, email, website or link, names in
+    the answers replaced by "[redacted]", the deck and files withheld with a note."""
+    content = submission.content
+    redact = redactor_for(application, content)
+    profile = content.get("profile") or {}
+    team = content.get("team") or []
+    return {
+        "blind": redact.active,
+        "redact": redact,
+        "display_name": blind_name(application) if redact.active else application.startup.name,
+        "profile": {
+            "city": profile.get("city", ""),
+            "country": profile.get("country", ""),
+            "pitch": redact(profile.get("pitch", "")),
+        },
+        "team": [] if redact.active else team,
+        "team_size": len(team),
+        "deck": content.get("deck") or {},
+        "answers": _answers(submission, redact),
+        "withheld_note": withheld_note() if redact.active else "",
+    }
 
 
 def _field(
@@ -151,9 +191,11 @@ def review(request: HttpRequest, application_id: int) -> HttpResponse:
     criteria = list(application.cohort.criteria.all())
     scores = criterion_scores(criteria, flat)
     others = []
+    reading = reading_context(application, submission)
+    redact = reading["redact"]
     if my_review is not None and my_review.submitted_at:
         for other in other_reviews:
-            other_values = {field.key: field.value for field in other.fields.all()}
+            other_values = {field.key: redact(field.value) for field in other.fields.all()}
             others.append({
                 "review": other,
                 "score": weighted_score(criterion_scores(criteria, other_values)),
@@ -168,10 +210,7 @@ def review(request: HttpRequest, application_id: int) -> HttpResponse:
         "application": application,
         "startup": application.startup,
         "submission": submission,
-        "profile": submission.content.get("profile") or {},
-        "team": submission.content.get("team") or [],
-        "deck": submission.content.get("deck") or {},
-        "answers": _answers(submission),
+        **reading,
         "review": my_review,
         "sections": _form_sections(application.pk, criteria, values, disabled=bool(closed)),
         "not_applicable": NOT_APPLICABLE,
@@ -288,15 +327,25 @@ def hand_back(request: HttpRequest, application_id: int) -> HttpResponse:
 @require_GET
 def deck(request: HttpRequest, application_id: int):
     assignment = _assignment(request, application_id)
+    if assignment.application.cohort.blind_review:
+        return _withheld(request, assignment.application)
     submission = latest_submission(assignment.application)
     name = ((submission.content.get("deck") or {}).get("file")) if submission else ""
     return deck_attachment(assignment.application, name)
+
+
+def _withheld(request: HttpRequest, application) -> HttpResponse:
+    """A blind cohort's deck and files: withheld, saying why."""
+    context = {"note": withheld_note(), "application": application}
+    return render(request, "reviews/withheld.html", context, status=403)
 
 
 @login_required
 @require_GET
 def answer_file(request: HttpRequest, application_id: int, question_id: int):
     assignment = _assignment(request, application_id)
+    if assignment.application.cohort.blind_review:
+        return _withheld(request, assignment.application)
     submission = latest_submission(assignment.application)
     if submission is None:
         raise Http404

@@ -221,11 +221,12 @@ def _cohort_with(count: int, program):
 
 # Session, user and MFA check; the staff scope; the cohort; the country choices (from the
 # cache once a first visit has filled it); the count; the page of rows with their startups;
-# their versions; their last saved answers.
-QUERIES_FOR_THE_LIST = 10
+# their versions; their last saved answers; the applications the viewer is in conflict with.
+QUERIES_FOR_THE_LIST = 11
 # Session, user and MFA check; the staff scope; the application with its startup and cohort;
-# its members, versions, events, answers, extensions and questions.
-QUERIES_FOR_AN_APPLICATION = 11
+# its members, versions, events, answers, extensions, questions and the conflicts the startup
+# named.
+QUERIES_FOR_AN_APPLICATION = 12
 
 
 @pytest.mark.parametrize("count", [10, 100])

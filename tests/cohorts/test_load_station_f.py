@@ -212,3 +212,29 @@ def test_the_demo_questions_never_ask_what_the_profile_holds(in_november_2026):
 
     assert [label for label in labels if any(s in label for s in profile_subjects)] == []
     assert len(labels) == 8
+
+
+def test_the_demo_manager_confirms_the_suggested_conflict(in_november_2026, client, settings):
+    from django.urls import reverse
+
+    from reviews.models import Conflict
+    from reviews.selectors import cohort_conflicts
+
+    settings.STAFF_REQUIRE_MFA = False  # as under make run
+    load("--demo")
+    in_review = Cohort.objects.get(slug="demo-review")
+    manager = in_review.program.managers.get(email="manager@demo.accelerator.localhost")
+    conflict = Conflict.objects.get(user=manager)
+    client.force_login(manager)
+
+    page = client.get(reverse("staff:cohort_conflicts", args=[in_review.pk]))
+    confirmed = client.post(reverse("staff:conflict_confirm", args=[conflict.pk]))
+    application = client.get(reverse("staff:application", args=[conflict.application_id]))
+
+    assert (conflict.application.startup.name, conflict.source, conflict.state) == (
+        "Vigne Vision", "named_by_startup", "suggested",
+    )  # fmt: skip
+    assert [(c.pk, c.state) for c in cohort_conflicts(in_review)] == [(conflict.pk, "confirmed")]
+    assert [c.pk for c in page.context["suggested"]] == [conflict.pk]
+    assert confirmed.status_code == 302
+    assert application.status_code == 404

@@ -91,9 +91,10 @@ def test_a_manager_releases_a_draft_and_resends_a_failed_email(client, manager):
     assert "Only a draft can be released." in again.content.decode()
 
 
-# Session, user and MFA check; the staff scope; the names of its cohorts; the count; the page;
-# the backlog (emails due and not sent).
-QUERIES_FOR_THE_OUTBOX = 8
+# Session, user and MFA check; the staff scope; the names of its cohorts; the applications the
+# reader is in conflict with (their emails are hidden); the count; the page; the backlog
+# (emails due and not sent).
+QUERIES_FOR_THE_OUTBOX = 9
 
 
 @pytest.mark.parametrize("count", [10, 100])

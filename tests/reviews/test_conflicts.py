@@ -99,7 +99,7 @@ def test_a_reviewer_cannot_lift_their_conflict_staff_can_and_may_assign_again(cl
         refused.content.decode()
     )
     assert (lifted.status_code, assigned.status_code) == (302, 302)
-    assert Conflict.objects.count() == 0
+    assert Conflict.objects.get().state == ConflictState.DISMISSED  # kept, never suggested again
     assert Assignment.objects.filter(reviewer=world.me, ended_at__isnull=True).count() == 1
     assert page.status_code == 200
     assert counted_reviewers(world.application) == {world.me.pk, world.other.pk}
@@ -108,7 +108,7 @@ def test_a_reviewer_cannot_lift_their_conflict_staff_can_and_may_assign_again(cl
 def test_only_my_own_confirmed_conflict_closes_the_application_to_me(client, world):
     # Suggested and dismissed conflicts come with the next issue; no service makes them yet.
     pair = {"application": world.application, "kind": "other"}
-    Conflict.objects.create(user=world.me.user, source=ConflictSource.SUGGESTED,
+    Conflict.objects.create(user=world.me.user, source=ConflictSource.DOMAIN,
                             state=ConflictState.DISMISSED, **pair)  # fmt: skip
     Conflict.objects.create(user=world.other.user, source=ConflictSource.DECLARED,
                             state=ConflictState.CONFIRMED, **pair)  # fmt: skip

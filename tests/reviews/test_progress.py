@@ -147,7 +147,7 @@ def progress_world(size: int):
 
 
 # See tests/reviews/test_query_counts.py for what each query is.
-QUERIES_FOR_THE_PROGRESS = 17
+QUERIES_FOR_THE_PROGRESS = 18
 
 
 @pytest.mark.parametrize("size", [4, 12])

@@ -59,8 +59,8 @@ QUERIES_FOR_THE_REVIEW_PAGE = 8
 # applications and a page of them with their startups and progress; their assignments with
 # reviewers and review states; the reviewers to assign by hand; the totals; the pairs of
 # reviewers and applications (assignments, submitted reviews) for the groups; the screened
-# out; the conflicts.
-QUERIES_FOR_THE_REVIEWERS_PAGE = 17
+# out; the conflicts; the applications the viewer is in conflict with.
+QUERIES_FOR_THE_REVIEWERS_PAGE = 18
 
 
 @pytest.mark.parametrize("count", [10, 100])

@@ -61,6 +61,12 @@ URLS = {
     "staff:assignment_create": ("POST", lambda world: [world.application.pk]),
     "staff:assignment_end": ("POST", lambda world: [world.assignments["assigned_reviewer"].pk]),
     "staff:conflict_remove": ("POST", lambda world: [world.conflict.pk]),
+    "staff:conflict_confirm": ("POST", lambda world: [world.conflict.pk]),
+    "staff:conflict_dismiss": ("POST", lambda world: [world.conflict.pk]),
+    "staff:cohort_conflicts": ("GET", lambda world: [world.cohort.pk]),
+    "staff:reviewer_view": ("GET", lambda world: [world.application.pk]),
+    "staff:conflicts_refresh": ("POST", lambda world: [world.cohort.pk]),
+    "staff:conflicts_export": ("GET", lambda world: [world.cohort.pk, "csv"]),
     "reviewer_invitation": ("GET", lambda world: [world.reviewers["invited"].token]),
 }
 
@@ -86,6 +92,12 @@ STATUSES = {  # anon  appl. invit. other  unass. confl. assig. subm.  o.mgr  mgr
     "staff:assignment_create": (302, 403, 403, 403, 403, 403, 403, 403, 404, 302),
     "staff:assignment_end":    (302, 403, 403, 403, 403, 403, 403, 403, 404, 302),
     "staff:conflict_remove":   (302, 403, 403, 403, 403, 403, 403, 403, 404, 302),
+    "staff:conflict_confirm":  (302, 403, 403, 403, 403, 403, 403, 403, 404, 302),
+    "staff:conflict_dismiss":  (302, 403, 403, 403, 403, 403, 403, 403, 404, 302),
+    "staff:cohort_conflicts":  (302, 403, 403, 403, 403, 403, 403, 403, 404, 200),
+    "staff:reviewer_view":     (302, 403, 403, 403, 403, 403, 403, 403, 404, 200),
+    "staff:conflicts_refresh": (302, 403, 403, 403, 403, 403, 403, 403, 404, 302),
+    "staff:conflicts_export":  (302, 403, 403, 403, 403, 403, 403, 403, 404, 200),
     "reviewer_invitation":     (302, 200, 200, 200, 200, 200, 200, 200, 200, 200),
 }
 # fmt: on
