@@ -18,7 +18,8 @@ S = ApplicationStatus
 # application_transition() is the only code that reads it to write a status.
 TRANSITIONS: dict[ApplicationStatus, frozenset[ApplicationStatus]] = {
     S.DRAFT: frozenset({S.SUBMITTED, S.WITHDRAWN}),
-    S.SUBMITTED: frozenset({S.SHORTLISTED, S.WAITLISTED, S.REJECTED, S.WITHDRAWN}),
+    # A decision published straight from the ranking: submitted → winner, waitlisted, rejected.
+    S.SUBMITTED: frozenset({S.SHORTLISTED, S.WINNER, S.WAITLISTED, S.REJECTED, S.WITHDRAWN}),
     S.SHORTLISTED: frozenset({S.WINNER, S.WAITLISTED, S.REJECTED, S.WITHDRAWN}),
     S.WAITLISTED: frozenset({S.WINNER, S.REJECTED, S.WITHDRAWN}),
     # A winner who declines the offer withdraws; the first waitlisted is promoted.
@@ -42,6 +43,10 @@ class ApplicantStatus(models.TextChoices):
     UNDER_REVIEW = "under_review", _("Under review")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     NOT_SUBMITTED = "not_submitted", _("Not submitted")
+    # Once the cohort's decisions are published (told by selection, see registries.py).
+    SELECTED = "selected", _("Selected")
+    WAITLISTED = "waitlisted", _("On the waiting list")
+    NOT_SELECTED = "not_selected", _("Not selected")
 
 
 class FundingRange(models.TextChoices):

@@ -23,6 +23,7 @@ from .models import (
     Startup,
     Submission,
 )
+from .registries import applicant_status_providers
 from .search import search
 
 APPLICANT_VISIBLE = [
@@ -105,8 +106,13 @@ def dashboard_memberships(user) -> list[Membership]:
 
 
 def applicant_status(application: Application, now: datetime | None = None) -> ApplicantStatus:
-    """What the applicant is told: decisions in the making read "under review"."""
+    """What the applicant is told: decisions in the making read "under review"; a published
+    decision (or what an app above registered) reads as itself."""
     now = now or timezone.now()
+    for provider in applicant_status_providers:
+        told = provider(application)
+        if told is not None:
+            return told
     status = application.status
     if status == ApplicationStatus.WITHDRAWN:
         return ApplicantStatus.WITHDRAWN

@@ -125,7 +125,14 @@ class Cohort(RulesModel):
         help_text=_("Submissions are still accepted this long after closing. Never displayed."),
     )
     reviews_close_at = models.DateTimeField(_("reviews close at"), null=True, blank=True)
-    decisions_at = models.DateTimeField(_("decisions at"), null=True, blank=True)
+    decisions_at = models.DateTimeField(
+        _("decisions at"), null=True, blank=True,
+        help_text=_("The announced date; the decided phase starts when decisions are published."),
+    )  # fmt: skip
+    # Set once, by the publication of the decisions (selection); never edited by hand.
+    decisions_published_at = models.DateTimeField(
+        _("decisions published at"), null=True, blank=True, editable=False
+    )
     program_starts_on = models.DateField(_("programme starts on"), null=True, blank=True)
     program_ends_on = models.DateField(_("programme ends on"), null=True, blank=True)
     capacity = models.PositiveSmallIntegerField(

@@ -1,0 +1,11 @@
+"""What upper apps tell applications, filled in their AppConfig.ready(): applications never
+imports them."""
+
+from collections.abc import Callable
+
+# application → what its applicant is told once the app above has something to say (the
+# published decision, an interview invitation), as an ApplicantStatus, or None. Asked in order,
+# the first answer wins; applicant_status() falls back on its own derivation.
+applicant_status_providers: list[Callable] = []
+# application → the text the program wrote to the startup with its decision ("" for none).
+applicant_feedback_providers: list[Callable] = []
