@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import views
+from . import decision_views, views
 
 # Under /staff/, in the "staff" namespace (accelerator/urls.py gathers every app's).
 staff_urlpatterns = [
@@ -23,4 +23,49 @@ staff_urlpatterns = [
         name="ranking_export",
     ),
     path("cohorts/<int:cohort_id>/reviews.csv", views.reviews_export, name="reviews_export"),
+]
+
+# --- Decisions (#18)
+staff_urlpatterns += [
+    path("cohorts/<int:cohort_id>/decisions/", decision_views.decisions_page, name="decisions"),
+    path(
+        "cohorts/<int:cohort_id>/decisions/<int:application_id>/",
+        decision_views.decision_save,
+        name="decision_save",
+    ),
+    path(
+        "cohorts/<int:cohort_id>/decisions/reject-remaining/",
+        decision_views.decisions_reject_remaining,
+        name="decisions_reject_remaining",
+    ),
+    path(
+        "cohorts/<int:cohort_id>/decisions/publish/",
+        decision_views.decisions_publish,
+        name="decisions_publish",
+    ),
+    path(
+        "cohorts/<int:cohort_id>/decisions/emails/",
+        decision_views.decision_emails,
+        name="decision_emails",
+    ),
+    path(
+        "cohorts/<int:cohort_id>/decisions/lottery/",
+        decision_views.lottery_record,
+        name="lottery_record",
+    ),
+    path(
+        "cohorts/<int:cohort_id>/decisions/lottery/draw/",
+        decision_views.lottery_draw,
+        name="lottery_draw",
+    ),
+    path(
+        "cohorts/<int:cohort_id>/decisions/record/",
+        decision_views.decision_record,
+        name="decision_record",
+    ),
+    path(
+        "cohorts/<int:cohort_id>/decisions/record.json",
+        decision_views.decision_record_download,
+        name="decision_record_download",
+    ),
 ]

@@ -8,6 +8,7 @@ from applications import services
 from cohorts.enums import QuestionKind
 from notifications.models import OutgoingEmail
 from reviews import services as review_services
+from selection import decisions
 from tests.factories import UserFactory, staff_member
 from tests.factories.applications import open_cohort, submitted_application
 from tests.factories.cohorts import ProgramFactory, QuestionFactory
@@ -35,6 +36,11 @@ STAFF_PAGES = {
     "reviews_export": (lambda world: [world.cohort.pk], True),
     "cohort_reminders": (lambda world: [world.cohort.pk], True),
     "cohort_message": (lambda world: [world.cohort.pk], True),
+    "decisions": (lambda world: [world.cohort.pk], True),
+    "decisions_publish": (lambda world: [world.cohort.pk], True),
+    "decision_emails": (lambda world: [world.cohort.pk], True),
+    "decision_record": (lambda world: [world.cohort.pk], True),
+    "decision_record_download": (lambda world: [published_cohort(world).pk], True),
     "outbox": (lambda world: [], False),
     "email": (lambda world: [world.email.pk], True),
 }
@@ -49,7 +55,22 @@ STAFF_ACTIONS = {
     "application_screening": (lambda world: [world.application.pk], True),
     "ranking_recompute": (lambda world: [world.cohort.pk], True),
     "ranking_threshold": (lambda world: [world.cohort.pk], True),
+    "decision_save": (lambda world: [world.cohort.pk, world.application.pk], True),
+    "decisions_reject_remaining": (lambda world: [world.cohort.pk], True),
+    "lottery_record": (lambda world: [world.cohort.pk], True),
+    "lottery_draw": (lambda world: [world.cohort.pk], True),
 }
+
+
+def published_cohort(world):
+    """Another cohort of the program, its decisions published (a record to download)."""
+    cohort = open_cohort(program=world.cohort.program)
+    application = submitted_application(cohort=cohort)
+    decisions.decision_set(application=application, outcome="rejected", actor=None)
+    fingerprint = decisions.publication_state(cohort).fingerprint
+    decisions.decisions_publish(cohort=cohort, actor=None, fingerprint=fingerprint)
+    return cohort
+
 
 PERSONAS = ["anonymous", "founder", "staff_without_program", "other_manager", "manager",
             "superuser"]  # fmt: skip

@@ -1,5 +1,6 @@
 """Pending decisions under the cohort's capacity, publication, the record and the lottery."""
 
+import contextlib
 import hashlib
 import json
 import threading
@@ -40,10 +41,9 @@ def _race_for_winners(applications, manager):
     successes, refusals = [], []
 
     def hook():
-        try:
+        # With the lock, one at a time gets here: the barrier breaks, each goes on.
+        with contextlib.suppress(threading.BrokenBarrierError):
             checked.wait()
-        except threading.BrokenBarrierError:
-            pass  # with the lock, one at a time gets here: the barrier breaks, each goes on
 
     def work(application):
         try:
@@ -95,22 +95,22 @@ def test_without_the_lock_twenty_at_once_all_become_winners(monkeypatch):
 
 
 def test_a_sixth_winner_is_refused_with_the_capacity():
-    cohort, manager, applications = _cohort_with(6, capacity=5)
+    _, manager, applications = _cohort_with(6, capacity=5)
     for application in applications[:5]:
         decisions.decision_set(application=application, outcome=W, actor=manager)
 
-    with pytest.raises(DecisionError, match="This cohort takes 5 winners; it already has 5."):
+    with pytest.raises(DecisionError, match=r"This cohort takes 5 winners; it already has 5\."):
         decisions.decision_set(application=applications[5], outcome=W, actor=manager)
     # Changing a winner's own decision is not a sixth.
     decisions.decision_set(application=applications[0], outcome=W, actor=manager, note="sure")
 
 
 def test_waitlist_positions_follow_each_other_and_a_withdrawal_drops_the_decision():
-    cohort, manager, applications = _cohort_with(3, capacity=5)
+    _, manager, applications = _cohort_with(3, capacity=5)
     first = decisions.decision_set(application=applications[0], outcome=L, actor=manager)
     second = decisions.decision_set(application=applications[1], outcome=L, actor=manager)
 
-    with pytest.raises(DecisionError, match="Position 1 on the waitlist is taken."):
+    with pytest.raises(DecisionError, match=r"Position 1 on the waitlist is taken\."):
         decisions.decision_set(
             application=applications[2], outcome=L, actor=manager, waitlist_position=1
         )
@@ -155,9 +155,10 @@ def test_publication_applies_every_decision_and_drafts_emails_in_each_language()
     assert "Feedback 0" in emails[0].body_text
     assert emails[3].subject.startswith("Your application to")
     content = json.loads(record.content)
-    assert [a["decision"] for a in content["applications"]] == ["winner", "winner",
-                                                                "waitlisted", "rejected"]  # fmt: skip
-    assert "Note 0" not in record.content and "Feedback 0" not in record.content
+    outcomes = [a["decision"] for a in content["applications"]]
+    assert outcomes == ["winner", "winner", "waitlisted", "rejected"]
+    assert "Note 0" not in record.content
+    assert "Feedback 0" not in record.content
     assert content["applications"][0]["interview_scores"] == []
     assert hashlib.sha256(record.content.encode()).hexdigest() == record.sha256
     applications[0].refresh_from_db()
