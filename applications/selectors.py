@@ -29,6 +29,10 @@ from .search import search
 APPLICANT_VISIBLE = [
     ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED, ApplicationStatus.WITHDRAWN,
 ]  # fmt: skip
+# Shown in the applicant's history once the cohort's decisions are published, never before.
+PUBLISHED_DECISIONS = [
+    ApplicationStatus.WINNER, ApplicationStatus.WAITLISTED, ApplicationStatus.REJECTED,
+]  # fmt: skip
 
 
 def startups_of(user) -> QuerySet[Startup]:
@@ -97,12 +101,25 @@ def dashboard_memberships(user) -> list[Membership]:
                     # Decisions in the making stay internal until they are published.
                     Prefetch(
                         "events",
-                        queryset=ApplicationEvent.objects.filter(to_status__in=APPLICANT_VISIBLE),
+                        queryset=ApplicationEvent.objects.filter(
+                            to_status__in=[*APPLICANT_VISIBLE, *PUBLISHED_DECISIONS]
+                        ),
+                        to_attr="history_events",
                     ),
                 ),
             )
         )
     )
+
+
+def applicant_history(application) -> list:
+    """The events an applicant may see (prefetched as `history_events`): a decision appears
+    once the cohort's decisions are published."""
+    published = application.cohort.decisions_published_at is not None
+    return [
+        event for event in application.history_events
+        if event.to_status in APPLICANT_VISIBLE or published
+    ]  # fmt: skip
 
 
 def applicant_status(application: Application, now: datetime | None = None) -> ApplicantStatus:

@@ -58,6 +58,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     for membership in memberships:
         for application in membership.startup.applications.all():
             application.applicant_status = applicant_status(application, now)
+            application.history = selectors.applicant_history(application)
             application.feedback = next(
                 (
                     text

@@ -19,6 +19,8 @@ from .world import reviewed_cohort
 
 pytestmark = pytest.mark.django_db
 
+QUERIES = 11  # session, user, scope, cohort, conflicts, applications, state, ranking, …
+
 
 @pytest.fixture
 def world():
@@ -165,9 +167,25 @@ def test_after_publication_each_startup_sees_only_its_own_decision(client, world
         rejected_page = client.get(reverse("dashboard")).content.decode()
 
     assert "Selected" in winner_page
+    assert "Winner" in winner_page  # the history shows the published decision
     assert "Strong team." in winner_page
     assert "Come back next year." not in winner_page
     assert "Non sélectionnée" in rejected_page
     assert "Come back next year." in rejected_page
     assert "Strong team." not in rejected_page
     assert Application.objects.get(pk=winner.pk).status == "winner"
+
+
+@pytest.mark.parametrize("extra", [0, 3])
+def test_the_decisions_page_query_count_does_not_grow(client, extra, django_assert_num_queries):
+    world = reviewed_cohort(capacity=2, extra_applications=extra)
+    manager = staff_member(programs=[world.cohort.program])
+    for application in world.applications:
+        decisions.decision_set(application=application, outcome="rejected", actor=manager)
+    client.force_login(manager)
+    url = reverse("staff:decisions", args=[world.cohort.pk])
+
+    with django_assert_num_queries(QUERIES):
+        response = client.get(url)
+
+    assert response.status_code == 200
