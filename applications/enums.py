@@ -10,6 +10,7 @@ class ApplicationStatus(models.TextChoices):
     WINNER = "winner", _("Winner")
     REJECTED = "rejected", _("Rejected")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+    DECLINED = "declined", _("Declined the offer")
 
 
 S = ApplicationStatus
@@ -22,10 +23,12 @@ TRANSITIONS: dict[ApplicationStatus, frozenset[ApplicationStatus]] = {
     S.SUBMITTED: frozenset({S.SHORTLISTED, S.WINNER, S.WAITLISTED, S.REJECTED, S.WITHDRAWN}),
     S.SHORTLISTED: frozenset({S.WINNER, S.WAITLISTED, S.REJECTED, S.WITHDRAWN}),
     S.WAITLISTED: frozenset({S.WINNER, S.REJECTED, S.WITHDRAWN}),
-    # A winner who declines the offer withdraws; the first waitlisted is promoted.
-    S.WINNER: frozenset({S.WITHDRAWN}),
+    # After publication a winner leaves only through its offer (declined or expired); the
+    # first waitlisted is promoted.
+    S.WINNER: frozenset({S.DECLINED}),
     S.REJECTED: frozenset(),
     S.WITHDRAWN: frozenset(),
+    S.DECLINED: frozenset(),
 }
 
 # Answers can change, and be submitted again, until the deadline.
@@ -47,6 +50,7 @@ class ApplicantStatus(models.TextChoices):
     SELECTED = "selected", _("Selected")
     WAITLISTED = "waitlisted", _("On the waiting list")
     NOT_SELECTED = "not_selected", _("Not selected")
+    DECLINED = "declined", _("Offer declined")
 
 
 class FundingRange(models.TextChoices):

@@ -9,3 +9,6 @@ from collections.abc import Callable
 applicant_status_providers: list[Callable] = []
 # application → the text the program wrote to the startup with its decision ("" for none).
 applicant_feedback_providers: list[Callable] = []
+# (application, request) → HTML to show on the application's card on the dashboard (the
+# offer to accept or decline), or "".
+applicant_panels: list[Callable] = []

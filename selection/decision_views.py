@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from applications.models import Application
 from cohorts.staff import cohort_in_scope, staff_page
 from notifications.models import EmailState
-from notifications.services import OutboxError, email_release
+from notifications.services import OutboxError
 
 from . import decisions, selectors
 from .decisions import DecisionError
@@ -186,7 +186,7 @@ def decision_emails(request: HttpRequest, cohort_id: int) -> HttpResponse:
                         "subject", ""), body_text=request.POST.get("body_text", ""))  # fmt: skip
                     messages.success(request, gettext("Email saved."))
                 else:
-                    email_release(email=email)
+                    decisions.decision_email_send(email=email)
                     messages.success(request, gettext("Email sent to the outbox."))
         except (DecisionError, OutboxError) as error:
             messages.error(request, str(error))

@@ -24,6 +24,7 @@ from notifications.models import EmailKind, EmailState, OutgoingEmail
 from notifications.services import email_queue, email_release, email_render
 
 from .models import ApplicationEstimate, Decision, DecisionOutcome, DecisionRecord, Lottery, Ranking
+from .offers import offer_start_clock, offers_create
 
 RECORD_VERSION = 1
 # Applications that need a decision before the cohort can be published.
@@ -319,13 +320,16 @@ def decisions_publish(*, cohort: Cohort, actor, fingerprint: str, now: datetime 
     record = DecisionRecord.objects.create(
         cohort=cohort, content=content.decode(), sha256=sha256(content), created_at=now
     )
+    offers_create(cohort=cohort, applications=[d.application for d in state.winners], now=now)
     for decision in decisions:
         decision.published_at = now
-        _draft_decision_emails(decision, cohort)
+        draft_decision_emails(decision, cohort)
     return record
 
 
-def _draft_decision_emails(decision: Decision, cohort: Cohort) -> None:
+def draft_decision_emails(decision: Decision, cohort: Cohort, *, draft: bool = True,
+                          key_suffix: str = "") -> None:  # fmt: skip
+    """One email per member of the startup, in the member's language."""
     application = decision.application
     dashboard = settings.SITE_URL.rstrip("/") + reverse("dashboard")
     members = Membership.objects.filter(startup=application.startup).select_related("user")
@@ -342,9 +346,9 @@ def _draft_decision_emails(decision: Decision, cohort: Cohort) -> None:
                 to_address=user.email,
                 recipient=user,
                 language=user.language or settings.LANGUAGE_CODE,
-                idempotency_key=f"decision:{application.pk}:{user.pk}",
+                idempotency_key=f"decision:{application.pk}:{user.pk}{key_suffix}",
                 cohort_id=cohort.pk,
-                draft=True,
+                draft=draft,
                 **email_render(f"decision_{decision.outcome}", context),
             )
 
@@ -370,12 +374,21 @@ def decision_email_edit(*, email: OutgoingEmail, subject: str, body_text: str) -
 
 
 @transaction.atomic
+def decision_email_send(*, email: OutgoingEmail) -> None:
+    """Release one decision draft a person has read. Side effects: queued and sent after
+    commit; the first one sent to a startup fixes its offer's reply-by date."""
+    email_release(email=email)
+    application_id = int(email.idempotency_key.split(":")[1])
+    offer_start_clock(application_id=application_id)
+
+
+@transaction.atomic
 def decision_emails_send_all(*, cohort: Cohort) -> int:
-    """Release every decision draft of the cohort. Side effects: each is queued and sent after
-    commit. Returns how many."""
+    """Release every decision draft of the cohort, as decision_email_send does for each.
+    Returns how many."""
     drafts = list(decision_emails(cohort).filter(state=EmailState.DRAFT).order_by("pk"))
     for email in drafts:
-        email_release(email=email)
+        decision_email_send(email=email)
     return len(drafts)
 
 

@@ -284,3 +284,54 @@ class Lottery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cohort_id}: {self.result}"
+
+
+# --- Offers (#19)
+
+
+class OfferState(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    EXPIRED = "expired", _("Expired")
+    WITHDRAWN = "withdrawn", _("Withdrawn by staff")
+
+
+class Offer(models.Model):
+    """A place offered to a published winner, to accept or decline by `reply_by` (fixed when
+    the first decision email to the startup is sent; until then it cannot expire). A place
+    freed by a decline, an expiry or a withdrawal is offered to the first waitlisted: the new
+    offer `replaces` the old one, one to one, so a place is promoted once."""
+
+    application = models.OneToOneField(
+        "applications.Application", on_delete=models.CASCADE, related_name="offer"
+    )
+    cohort = models.ForeignKey("cohorts.Cohort", on_delete=models.CASCADE, related_name="+")
+    state = models.CharField(_("state"), max_length=10, choices=OfferState.choices,
+                             default=OfferState.PENDING)  # fmt: skip
+    reply_by = models.DateTimeField(_("reply by"), null=True, blank=True)
+    replaces = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="replaced_by")  # fmt: skip
+    created_at = models.DateTimeField(_("created at"))
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                    null=True, blank=True, related_name="+")  # fmt: skip
+    conditions_version = models.CharField(max_length=64, blank=True)
+    decline_reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("offer")
+        verbose_name_plural = _("offers")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state="pending") | Q(answered_at__isnull=False),
+                name="offer_answered_has_a_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="accepted") | ~Q(conditions_version=""),
+                name="offer_accepted_conditions_recorded",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.state}"

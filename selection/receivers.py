@@ -4,7 +4,11 @@
 from django.dispatch import receiver
 
 from applications.enums import ApplicantStatus, ApplicationStatus
-from applications.registries import applicant_feedback_providers, applicant_status_providers
+from applications.registries import (
+    applicant_feedback_providers,
+    applicant_panels,
+    applicant_status_providers,
+)
 from applications.signals import screened_in, screened_out, status_changed
 from reviews.signals import scores_changed
 
@@ -38,6 +42,7 @@ def drop_pending_decision_on_withdrawal(sender, application, to_status, **kwargs
 
 PUBLISHED = {
     ApplicationStatus.WINNER: ApplicantStatus.SELECTED,
+    ApplicationStatus.DECLINED: ApplicantStatus.DECLINED,
     ApplicationStatus.WAITLISTED: ApplicantStatus.WAITLISTED,
     ApplicationStatus.REJECTED: ApplicantStatus.NOT_SELECTED,
 }
@@ -59,3 +64,12 @@ def published_feedback(application) -> str:
 
 applicant_status_providers.append(published_applicant_status)
 applicant_feedback_providers.append(published_feedback)
+
+
+def _offer_panel(application, request) -> str:
+    from .offer_views import offer_panel
+
+    return offer_panel(application, request)
+
+
+applicant_panels.append(_offer_panel)

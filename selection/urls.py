@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import decision_views, views
+from . import decision_views, offer_views, views
 
 # Under /staff/, in the "staff" namespace (accelerator/urls.py gathers every app's).
 staff_urlpatterns = [
@@ -68,4 +68,10 @@ staff_urlpatterns += [
         decision_views.decision_record_download,
         name="decision_record_download",
     ),
+]
+
+# --- Offers (#19): a startup's members answer their offer (at the root, beside the dashboard).
+applicant_urlpatterns = [
+    path("offers/<int:offer_id>/accept/", offer_views.offer_accept, name="offer_accept"),
+    path("offers/<int:offer_id>/decline/", offer_views.offer_decline, name="offer_decline"),
 ]

@@ -28,7 +28,7 @@ from ..enums import ApplicantStatus
 from ..forms import InvitationForm, MembershipForm, StartupForm
 from ..models import Answer, Application, Invitation
 from ..privacy import PRIVACY_NOTICE_VERSION
-from ..registries import applicant_feedback_providers
+from ..registries import applicant_feedback_providers, applicant_panels
 from ..selectors import applicant_status
 from .files import answer_file_attachment, deck_attachment
 
@@ -59,6 +59,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         for application in membership.startup.applications.all():
             application.applicant_status = applicant_status(application, now)
             application.history = selectors.applicant_history(application)
+            application.panels = [
+                html for provider in applicant_panels if (html := provider(application, request))
+            ]
             application.feedback = next(
                 (
                     text
