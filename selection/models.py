@@ -318,6 +318,8 @@ class Offer(models.Model):
                                     null=True, blank=True, related_name="+")  # fmt: skip
     conditions_version = models.CharField(max_length=64, blank=True)
     decline_reason = models.TextField(_("reason"), blank=True)
+    # Staff extended the reply-by date: [{"by": user id, "at": iso, "from": iso, "to": iso}]
+    extensions = models.JSONField(default=list, blank=True)
 
     class Meta:
         verbose_name = _("offer")

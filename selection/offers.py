@@ -102,6 +102,27 @@ def offer_withdraw(*, offer: Offer, actor, reason: str = "", now: datetime | Non
     return _free_the_place(offer, OfferState.WITHDRAWN, actor=actor, reason=reason, now=now)
 
 
+@transaction.atomic
+def offer_extend(*, offer: Offer, reply_by: datetime, actor, now: datetime | None = None
+                 ) -> Offer:  # fmt: skip
+    """Staff move a pending offer's reply-by date later. Side effects: the change is recorded
+    on the offer (who, when, from, to)."""
+    now = now or timezone.now()
+    offer = Offer.objects.select_for_update().get(pk=offer.pk)
+    if offer.state != OfferState.PENDING:
+        raise OfferError(gettext("This offer is already answered."))
+    if reply_by <= now or (offer.reply_by is not None and reply_by <= offer.reply_by):
+        raise OfferError(gettext("Choose a later reply-by date, in the future."))
+    offer.extensions = [*offer.extensions, {
+        "by": actor.pk, "at": now.isoformat(),
+        "from": offer.reply_by.isoformat() if offer.reply_by else None,
+        "to": reply_by.isoformat(),
+    }]  # fmt: skip
+    offer.reply_by = reply_by
+    offer.save(update_fields=["reply_by", "extensions"])
+    return offer
+
+
 def offers_expire(*, now: datetime | None = None) -> list[int]:
     """The beat task: every pending offer past its reply-by date expires, each in its own
     transaction (a decline at the same moment wins or loses on the row lock). Returns the

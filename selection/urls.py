@@ -70,7 +70,21 @@ staff_urlpatterns += [
     ),
 ]
 
-# --- Offers (#19): a startup's members answer their offer (at the root, beside the dashboard).
+# --- Offers (#19)
+staff_urlpatterns += [
+    path("cohorts/<int:cohort_id>/offers/", offer_views.offers_page, name="offers"),
+    path(
+        "cohorts/<int:cohort_id>/offers/<int:offer_id>/extend/",
+        offer_views.offer_extend,
+        name="offer_extend",
+    ),
+    path(
+        "cohorts/<int:cohort_id>/offers/<int:offer_id>/withdraw/",
+        offer_views.offer_withdraw,
+        name="offer_withdraw",
+    ),
+]
+# A startup's members answer their offer (at the root, beside the dashboard).
 applicant_urlpatterns = [
     path("offers/<int:offer_id>/accept/", offer_views.offer_accept, name="offer_accept"),
     path("offers/<int:offer_id>/decline/", offer_views.offer_decline, name="offer_decline"),

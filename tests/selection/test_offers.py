@@ -195,3 +195,27 @@ def test_a_decline_racing_the_expiry_sweep_promotes_one():
 
     assert _statuses(applications) == ["declined", "winner", "waitlisted", "rejected"]
     assert Offer.objects.filter(replaces=offer).count() == 1
+
+
+def test_the_staff_offers_page_lists_each_state_and_extension_and_withdrawal_are_recorded(client):
+    cohort, manager, applications = _published(capacity=2, waitlisted=2)
+    first = Offer.objects.get(application=applications[0])
+    reason = "Joined another accelerator"
+    offers.offer_decline(offer=first, user=_member(applications[0]), reason=reason)
+    pending = Offer.objects.get(application=applications[1])
+    client.force_login(manager)
+
+    client.post(reverse("staff:offer_extend", args=[cohort.pk, pending.pk]),
+                {"reply_by": "2099-01-31"})  # fmt: skip
+    page = client.get(reverse("staff:offers", args=[cohort.pk])).content.decode()
+    withdrawn = client.post(reverse("staff:offer_withdraw", args=[cohort.pk, pending.pk]),
+                            {"reason": "No show"}, follow=True)  # fmt: skip
+
+    pending.refresh_from_db()
+    assert pending.state == OfferState.WITHDRAWN
+    assert pending.extensions[0]["by"] == manager.pk
+    assert pending.extensions[0]["to"] == "2099-01-31T23:59:59+01:00"
+    assert "Joined another accelerator" in page
+    assert "reply by 31 January 2099, 23:59:59" in page
+    assert "is promoted from the waitlist" in withdrawn.content.decode()
+    assert _statuses(applications) == ["declined", "declined", "winner", "winner", "rejected"]
