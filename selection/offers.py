@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -14,6 +15,8 @@ from applications.enums import ApplicationStatus
 from applications.models import Application
 from applications.services import application_transition
 from cohorts.models import Cohort
+from notifications.models import EmailKind
+from notifications.services import email_html_from_text, email_queue
 
 from .models import Decision, DecisionOutcome, Offer, OfferState
 
@@ -172,8 +175,9 @@ def _promote(freed: Offer, *, now: datetime) -> Application | None:
     freed place on the offers page. Side effects: the transition (its note says why), the
     decision row moved to winner, the new offer and its email (draft, or queued as the
     cohort says)."""
-    cohort = Cohort.objects.select_for_update().get(pk=freed.cohort_id)
+    cohort = Cohort.objects.select_for_update().select_related("program").get(pk=freed.cohort_id)
     if promotion_stopped(cohort, now):
+        _tell_managers(freed, cohort, stopped=True)
         return None
     first = (
         Decision.objects.select_for_update()
@@ -184,6 +188,7 @@ def _promote(freed: Offer, *, now: datetime) -> Application | None:
         .first()
     )  # fmt: skip
     if first is None:
+        _tell_managers(freed, cohort, stopped=False)
         return None
     application = application_transition(
         application=first.application, to_status=ApplicationStatus.WINNER, actor=None,
@@ -201,6 +206,32 @@ def _promote(freed: Offer, *, now: datetime) -> Application | None:
         draft_decision_emails(first, cohort, draft=not cohort.promotion_email_queued,
                               key_suffix=":promotion")  # fmt: skip
     return application
+
+
+def _tell_managers(freed: Offer, cohort: Cohort, *, stopped: bool) -> None:
+    """A freed place nobody was promoted to: each manager of the program gets an email, in
+    their language, once per freed offer."""
+    path = reverse("staff:offers", args=[cohort.pk])
+    for manager in cohort.program.managers.order_by("pk"):
+        with translation.override(manager.language or settings.LANGUAGE_CODE):
+            subject = gettext("A place is free in %(cohort)s") % {"cohort": cohort.name}
+            reason = (
+                gettext("The waitlist no longer moves by itself for this cohort.") if stopped
+                else gettext("The waitlist is empty.")
+            )  # fmt: skip
+            body = gettext(
+                "%(startup)s will not take its place in %(cohort)s (offer %(state)s). %(reason)s "
+                "Nobody was promoted: the place is yours to fill.\n\n%(url)s"
+            ) % {
+                "startup": freed.application.startup.name, "cohort": cohort.name,
+                "state": freed.get_state_display().lower(), "reason": reason,
+                "url": settings.SITE_URL.rstrip("/") + path,
+            }  # fmt: skip
+            email_queue(
+                kind=EmailKind.GENERIC, to_address=manager.email, recipient=manager,
+                subject=subject, body_text=body, body_html=email_html_from_text(subject, body),
+                idempotency_key=f"place-free:{freed.pk}:{manager.pk}", cohort_id=cohort.pk,
+            )  # fmt: skip
 
 
 def pending_offer_for(user, offer_id: int) -> Offer:

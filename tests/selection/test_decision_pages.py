@@ -189,3 +189,22 @@ def test_the_decisions_page_query_count_does_not_grow(client, extra, django_asse
         response = client.get(url)
 
     assert response.status_code == 200
+
+
+def test_staff_record_a_lottery_group_then_draw_once_from_the_page(client, world):
+    client.force_login(world.manager)
+    decisions.decision_set(application=world.applications[0], outcome="winner",
+                           actor=world.manager)  # fmt: skip
+    group = [a.pk for a in world.applications[1:]]
+
+    client.post(reverse("staff:lottery_record", args=[world.cohort.pk]), {"group": group})
+    drawn = client.post(reverse("staff:lottery_draw", args=[world.cohort.pk]), follow=True)
+    again = client.post(reverse("staff:lottery_draw", args=[world.cohort.pk]), follow=True)
+
+    lottery = world.cohort.lottery
+    assert lottery.group == sorted(group)
+    assert len(lottery.result) == 1
+    assert "The lottery is drawn." in drawn.content.decode()
+    assert "a draw is final" in again.content.decode()
+    winners = Decision.objects.filter(cohort=world.cohort, outcome="winner")
+    assert winners.count() == 2

@@ -219,3 +219,28 @@ def test_the_staff_offers_page_lists_each_state_and_extension_and_withdrawal_are
     assert "reply by 31 January 2099, 23:59:59" in page
     assert "is promoted from the waitlist" in withdrawn.content.decode()
     assert _statuses(applications) == ["declined", "declined", "winner", "winner", "rejected"]
+
+
+def test_with_an_empty_waitlist_nobody_is_promoted_and_the_managers_are_told():
+    cohort, manager, applications = _published(capacity=2, waitlisted=0)
+
+    promoted = offers.offer_decline(offer=Offer.objects.get(application=applications[0]),
+                                    user=_member(applications[0]))  # fmt: skip
+
+    assert promoted is None
+    told = OutgoingEmail.objects.get(recipient=manager, kind=EmailKind.GENERIC)
+    assert told.subject == f"A place is free in {cohort.name}"
+    assert "The waitlist is empty." in told.body_text
+
+
+def test_after_the_cohorts_date_the_waitlist_stops_moving():
+    cohort, _, applications = _published(capacity=1, waitlisted=1)
+    cohort.program_starts_on = (datetime.now(tz=UTC) + timedelta(days=10)).date()
+    cohort.program_ends_on = cohort.program_starts_on + timedelta(days=90)
+    cohort.save()
+
+    promoted = offers.offer_decline(offer=Offer.objects.get(application=applications[0]),
+                                    user=_member(applications[0]))  # fmt: skip
+
+    assert promoted is None
+    assert _statuses(applications) == ["declined", "waitlisted", "rejected"]
