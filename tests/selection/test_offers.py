@@ -11,7 +11,7 @@ from django.urls import reverse
 from applications.enums import ApplicationStatus
 from applications.models import Application, ApplicationEvent
 from notifications.models import EmailKind, OutgoingEmail
-from selection import decisions, offers
+from selection import decisions, offers, reminders
 from selection.models import Offer, OfferState
 from tests.factories import staff_member
 from tests.factories.applications import submitted_application
@@ -244,3 +244,25 @@ def test_after_the_cohorts_date_the_waitlist_stops_moving():
 
     assert promoted is None
     assert _statuses(applications) == ["declined", "waitlisted", "rejected"]
+
+
+def test_an_offer_reminder_goes_once_two_days_before_the_reply_by_date_in_each_language():
+    cohort, _, applications = _published(capacity=1, waitlisted=0, rejected=0)
+    member = _member(applications[0])
+    member.language = "fr"
+    member.save()
+    sent = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+    with time_machine.travel(sent, tick=False):
+        decisions.decision_emails_send_all(cohort=cohort)
+    offer = Offer.objects.get(application=applications[0])
+
+    early = reminders.offer_reminders_sweep(offer.reply_by - timedelta(days=2, seconds=1))
+    due = reminders.offer_reminders_sweep(offer.reply_by - timedelta(days=2))
+    again = reminders.offer_reminders_sweep(offer.reply_by - timedelta(days=1))
+
+    assert (early, due, again) == (0, 1, 0)
+    email = OutgoingEmail.objects.get(kind=EmailKind.OFFER_REMINDER)
+    assert email.subject == f"Rappel : répondez à votre offre pour {cohort.name}"
+    assert reminders.offer_reminder_still_due(email, offer.reply_by - timedelta(days=1))
+    offers.offer_accept(offer=offer, user=member, conditions_accepted=True)
+    assert not reminders.offer_reminder_still_due(email, offer.reply_by - timedelta(days=1))
