@@ -9,6 +9,7 @@ from dashboards.urls import staff_urlpatterns as dashboards_staff
 from notifications.urls import staff_urlpatterns as notifications_staff
 from reviews.urls import invitation_urlpatterns as review_invitations
 from reviews.urls import staff_urlpatterns as reviews_staff
+from selection.urls import applicant_urlpatterns as selection_applicant
 from selection.urls import staff_urlpatterns as selection_staff
 
 from . import views
@@ -48,6 +49,7 @@ def i18n_patterns(*urls):
 urlpatterns += i18n_patterns(
     path("", include("cohorts.urls")),
     path("", include("applications.urls")),
+    path("", include(selection_applicant)),
     path("staff/", include((staff_urlpatterns, "staff"))),
     path("review/", include("reviews.urls")),
     *review_invitations,

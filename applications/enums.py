@@ -10,6 +10,7 @@ class ApplicationStatus(models.TextChoices):
     WINNER = "winner", _("Winner")
     REJECTED = "rejected", _("Rejected")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+    DECLINED = "declined", _("Declined the offer")
 
 
 S = ApplicationStatus
@@ -18,13 +19,16 @@ S = ApplicationStatus
 # application_transition() is the only code that reads it to write a status.
 TRANSITIONS: dict[ApplicationStatus, frozenset[ApplicationStatus]] = {
     S.DRAFT: frozenset({S.SUBMITTED, S.WITHDRAWN}),
-    S.SUBMITTED: frozenset({S.SHORTLISTED, S.WAITLISTED, S.REJECTED, S.WITHDRAWN}),
+    # A decision published straight from the ranking: submitted → winner, waitlisted, rejected.
+    S.SUBMITTED: frozenset({S.SHORTLISTED, S.WINNER, S.WAITLISTED, S.REJECTED, S.WITHDRAWN}),
     S.SHORTLISTED: frozenset({S.WINNER, S.WAITLISTED, S.REJECTED, S.WITHDRAWN}),
     S.WAITLISTED: frozenset({S.WINNER, S.REJECTED, S.WITHDRAWN}),
-    # A winner who declines the offer withdraws; the first waitlisted is promoted.
-    S.WINNER: frozenset({S.WITHDRAWN}),
+    # After publication a winner leaves only through its offer (declined or expired); the
+    # first waitlisted is promoted.
+    S.WINNER: frozenset({S.DECLINED}),
     S.REJECTED: frozenset(),
     S.WITHDRAWN: frozenset(),
+    S.DECLINED: frozenset(),
 }
 
 # Answers can change, and be submitted again, until the deadline.
@@ -42,6 +46,11 @@ class ApplicantStatus(models.TextChoices):
     UNDER_REVIEW = "under_review", _("Under review")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     NOT_SUBMITTED = "not_submitted", _("Not submitted")
+    # Once the cohort's decisions are published (told by selection, see registries.py).
+    SELECTED = "selected", _("Selected")
+    WAITLISTED = "waitlisted", _("On the waiting list")
+    NOT_SELECTED = "not_selected", _("Not selected")
+    DECLINED = "declined", _("Offer declined")
 
 
 class FundingRange(models.TextChoices):

@@ -24,11 +24,15 @@ from .models import (
     Startup,
     Submission,
 )
-from .registries import conflicted_with
+from .registries import applicant_status_providers, conflicted_with
 from .search import search
 
 APPLICANT_VISIBLE = [
     ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED, ApplicationStatus.WITHDRAWN,
+]  # fmt: skip
+# Shown in the applicant's history once the cohort's decisions are published, never before.
+PUBLISHED_DECISIONS = [
+    ApplicationStatus.WINNER, ApplicationStatus.WAITLISTED, ApplicationStatus.REJECTED,
 ]  # fmt: skip
 
 
@@ -98,7 +102,10 @@ def dashboard_memberships(user) -> list[Membership]:
                     # Decisions in the making stay internal until they are published.
                     Prefetch(
                         "events",
-                        queryset=ApplicationEvent.objects.filter(to_status__in=APPLICANT_VISIBLE),
+                        queryset=ApplicationEvent.objects.filter(
+                            to_status__in=[*APPLICANT_VISIBLE, *PUBLISHED_DECISIONS]
+                        ),
+                        to_attr="history_events",
                     ),
                 ),
             )
@@ -106,9 +113,24 @@ def dashboard_memberships(user) -> list[Membership]:
     )
 
 
+def applicant_history(application) -> list:
+    """The events an applicant may see (prefetched as `history_events`): a decision appears
+    once the cohort's decisions are published."""
+    published = application.cohort.decisions_published_at is not None
+    return [
+        event for event in application.history_events
+        if event.to_status in APPLICANT_VISIBLE or published
+    ]  # fmt: skip
+
+
 def applicant_status(application: Application, now: datetime | None = None) -> ApplicantStatus:
-    """What the applicant is told: decisions in the making read "under review"."""
+    """What the applicant is told: decisions in the making read "under review"; a published
+    decision (or what an app above registered) reads as itself."""
     now = now or timezone.now()
+    for provider in applicant_status_providers:
+        told = provider(application)
+        if told is not None:
+            return told
     status = application.status
     if status == ApplicationStatus.WITHDRAWN:
         return ApplicantStatus.WITHDRAWN

@@ -125,7 +125,28 @@ class Cohort(RulesModel):
         help_text=_("Submissions are still accepted this long after closing. Never displayed."),
     )
     reviews_close_at = models.DateTimeField(_("reviews close at"), null=True, blank=True)
-    decisions_at = models.DateTimeField(_("decisions at"), null=True, blank=True)
+    decisions_at = models.DateTimeField(
+        _("decisions at"), null=True, blank=True,
+        help_text=_("The announced date; the decided phase starts when decisions are published."),
+    )  # fmt: skip
+    offer_reply_days = models.PositiveSmallIntegerField(
+        _("days to reply to an offer"), default=7,
+        help_text=_("A winner replies by 23:59:59 Paris time this many days after the first "
+                    "decision email is sent."),
+    )  # fmt: skip
+    promotion_stops_days_before = models.PositiveSmallIntegerField(
+        _("waitlist stops moving (days before the programme)"), default=14,
+        help_text=_("From this many days before the programme starts, a declined place is not "
+                    "offered to the waitlist automatically; staff are told instead."),
+    )  # fmt: skip
+    promotion_email_queued = models.BooleanField(
+        _("send a promotion's email at once"), default=False,
+        help_text=_("Otherwise it waits as a draft in the outbox for a person to send it."),
+    )  # fmt: skip
+    # Set once, by the publication of the decisions (selection); never edited by hand.
+    decisions_published_at = models.DateTimeField(
+        _("decisions published at"), null=True, blank=True, editable=False
+    )
     program_starts_on = models.DateField(_("programme starts on"), null=True, blank=True)
     program_ends_on = models.DateField(_("programme ends on"), null=True, blank=True)
     capacity = models.PositiveSmallIntegerField(

@@ -16,7 +16,8 @@ def start_of_day(day: date) -> datetime:
 def cohort_phase(cohort, now: datetime) -> Phase:
     """upcoming → open → in review → decided → running → finished.
 
-    Each phase starts at its date; a null date skips its phase. Applications close at
+    Each phase starts at its date (the decided phase when decisions are published, not at
+    the announced `decisions_at`); a null date skips its phase. Applications close at
     `closes_at` for every page (the grace minutes only keep accepting submissions). The
     programme runs from its first day to its last, inclusive.
     """
@@ -24,7 +25,7 @@ def cohort_phase(cohort, now: datetime) -> Phase:
         return Phase.UPCOMING
     starts = [
         (cohort.closes_at, Phase.IN_REVIEW),
-        (cohort.decisions_at, Phase.DECIDED),
+        (cohort.decisions_published_at, Phase.DECIDED),
         (cohort.program_starts_on and start_of_day(cohort.program_starts_on), Phase.RUNNING),
         (
             cohort.program_ends_on and start_of_day(cohort.program_ends_on + timedelta(days=1)),

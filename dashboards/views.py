@@ -9,6 +9,7 @@ from applications.enums import ApplicationStatus
 from applications.overview import applications_per_day, chart_for
 from applications.selectors import status_counts
 from cohorts.staff import cohort_in_scope, staff_page
+from selection.funnel import cohort_funnel
 
 
 def _counts(by_status: dict[str, int]) -> dict[str, int]:
@@ -36,13 +37,29 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboards/staff_home.html", {"cohorts": cohorts})
 
 
+FUNNEL_BAR_WIDTH = 240
+
+
+def _funnel_rows(stages) -> list[dict]:
+    """Each stage with its bar: widths relative to the first stage."""
+    top = max([stage.count or 0 for stage in stages] + [1])
+    return [
+        {"label": stage.label, "count": stage.count, "y": 4 + 22 * i,
+         "width": round(FUNNEL_BAR_WIDTH * (stage.count or 0) / top)}
+        for i, stage in enumerate(stages)
+    ]  # fmt: skip
+
+
 @staff_page
 @require_GET
 def cohort_hub(request: HttpRequest, cohort_id: int) -> HttpResponse:
     cohort = cohort_in_scope(request.staff_scope, cohort_id)
     cohort.current_phase = cohort.phase()
     days = applications_per_day(cohort)
+    funnel = _funnel_rows(cohort_funnel(cohort))
     context = {
+        "funnel": funnel,
+        "funnel_height": 22 * len(funnel) + 4,
         "cohort": cohort,
         "counts": _counts(status_counts([cohort.pk])[cohort.pk]),
         "days": days,

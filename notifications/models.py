@@ -53,6 +53,8 @@ class EmailKind(models.TextChoices):
     DEADLINE_REMINDER = "deadline_reminder", _("Application deadline reminder")
     REVIEW_REMINDER = "review_reminder", _("Review deadline reminder")
     COHORT_MESSAGE = "cohort_message", _("Message to a cohort")
+    DECISION = "decision", _("Decision on an application")
+    OFFER_REMINDER = "offer_reminder", _("Offer reply-by reminder")
 
 
 # What a person may turn off (the notification settings page, the unsubscribe link): reminders.

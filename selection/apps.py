@@ -7,7 +7,17 @@ class SelectionConfig(AppConfig):
     verbose_name = _("Selection")
 
     def ready(self) -> None:
+        from notifications.models import EmailKind
+        from notifications.reminders import reminder_kind_register
+
         from . import (
             demo,  # noqa: F401 (the demo cohort in review is ranked once its reviews are in)
             receivers,  # noqa: F401 (reviews and withdrawals ask for a new fit)
+        )
+        from .reminders import offer_reminder_still_due, offer_reminders_sweep
+
+        reminder_kind_register(
+            EmailKind.OFFER_REMINDER,
+            sweep=offer_reminders_sweep,
+            still_due=offer_reminder_still_due,
         )

@@ -2,6 +2,8 @@
 schedule), one per ranked application and one per reviewer. Written only by
 services.ranking_compute; pages read these tables and never fit."""
 
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -148,3 +150,190 @@ class ReviewerLeniency(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reviewer_id}: {self.leniency:+.3f}"
+
+
+# --- Decisions (#18)
+
+
+class DecisionOutcome(models.TextChoices):
+    WINNER = "winner", _("Winner")
+    WAITLISTED = "waitlisted", _("Waitlisted")
+    REJECTED = "rejected", _("Rejected")
+
+
+class Decision(models.Model):
+    """Staff's decision on one application: pending (staff-only, changeable) until the cohort's
+    publication applies it and sets `published_at`; from then on it is what the startup is
+    told. The cohort's pending winners never outnumber its capacity: services.decision_set
+    checks under a row lock on the cohort."""
+
+    application = models.OneToOneField(
+        "applications.Application", on_delete=models.CASCADE, primary_key=True,
+        related_name="decision",
+    )  # fmt: skip
+    cohort = models.ForeignKey("cohorts.Cohort", on_delete=models.CASCADE, related_name="+")
+    outcome = models.CharField(_("outcome"), max_length=12, choices=DecisionOutcome.choices)
+    waitlist_position = models.PositiveSmallIntegerField(_("waitlist position"), null=True,
+                                                         blank=True)  # fmt: skip
+    note = models.TextField(_("note (staff only)"), blank=True)
+    feedback = models.TextField(
+        _("feedback for the startup"), blank=True,
+        help_text=_("Shown to the startup with the decision, and in its email."),
+    )  # fmt: skip
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                               related_name="+")  # fmt: skip
+    decided_at = models.DateTimeField(_("decided at"))
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome="waitlisted", waitlist_position__isnull=False)
+                | (~Q(outcome="waitlisted") & Q(waitlist_position__isnull=True)),
+                name="decision_waitlist_position_iff_waitlisted",
+            ),
+            models.UniqueConstraint(
+                fields=["cohort", "waitlist_position"],
+                condition=Q(waitlist_position__isnull=False),
+                name="decision_one_application_per_waitlist_place",
+            ),
+        ]
+        indexes = [models.Index(fields=["cohort", "outcome"], name="decision_cohort_outcome")]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.outcome}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.published_at is None
+
+
+class ImmutableQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionDenied("A decision record never changes.")
+
+    def delete(self):
+        raise PermissionDenied("A decision record is never deleted.")
+
+
+class DecisionRecord(models.Model):
+    """The frozen record of a cohort's publication: canonical JSON (sorted keys, UTF-8) of
+    the cohort, the estimates, each application's scores and decision, the lottery, who
+    published and when, with no names, notes or feedback (pages join those at display time,
+    so anonymisation and deletion leave the record whole), and its SHA-256. It never changes:
+    save() of a stored row, update() and delete() raise, and a database trigger (migration
+    selection 0002) refuses UPDATE and DELETE on PostgreSQL and SQLite."""
+
+    cohort = models.OneToOneField(
+        "cohorts.Cohort", on_delete=models.PROTECT, related_name="decision_record"
+    )
+    content = models.TextField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+
+    objects = ImmutableQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("decision record")
+        verbose_name_plural = _("decision records")
+
+    def __str__(self) -> str:
+        return f"{self.cohort_id}: {self.sha256}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionDenied("A decision record never changes.")
+        return super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionDenied("A decision record is never deleted.")
+
+
+class Lottery(models.Model):
+    """A draw among equals for the cohort's last places, in two steps so the order is on the
+    record: first the group and the estimates' hash (`recorded_at`), then the 32 random bytes,
+    the seed SHA-256(estimates' hash, group, bytes) and the result. One per cohort: a draw is
+    final."""
+
+    cohort = models.OneToOneField("cohorts.Cohort", on_delete=models.CASCADE,
+                                  related_name="lottery")  # fmt: skip
+    group = models.JSONField()  # application ids, sorted
+    places = models.PositiveSmallIntegerField()
+    estimates_hash = models.CharField(max_length=64)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                    null=True, related_name="+")  # fmt: skip
+    recorded_at = models.DateTimeField()
+    random_bytes = models.CharField(max_length=64, blank=True)  # hex
+    seed = models.CharField(max_length=64, blank=True)
+    result = models.JSONField(default=list, blank=True)  # the drawn application ids, in order
+    drawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lottery")
+        verbose_name_plural = _("lotteries")
+        constraints = [
+            models.CheckConstraint(condition=Q(places__gte=1), name="lottery_at_least_one_place"),
+            models.CheckConstraint(
+                condition=Q(drawn_at__isnull=True, random_bytes="")
+                | (Q(drawn_at__isnull=False) & ~Q(random_bytes="")),
+                name="lottery_bytes_iff_drawn",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cohort_id}: {self.result}"
+
+
+# --- Offers (#19)
+
+
+class OfferState(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    EXPIRED = "expired", _("Expired")
+    WITHDRAWN = "withdrawn", _("Withdrawn by staff")
+
+
+class Offer(models.Model):
+    """A place offered to a published winner, to accept or decline by `reply_by` (fixed when
+    the first decision email to the startup is sent; until then it cannot expire). A place
+    freed by a decline, an expiry or a withdrawal is offered to the first waitlisted: the new
+    offer `replaces` the old one, one to one, so a place is promoted once."""
+
+    application = models.OneToOneField(
+        "applications.Application", on_delete=models.CASCADE, related_name="offer"
+    )
+    cohort = models.ForeignKey("cohorts.Cohort", on_delete=models.CASCADE, related_name="+")
+    state = models.CharField(_("state"), max_length=10, choices=OfferState.choices,
+                             default=OfferState.PENDING)  # fmt: skip
+    reply_by = models.DateTimeField(_("reply by"), null=True, blank=True)
+    replaces = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="replaced_by")  # fmt: skip
+    created_at = models.DateTimeField(_("created at"))
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                    null=True, blank=True, related_name="+")  # fmt: skip
+    conditions_version = models.CharField(max_length=64, blank=True)
+    decline_reason = models.TextField(_("reason"), blank=True)
+    # Staff extended the reply-by date: [{"by": user id, "at": iso, "from": iso, "to": iso}]
+    extensions = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("offer")
+        verbose_name_plural = _("offers")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state="pending") | Q(answered_at__isnull=False),
+                name="offer_answered_has_a_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="accepted") | ~Q(conditions_version=""),
+                name="offer_accepted_conditions_recorded",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.state}"

@@ -3,11 +3,17 @@
 
 from django.dispatch import receiver
 
-from applications.enums import ApplicationStatus
+from applications.enums import ApplicantStatus, ApplicationStatus
+from applications.registries import (
+    applicant_feedback_providers,
+    applicant_panels,
+    applicant_status_providers,
+)
 from applications.signals import screened_in, screened_out, status_changed
 from reviews.signals import scores_changed
 
-from . import services
+from . import decisions, services
+from .models import Decision
 
 
 @receiver(scores_changed, dispatch_uid="selection_scores_changed")
@@ -26,3 +32,44 @@ def refit_after_a_withdrawal(sender, application, from_status, to_status, **kwar
 @receiver(screened_in, dispatch_uid="selection_screened_in")
 def refit_after_screening(sender, application, **kwargs):
     services.ranking_request(cohort_id=application.cohort_id)
+
+
+@receiver(status_changed, dispatch_uid="selection_withdrawal_drops_decision")
+def drop_pending_decision_on_withdrawal(sender, application, to_status, **kwargs):
+    if to_status == ApplicationStatus.WITHDRAWN:
+        decisions.decision_drop_on_withdrawal(application=application)
+
+
+PUBLISHED = {
+    ApplicationStatus.WINNER: ApplicantStatus.SELECTED,
+    ApplicationStatus.DECLINED: ApplicantStatus.DECLINED,
+    ApplicationStatus.WAITLISTED: ApplicantStatus.WAITLISTED,
+    ApplicationStatus.REJECTED: ApplicantStatus.NOT_SELECTED,
+}
+
+
+def published_applicant_status(application):
+    """A published decision reads as itself (its status is only written at publication)."""
+    if application.status in PUBLISHED and application.cohort.decisions_published_at:
+        return PUBLISHED[application.status]
+    return None
+
+
+def published_feedback(application) -> str:
+    if application.status not in PUBLISHED or not application.cohort.decisions_published_at:
+        return ""
+    decision = Decision.objects.filter(application=application, published_at__isnull=False)
+    return decision.values_list("feedback", flat=True).first() or ""
+
+
+applicant_status_providers.append(published_applicant_status)
+applicant_feedback_providers.append(published_feedback)
+
+
+def _offer_panel(application, request) -> str:
+    from .offer_views import offer_panel
+
+    return offer_panel(application, request)
+
+
+applicant_panels.append(_offer_panel)

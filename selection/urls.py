@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import views
+from . import decision_views, offer_views, views
 
 # Under /staff/, in the "staff" namespace (accelerator/urls.py gathers every app's).
 staff_urlpatterns = [
@@ -28,4 +28,69 @@ staff_urlpatterns = [
         name="ranking_export",
     ),
     path("cohorts/<int:cohort_id>/reviews.csv", views.reviews_export, name="reviews_export"),
+]
+
+# --- Decisions (#18)
+staff_urlpatterns += [
+    path("cohorts/<int:cohort_id>/decisions/", decision_views.decisions_page, name="decisions"),
+    path(
+        "cohorts/<int:cohort_id>/decisions/<int:application_id>/",
+        decision_views.decision_save,
+        name="decision_save",
+    ),
+    path(
+        "cohorts/<int:cohort_id>/decisions/reject-remaining/",
+        decision_views.decisions_reject_remaining,
+        name="decisions_reject_remaining",
+    ),
+    path(
+        "cohorts/<int:cohort_id>/decisions/publish/",
+        decision_views.decisions_publish,
+        name="decisions_publish",
+    ),
+    path(
+        "cohorts/<int:cohort_id>/decisions/emails/",
+        decision_views.decision_emails,
+        name="decision_emails",
+    ),
+    path(
+        "cohorts/<int:cohort_id>/decisions/lottery/",
+        decision_views.lottery_record,
+        name="lottery_record",
+    ),
+    path(
+        "cohorts/<int:cohort_id>/decisions/lottery/draw/",
+        decision_views.lottery_draw,
+        name="lottery_draw",
+    ),
+    path(
+        "cohorts/<int:cohort_id>/decisions/record/",
+        decision_views.decision_record,
+        name="decision_record",
+    ),
+    path(
+        "cohorts/<int:cohort_id>/decisions/record.json",
+        decision_views.decision_record_download,
+        name="decision_record_download",
+    ),
+]
+
+# --- Offers (#19)
+staff_urlpatterns += [
+    path("cohorts/<int:cohort_id>/offers/", offer_views.offers_page, name="offers"),
+    path(
+        "cohorts/<int:cohort_id>/offers/<int:offer_id>/extend/",
+        offer_views.offer_extend,
+        name="offer_extend",
+    ),
+    path(
+        "cohorts/<int:cohort_id>/offers/<int:offer_id>/withdraw/",
+        offer_views.offer_withdraw,
+        name="offer_withdraw",
+    ),
+]
+# A startup's members answer their offer (at the root, beside the dashboard).
+applicant_urlpatterns = [
+    path("offers/<int:offer_id>/accept/", offer_views.offer_accept, name="offer_accept"),
+    path("offers/<int:offer_id>/decline/", offer_views.offer_decline, name="offer_decline"),
 ]

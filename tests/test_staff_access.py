@@ -8,6 +8,8 @@ from applications import services
 from cohorts.enums import QuestionKind
 from notifications.models import OutgoingEmail
 from reviews import services as review_services
+from selection import decisions
+from selection.models import Offer
 from tests.factories import UserFactory, staff_member
 from tests.factories.applications import open_cohort, submitted_application
 from tests.factories.cohorts import ProgramFactory, QuestionFactory
@@ -38,6 +40,12 @@ STAFF_PAGES = {
     "reviews_export": (lambda world: [world.cohort.pk], True),
     "cohort_reminders": (lambda world: [world.cohort.pk], True),
     "cohort_message": (lambda world: [world.cohort.pk], True),
+    "decisions": (lambda world: [world.cohort.pk], True),
+    "decisions_publish": (lambda world: [world.cohort.pk], True),
+    "decision_emails": (lambda world: [world.cohort.pk], True),
+    "decision_record": (lambda world: [world.cohort.pk], True),
+    "decision_record_download": (lambda world: [published_cohort(world).pk], True),
+    "offers": (lambda world: [world.cohort.pk], True),
     "outbox": (lambda world: [], False),
     "email": (lambda world: [world.email.pk], True),
 }
@@ -56,7 +64,30 @@ STAFF_ACTIONS = {
     "ranking_recompute": (lambda world: [world.cohort.pk], True),
     "ranking_threshold": (lambda world: [world.cohort.pk], True),
     "ranking_request_reviews": (lambda world: [world.cohort.pk], True),
+    "decision_save": (lambda world: [world.cohort.pk, world.application.pk], True),
+    "decisions_reject_remaining": (lambda world: [world.cohort.pk], True),
+    "lottery_record": (lambda world: [world.cohort.pk], True),
+    "lottery_draw": (lambda world: [world.cohort.pk], True),
+    "offer_extend": (lambda world: [*published_offer(world)], True),
+    "offer_withdraw": (lambda world: [*published_offer(world)], True),
 }
+
+
+def published_cohort(world, outcome="rejected"):
+    """Another cohort of the program, its decisions published (a record to download)."""
+    cohort = open_cohort(program=world.cohort.program)
+    application = submitted_application(cohort=cohort)
+    decisions.decision_set(application=application, outcome=outcome, actor=None)
+    fingerprint = decisions.publication_state(cohort).fingerprint
+    decisions.decisions_publish(cohort=cohort, actor=None, fingerprint=fingerprint)
+    return cohort
+
+
+def published_offer(world):
+    """(cohort id, offer id) of a winner's offer in another cohort of the program."""
+    cohort = published_cohort(world, outcome="winner")
+    return cohort.pk, Offer.objects.get(cohort=cohort).pk
+
 
 PERSONAS = ["anonymous", "founder", "staff_without_program", "other_manager", "manager",
             "superuser"]  # fmt: skip

@@ -312,6 +312,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.sweep_reminders",
         "schedule": crontab(minute="*/5"),  # deadline and review reminders due by now
     },
+    "offer-expiry": {
+        "task": "selection.expire_offers",
+        "schedule": crontab(),  # every minute: offers past their reply-by date
+    },
     "retention": {
         "task": "applications.apply_retention",
         "schedule": crontab(hour=3, minute=30),  # daily, at night in Paris

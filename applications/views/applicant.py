@@ -28,6 +28,7 @@ from ..enums import ApplicantStatus
 from ..forms import InvitationForm, MembershipForm, NamedConflictForm, StartupForm
 from ..models import Answer, Application, Invitation
 from ..privacy import PRIVACY_NOTICE_VERSION
+from ..registries import applicant_feedback_providers, applicant_panels
 from ..selectors import applicant_status
 from .files import answer_file_attachment, deck_attachment
 
@@ -57,6 +58,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     for membership in memberships:
         for application in membership.startup.applications.all():
             application.applicant_status = applicant_status(application, now)
+            application.history = selectors.applicant_history(application)
+            application.panels = [
+                html for provider in applicant_panels if (html := provider(application, request))
+            ]
+            application.feedback = next(
+                (
+                    text
+                    for provider in applicant_feedback_providers
+                    if (text := provider(application))
+                ),
+                "",
+            )
             application.editable = application.is_editable(now)
             application.changed = selectors.changed_since_submitted(application)
             application.needs_attention = selectors.needs_attention(application, now)

@@ -26,6 +26,7 @@ def cohort(**overrides):
         "opens_at": OPENS,
         "closes_at": CLOSES,
         "decisions_at": DECISIONS,
+        "decisions_published_at": DECISIONS,
         "program_starts_on": STARTS,
         "program_ends_on": ENDS,
     }
@@ -57,9 +58,9 @@ def test_phase_at_each_boundary(now, phase):
     [
         # No opening date: open from creation.
         ("opens_at", OPENS - timedelta(days=365), Phase.OPEN),
-        # No decision date: in review until the programme starts.
-        ("decisions_at", DECISIONS, Phase.IN_REVIEW),
-        ("decisions_at", RUNNING_FROM, Phase.RUNNING),
+        # Decisions not published: in review until the programme starts.
+        ("decisions_published_at", DECISIONS, Phase.IN_REVIEW),
+        ("decisions_published_at", RUNNING_FROM, Phase.RUNNING),
         # No start date: decided until the programme's end is past.
         ("program_starts_on", RUNNING_FROM, Phase.DECIDED),
         ("program_starts_on", FINISHED_FROM, Phase.FINISHED),
@@ -72,7 +73,9 @@ def test_a_null_date_skips_its_phase(null_date, now, phase):
 
 
 def test_only_a_closing_date_means_open_then_in_review_for_good():
-    bare = cohort(opens_at=None, decisions_at=None, program_starts_on=None, program_ends_on=None)
+    bare = cohort(
+        opens_at=None, decisions_published_at=None, program_starts_on=None, program_ends_on=None
+    )
 
     assert cohort_phase(bare, CLOSES - SECOND) == Phase.OPEN
     assert cohort_phase(bare, CLOSES) == Phase.IN_REVIEW
@@ -88,3 +91,7 @@ def test_grace_minutes_keep_submissions_open_but_the_phase_says_closed(db):
     assert graced.accepts_submissions(CLOSES + timedelta(minutes=5)) is True
     assert graced.accepts_submissions(CLOSES + timedelta(minutes=10)) is False
     assert graced.accepts_submissions(OPENS - SECOND) is False
+
+
+def test_the_announced_decision_date_alone_does_not_decide():
+    assert cohort_phase(cohort(decisions_published_at=None), DECISIONS) == Phase.IN_REVIEW

@@ -77,8 +77,9 @@ def test_the_hub_counts_drafts_started_and_applications_submitted_per_paris_day(
 
 # Session, user and MFA check; the staff scope; the cohorts; their counts by status.
 QUERIES_FOR_THE_HOME = 6
-# Session, user and MFA check; the staff scope; the cohort; counts; started and submitted days.
-QUERIES_FOR_THE_HUB = 8
+# Session, user and MFA check; the staff scope; the cohort; counts; started and submitted days;
+# the funnel (stages from the history, reviewed, accepted offers).
+QUERIES_FOR_THE_HUB = 11
 
 
 @pytest.mark.parametrize("count", [10, 100])

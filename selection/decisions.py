@@ -1,0 +1,476 @@
+"""Decisions (#18): pending decisions under the cohort's capacity, the lottery among equals,
+the publication that applies them all at once, and the frozen record. Every write here is one
+function per state change; each docstring lists its side effects."""
+
+import hashlib
+import json
+import random
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext, ngettext
+
+from applications.enums import ApplicationStatus
+from applications.models import Application, Membership
+from applications.services import application_transition
+from cohorts.models import Cohort
+from notifications.models import EmailKind, EmailState, OutgoingEmail
+from notifications.services import email_queue, email_release, email_render
+
+from .models import ApplicationEstimate, Decision, DecisionOutcome, DecisionRecord, Lottery, Ranking
+from .offers import offer_start_clock, offers_create
+
+RECORD_VERSION = 1
+# Applications that need a decision before the cohort can be published.
+UNDECIDED_STATUSES = (ApplicationStatus.SUBMITTED, ApplicationStatus.SHORTLISTED)
+OUTCOME_STATUS = {
+    DecisionOutcome.WINNER: ApplicationStatus.WINNER,
+    DecisionOutcome.WAITLISTED: ApplicationStatus.WAITLISTED,
+    DecisionOutcome.REJECTED: ApplicationStatus.REJECTED,
+}
+
+
+class DecisionError(Exception):
+    """A decision that cannot be made; its message is shown to the person."""
+
+
+def _lock_cohort(cohort_id: int) -> Cohort:
+    """The cohort's row, locked for this transaction: every change to its decisions takes it
+    first, so two requests check the capacity one after the other."""
+    return Cohort.objects.select_for_update().get(pk=cohort_id)
+
+
+def after_capacity_check() -> None:
+    """A test hook between the capacity check and the write (tests make it wait at a barrier:
+    with the lock, only one request at a time ever gets there)."""
+
+
+def canonical_json(content) -> bytes:
+    """Sorted keys, no spaces, UTF-8: the same content always gives the same bytes."""
+    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _refuse_if_published(cohort: Cohort) -> None:
+    if cohort.decisions_published_at is not None:
+        raise DecisionError(gettext("The decisions of this cohort are published; they are final."))
+
+
+@transaction.atomic
+def decision_set(
+    *,
+    application: Application,
+    outcome: str,
+    actor,
+    note: str = "",
+    feedback: str = "",
+    waitlist_position: int | None = None,
+    now: datetime | None = None,
+) -> Decision:
+    """Set (or change) the pending decision on an application under review. Winners never
+    outnumber the cohort's capacity: the cohort row is locked before counting. A waitlisted
+    application without a position goes to the end of the list. Side effects: none outside the
+    decision row; nobody is told until publication."""
+    cohort = _lock_cohort(application.cohort_id)
+    _refuse_if_published(cohort)
+    application = Application.objects.get(pk=application.pk)
+    if application.status not in UNDECIDED_STATUSES:
+        raise DecisionError(gettext("Only an application under review can get a decision."))
+    outcome = DecisionOutcome(outcome)
+    others = Decision.objects.filter(cohort=cohort).exclude(application=application)
+    if outcome == DecisionOutcome.WINNER and cohort.capacity is not None:
+        winners = others.filter(outcome=DecisionOutcome.WINNER).count()
+        if winners >= cohort.capacity:
+            raise DecisionError(
+                ngettext(
+                    "This cohort takes %(capacity)d winner; it already has %(winners)d.",
+                    "This cohort takes %(capacity)d winners; it already has %(winners)d.",
+                    cohort.capacity,
+                )
+                % {"capacity": cohort.capacity, "winners": winners}
+            )
+    after_capacity_check()
+    if outcome == DecisionOutcome.WAITLISTED:
+        if waitlist_position is None:
+            current = Decision.objects.filter(application=application).first()
+            if current is not None and current.waitlist_position is not None:
+                waitlist_position = current.waitlist_position
+            else:
+                last = others.aggregate(last=Max("waitlist_position"))["last"] or 0
+                waitlist_position = last + 1
+        elif waitlist_position < 1:
+            raise DecisionError(gettext("A waitlist position starts at 1."))
+        elif others.filter(waitlist_position=waitlist_position).exists():
+            raise DecisionError(
+                gettext("Position %(position)d on the waitlist is taken.")
+                % {"position": waitlist_position}
+            )
+    else:
+        waitlist_position = None
+    decision, _ = Decision.objects.update_or_create(
+        application=application,
+        defaults={
+            "cohort": cohort, "outcome": outcome, "waitlist_position": waitlist_position,
+            "note": note, "feedback": feedback, "author": actor,
+            "decided_at": now or timezone.now(),
+        },
+    )  # fmt: skip
+    return decision
+
+
+@transaction.atomic
+def decision_clear(*, application: Application) -> None:
+    """Drop the pending decision on an application. Side effects: none."""
+    cohort = _lock_cohort(application.cohort_id)
+    _refuse_if_published(cohort)
+    Decision.objects.filter(application=application).delete()
+
+
+def decision_drop_on_withdrawal(*, application: Application) -> None:
+    """A startup withdrew: its pending decision goes (a published one stays, as history)."""
+    Decision.objects.filter(application=application, published_at__isnull=True).delete()
+
+
+@transaction.atomic
+def decisions_reject_remaining(*, cohort: Cohort, actor, now: datetime | None = None) -> int:
+    """Reject, as pending decisions, every application under review still without one; staff
+    click it on purpose. Returns how many."""
+    cohort = _lock_cohort(cohort.pk)
+    _refuse_if_published(cohort)
+    now = now or timezone.now()
+    remaining = Application.objects.filter(
+        cohort=cohort, status__in=UNDECIDED_STATUSES, decision__isnull=True
+    ).values_list("pk", flat=True)
+    rows = [
+        Decision(
+            application_id=pk,
+            cohort=cohort,
+            outcome=DecisionOutcome.REJECTED,
+            author=actor,
+            decided_at=now,
+        )
+        for pk in remaining
+    ]
+    Decision.objects.bulk_create(rows)
+    return len(rows)
+
+
+# --- Publication
+
+
+@dataclass
+class PublicationState:
+    """What the confirmation page shows, and the fingerprint that publication checks again."""
+
+    cohort: Cohort
+    winners: list = field(default_factory=list)
+    waitlist: list = field(default_factory=list)
+    rejected: int = 0
+    undecided: list = field(default_factory=list)
+    fingerprint: str = ""
+
+    @property
+    def ready(self) -> bool:
+        return not self.undecided and self.cohort.decisions_published_at is None
+
+
+def publication_state(cohort: Cohort) -> PublicationState:
+    """The pending decisions, the applications still without one, and a fingerprint of the
+    decisions and of the ranking estimates: publication is refused when it changed."""
+    decisions = list(
+        Decision.objects.filter(cohort=cohort)
+        .select_related("application__startup")
+        .order_by("outcome", "waitlist_position", "application_id")
+    )
+    ranking = Ranking.objects.filter(cohort=cohort).first()
+    state = PublicationState(cohort=cohort)
+    for decision in decisions:
+        if decision.outcome == DecisionOutcome.WINNER:
+            state.winners.append(decision)
+        elif decision.outcome == DecisionOutcome.WAITLISTED:
+            state.waitlist.append(decision)
+        else:
+            state.rejected += 1
+    state.undecided = list(
+        Application.objects.filter(
+            cohort=cohort, status__in=UNDECIDED_STATUSES, decision__isnull=True
+        ).select_related("startup").order_by("pk")
+    )  # fmt: skip
+    state.fingerprint = sha256(
+        canonical_json(
+            {
+                "decisions": [
+                    [d.application_id, d.outcome, d.waitlist_position, d.feedback,
+                     d.decided_at.isoformat()]
+                    for d in sorted(decisions, key=lambda d: d.application_id)
+                ],
+                "undecided": [application.pk for application in state.undecided],
+                "estimates": _estimates_identity(ranking),
+            }
+        )
+    )  # fmt: skip
+    return state
+
+
+def _estimates_identity(ranking: Ranking | None) -> list:
+    if ranking is None or ranking.computed_at is None:
+        return [None, ""]
+    return [ranking.computed_at.isoformat(), ranking.inputs_hash]
+
+
+def estimates_hash(cohort: Cohort) -> str:
+    """SHA-256 of the cohort's stored estimates, as canonical JSON (what a lottery draws on)."""
+    rows = ApplicationEstimate.objects.filter(cohort=cohort).order_by("application_id")
+    return sha256(canonical_json([_estimate_entry(e) for e in rows]))
+
+
+def _estimate_entry(e: ApplicationEstimate) -> dict:
+    return {
+        "id": e.application_id, "raw_mean": e.raw_mean, "calibrated_score": e.calibrated_score,
+        "quality_sd": e.quality_sd, "rank": e.rank, "expected_rank": e.expected_rank,
+        "rank_50": [e.rank_50_low, e.rank_50_high], "rank_90": [e.rank_90_low, e.rank_90_high],
+        "p_top": e.p_top,
+    }  # fmt: skip
+
+
+def record_content(*, cohort: Cohort, decisions: list, actor, now: datetime) -> dict:
+    """The record's content: ids and figures only, never a name, note or feedback."""
+    ranking = Ranking.objects.filter(cohort=cohort).first()
+    estimates = {e.application_id: e for e in ApplicationEstimate.objects.filter(cohort=cohort)}
+    lottery = Lottery.objects.filter(cohort=cohort, drawn_at__isnull=False).first()
+    applications = []
+    for decision in sorted(decisions, key=lambda d: d.application_id):
+        estimate = estimates.get(decision.application_id)
+        entry = _estimate_entry(estimate) if estimate else {"id": decision.application_id}
+        # The interview scores come with the shortlist (#17); none are recorded yet.
+        entry["interview_scores"] = []
+        entry["decision"] = decision.outcome
+        entry["waitlist_position"] = decision.waitlist_position
+        applications.append(entry)
+    return {
+        "version": RECORD_VERSION,
+        "cohort": {"id": cohort.pk, "capacity": cohort.capacity,
+                   "k": ranking.k if ranking else None},
+        "estimates": {
+            "computed_at": ranking.computed_at.isoformat() if ranking and ranking.computed_at
+            else None,
+            "inputs_hash": ranking.inputs_hash if ranking else "",
+            "sha256": estimates_hash(cohort),
+        },
+        "applications": applications,
+        "lottery": None if lottery is None else {
+            "group": lottery.group, "places": lottery.places,
+            "estimates_hash": lottery.estimates_hash,
+            "recorded_at": lottery.recorded_at.isoformat(),
+            "random_bytes": lottery.random_bytes, "seed": lottery.seed, "result": lottery.result,
+            "drawn_at": lottery.drawn_at.isoformat(),
+        },
+        "published_by": actor.pk if actor else None,
+        "published_at": now.isoformat(),
+    }  # fmt: skip
+
+
+@transaction.atomic
+def decisions_publish(*, cohort: Cohort, actor, fingerprint: str, now: datetime | None = None
+                      ) -> DecisionRecord:  # fmt: skip
+    """Publish every pending decision of the cohort at once, if nothing changed since the
+    confirmation page (`fingerprint`) and none is missing. Under the cohort's row lock, so two
+    managers publishing together give one publication (the second is refused).
+
+    Side effects: each application moves through application_transition() (an event each);
+    the decisions get `published_at`; the cohort its `decisions_published_at` (its decided
+    phase starts); the frozen DecisionRecord; one decision email per member of each startup,
+    as an outbox draft in the member's language, that a person sends."""
+    now = now or timezone.now()
+    cohort = _lock_cohort(cohort.pk)
+    if cohort.decisions_published_at is not None:
+        raise DecisionError(gettext("These decisions are already published."))
+    state = publication_state(cohort)
+    if state.fingerprint != fingerprint:
+        raise DecisionError(
+            gettext(
+                "The decisions or the ranking changed since you opened this page; check "
+                "them again before publishing."
+            )
+        )
+    if state.undecided:
+        raise DecisionError(
+            gettext("Every application under review needs a decision before publishing.")
+        )
+    decisions = [*state.winners, *state.waitlist]
+    decisions += list(Decision.objects.filter(cohort=cohort, outcome=DecisionOutcome.REJECTED)
+                      .select_related("application__startup"))  # fmt: skip
+    for decision in decisions:
+        application_transition(application=decision.application,
+                               to_status=OUTCOME_STATUS[decision.outcome], actor=actor,
+                               note=gettext("Decision published"))  # fmt: skip
+    Decision.objects.filter(cohort=cohort).update(published_at=now)
+    Cohort.objects.filter(pk=cohort.pk).update(decisions_published_at=now)
+    content = canonical_json(record_content(cohort=cohort, decisions=decisions, actor=actor,
+                                            now=now))  # fmt: skip
+    record = DecisionRecord.objects.create(
+        cohort=cohort, content=content.decode(), sha256=sha256(content), created_at=now
+    )
+    offers_create(cohort=cohort, applications=[d.application for d in state.winners], now=now)
+    for decision in decisions:
+        decision.published_at = now
+        draft_decision_emails(decision, cohort)
+    return record
+
+
+def draft_decision_emails(decision: Decision, cohort: Cohort, *, draft: bool = True,
+                          key_suffix: str = "") -> None:  # fmt: skip
+    """One email per member of the startup, in the member's language."""
+    application = decision.application
+    dashboard = settings.SITE_URL.rstrip("/") + reverse("dashboard")
+    members = Membership.objects.filter(startup=application.startup).select_related("user")
+    for membership in members.order_by("user_id"):
+        user = membership.user
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            context = {
+                "startup": application.startup.name, "cohort": cohort.name,
+                "program": cohort.program.name, "feedback": decision.feedback,
+                "position": decision.waitlist_position, "dashboard_url": dashboard,
+            }  # fmt: skip
+            email_queue(
+                kind=EmailKind.DECISION,
+                to_address=user.email,
+                recipient=user,
+                language=user.language or settings.LANGUAGE_CODE,
+                idempotency_key=f"decision:{application.pk}:{user.pk}{key_suffix}",
+                cohort_id=cohort.pk,
+                draft=draft,
+                **email_render(f"decision_{decision.outcome}", context),
+            )
+
+
+def decision_emails(cohort: Cohort):
+    return OutgoingEmail.objects.filter(kind=EmailKind.DECISION, cohort_id=cohort.pk)
+
+
+def decision_email_edit(*, email: OutgoingEmail, subject: str, body_text: str) -> None:
+    """Staff rewrite a decision email before sending it: only a draft changes; its HTML
+    version follows the new text. Side effects: none until it is sent."""
+    from notifications.services import email_html_from_text
+
+    if not subject.strip() or not body_text.strip():
+        raise DecisionError(gettext("An email needs a subject and a text."))
+    with translation.override(email.language):
+        html = email_html_from_text(subject, body_text)
+    changed = OutgoingEmail.objects.filter(pk=email.pk, state=EmailState.DRAFT).update(
+        subject=subject, body_text=body_text, body_html=html, updated_at=timezone.now()
+    )
+    if not changed:
+        raise DecisionError(gettext("Only a draft can be edited."))
+
+
+@transaction.atomic
+def decision_email_send(*, email: OutgoingEmail) -> None:
+    """Release one decision draft a person has read. Side effects: queued and sent after
+    commit; the first one sent to a startup fixes its offer's reply-by date."""
+    email_release(email=email)
+    application_id = int(email.idempotency_key.split(":")[1])
+    offer_start_clock(application_id=application_id)
+
+
+@transaction.atomic
+def decision_emails_send_all(*, cohort: Cohort) -> int:
+    """Release every decision draft of the cohort, as decision_email_send does for each.
+    Returns how many."""
+    drafts = list(decision_emails(cohort).filter(state=EmailState.DRAFT).order_by("pk"))
+    for email in drafts:
+        decision_email_send(email=email)
+    return len(drafts)
+
+
+# --- Lottery
+
+
+def lottery_draw_from(*, seed: bytes, group: list[int], places: int) -> list[int]:
+    """The draw itself: `places` ids of `group`, from the seed alone (same seed, same draw)."""
+    return random.Random(int.from_bytes(seed, "big")).sample(sorted(group), places)
+
+
+def lottery_seed(*, estimates_hash: str, group: list[int], random_bytes: bytes) -> bytes:
+    return hashlib.sha256(
+        estimates_hash.encode() + canonical_json(sorted(group)) + random_bytes
+    ).digest()
+
+
+def lottery_open_places(cohort: Cohort, group: list[int]) -> int:
+    if cohort.capacity is None:
+        return 0
+    winners = Decision.objects.filter(cohort=cohort, outcome=DecisionOutcome.WINNER).exclude(
+        application_id__in=group
+    )
+    return cohort.capacity - winners.count()
+
+
+@transaction.atomic
+def lottery_record(*, cohort: Cohort, group: list[int], actor, now: datetime | None = None
+                   ) -> Lottery:  # fmt: skip
+    """Step one: record the group staff confirmed and the estimates' hash, before any random
+    byte exists. Side effects: the Lottery row."""
+    cohort = _lock_cohort(cohort.pk)
+    _refuse_if_published(cohort)
+    if Lottery.objects.filter(cohort=cohort).exists():
+        raise DecisionError(gettext("This cohort already has a lottery; a draw is final."))
+    group = sorted(set(group))
+    valid = set(
+        Application.objects.filter(cohort=cohort, pk__in=group, status__in=UNDECIDED_STATUSES)
+        .values_list("pk", flat=True)
+    )  # fmt: skip
+    places = lottery_open_places(cohort, group)
+    if len(group) < 2 or valid != set(group):
+        raise DecisionError(gettext("Choose at least two applications under review."))
+    if not 1 <= places < len(group):
+        raise DecisionError(
+            gettext("A lottery needs more applications in its group than places left (%(places)d).")
+            % {"places": places}
+        )
+    return Lottery.objects.create(
+        cohort=cohort, group=group, places=places, estimates_hash=estimates_hash(cohort),
+        recorded_by=actor, recorded_at=now or timezone.now(),
+    )  # fmt: skip
+
+
+@transaction.atomic
+def lottery_draw(*, cohort: Cohort, actor, random_bytes: bytes | None = None,
+                 now: datetime | None = None) -> Lottery:  # fmt: skip
+    """Step two: draw 32 random bytes (`secrets`), seed = SHA-256(estimates' hash, group,
+    bytes), and draw the places from it; once only. Side effects: the lottery's bytes, seed
+    and result; the drawn applications become pending winners, the rest of the group
+    pending waitlisted after the current waitlist, in the draw's order."""
+    cohort = _lock_cohort(cohort.pk)
+    _refuse_if_published(cohort)
+    lottery = Lottery.objects.select_for_update().filter(cohort=cohort).first()
+    if lottery is None:
+        raise DecisionError(gettext("Record the lottery's group first."))
+    if lottery.drawn_at is not None:
+        raise DecisionError(gettext("The lottery is drawn; a draw is final."))
+    random_bytes = random_bytes if random_bytes is not None else secrets.token_bytes(32)
+    seed = lottery_seed(estimates_hash=lottery.estimates_hash, group=lottery.group,
+                        random_bytes=random_bytes)  # fmt: skip
+    order = lottery_draw_from(seed=seed, group=lottery.group, places=len(lottery.group))
+    lottery.random_bytes, lottery.seed = random_bytes.hex(), seed.hex()
+    lottery.result = order[: lottery.places]
+    lottery.drawn_at = now or timezone.now()
+    lottery.save()
+    applications = {a.pk: a for a in Application.objects.filter(pk__in=lottery.group)}
+    for application_id in order[lottery.places :]:
+        decision_set(application=applications[application_id],
+                     outcome=DecisionOutcome.WAITLISTED, actor=actor,
+                     note=gettext("Waitlisted by the lottery"))  # fmt: skip
+    for application_id in lottery.result:
+        decision_set(application=applications[application_id], outcome=DecisionOutcome.WINNER,
+                     actor=actor, note=gettext("Drawn by the lottery"))  # fmt: skip
+    return lottery

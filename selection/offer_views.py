@@ -1,0 +1,147 @@
+"""A startup's members answer their offer, from the dashboard: accept (ticking the conditions)
+or decline (with an optional reason). Another startup's offer does not exist for them (404)."""
+
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.views.decorators.http import require_GET, require_POST
+
+from applications.enums import ApplicationStatus
+from cohorts.staff import cohort_in_scope, staff_page
+
+from . import offers
+from .models import Decision, DecisionOutcome, Offer, OfferState
+
+
+def _offer(request: HttpRequest, offer_id: int) -> Offer:
+    try:
+        return offers.pending_offer_for(request.user, offer_id)
+    except Offer.DoesNotExist:
+        raise Http404 from None
+
+
+@login_required
+@require_POST
+def offer_accept(request: HttpRequest, offer_id: int) -> HttpResponse:
+    offer = _offer(request, offer_id)
+    try:
+        offers.offer_accept(offer=offer, user=request.user,
+                            conditions_accepted=request.POST.get("conditions") == "on")  # fmt: skip
+    except offers.OfferError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, gettext("You accepted the offer: your place is confirmed."))
+    return HttpResponseRedirect(reverse("dashboard"))
+
+
+@login_required
+@require_POST
+def offer_decline(request: HttpRequest, offer_id: int) -> HttpResponse:
+    offer = _offer(request, offer_id)
+    try:
+        offers.offer_decline(offer=offer, user=request.user,
+                             reason=request.POST.get("reason", "").strip())  # fmt: skip
+    except offers.OfferError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, gettext("You declined the offer."))
+    return HttpResponseRedirect(reverse("dashboard"))
+
+
+def offer_panel(application, request) -> str:
+    """The offer on the startup's dashboard card, once the decision is published."""
+    if not application.cohort.decisions_published_at:
+        return ""
+    offer = Offer.objects.filter(application=application).first()
+    if offer is None:
+        return ""
+    context = {
+        "offer": offer, "cohort": application.cohort, "pending": offer.state == OfferState.PENDING,
+        "late": offer.reply_by is not None and timezone.now() > offer.reply_by,
+    }  # fmt: skip
+    return render_to_string("selection/offer_panel.html", context, request=request)
+
+
+# --- Staff: the offers of a cohort
+
+
+@staff_page
+@require_GET
+def offers_page(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    """Accepted, pending (with time left), declined (with reasons), expired and withdrawn
+    offers, and the waitlist in order."""
+    cohort = cohort_in_scope(request.staff_scope, cohort_id)
+    now = timezone.now()
+    by_state = {state: [] for state in OfferState.values}
+    for offer in (Offer.objects.filter(cohort=cohort).select_related("application__startup")
+                  .order_by("created_at", "pk")):  # fmt: skip
+        offer.time_left = offer.reply_by - now if offer.reply_by and offer.reply_by > now else None
+        by_state[offer.state].append(offer)
+    waitlist = (
+        Decision.objects.filter(cohort=cohort, outcome=DecisionOutcome.WAITLISTED,
+                                application__status=ApplicationStatus.WAITLISTED)
+        .select_related("application__startup").order_by("waitlist_position")
+    )  # fmt: skip
+    context = {
+        "cohort": cohort, "offers": by_state, "waitlist": list(waitlist),
+        "stopped": offers.promotion_stopped(cohort, now), "section": "ranking",
+    }  # fmt: skip
+    return render(request, "selection/offers.html", context)
+
+
+def _staff_offer(request, cohort_id: int, offer_id: int):
+    cohort = cohort_in_scope(request.staff_scope, cohort_id)
+    return cohort, get_object_or_404(Offer, pk=offer_id, cohort=cohort)
+
+
+@staff_page
+@require_POST
+def offer_extend(request: HttpRequest, cohort_id: int, offer_id: int) -> HttpResponse:
+    cohort, offer = _staff_offer(request, cohort_id, offer_id)
+    try:
+        day = date.fromisoformat(request.POST.get("reply_by", ""))
+    except ValueError:
+        messages.error(request, gettext("Give the new reply-by date as a day (YYYY-MM-DD)."))
+    else:
+        reply_by = datetime.combine(day, time(23, 59, 59), tzinfo=ZoneInfo(settings.TIME_ZONE))
+        try:
+            offers.offer_extend(offer=offer, reply_by=reply_by, actor=request.user)
+        except offers.OfferError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, gettext("The reply-by date is extended."))
+    return HttpResponseRedirect(reverse("staff:offers", args=[cohort.pk]))
+
+
+@staff_page
+@require_POST
+def offer_withdraw(request: HttpRequest, cohort_id: int, offer_id: int) -> HttpResponse:
+    cohort, offer = _staff_offer(request, cohort_id, offer_id)
+    try:
+        promoted = offers.offer_withdraw(offer=offer, actor=request.user,
+                                         reason=request.POST.get("reason", "").strip())  # fmt: skip
+    except offers.OfferError as error:
+        messages.error(request, str(error))
+    else:
+        if promoted is None:
+            nobody = gettext(
+                "The offer is withdrawn. Nobody was promoted: the waitlist is empty or no "
+                "longer moves."
+            )
+            messages.warning(request, nobody)
+        else:
+            messages.success(
+                request,
+                gettext("The offer is withdrawn; %(startup)s is promoted from the waitlist.")
+                % {"startup": promoted.startup.name},
+            )
+    return HttpResponseRedirect(reverse("staff:offers", args=[cohort.pk]))

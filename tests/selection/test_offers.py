@@ -1,0 +1,268 @@
+"""Offers: reply-by dates, accept and decline, expiry, and the waitlist promoted exactly once."""
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from django.db import connection
+from django.urls import reverse
+
+from applications.enums import ApplicationStatus
+from applications.models import Application, ApplicationEvent
+from notifications.models import EmailKind, OutgoingEmail
+from selection import decisions, offers, reminders
+from selection.models import Offer, OfferState
+from tests.factories import staff_member
+from tests.factories.applications import submitted_application
+from tests.factories.reviews import reviewing_cohort
+
+pytestmark = pytest.mark.django_db
+
+PARIS_DAY_END = "23:59:59"
+
+
+def _published(capacity=2, waitlisted=2, rejected=1):
+    cohort = reviewing_cohort(capacity=capacity)
+    manager = staff_member(programs=[cohort.program])
+    applications = [submitted_application(cohort=cohort, deck_pages=None)
+                    for _ in range(capacity + waitlisted + rejected)]  # fmt: skip
+    for i, application in enumerate(applications):
+        outcome = "winner" if i < capacity else "waitlisted" if i < capacity + waitlisted else (
+            "rejected")  # fmt: skip
+        decisions.decision_set(application=application, outcome=outcome, actor=manager)
+    fingerprint = decisions.publication_state(cohort).fingerprint
+    decisions.decisions_publish(cohort=cohort, actor=manager, fingerprint=fingerprint)
+    return cohort, manager, applications
+
+
+def _member(application):
+    return application.startup.memberships.first().user
+
+
+def _statuses(applications):
+    return [Application.objects.get(pk=a.pk).status for a in applications]
+
+
+def test_the_reply_by_date_is_the_end_of_the_paris_day_across_a_daylight_saving_change():
+    # Sent on Saturday 25 October 2025 at 23:30 UTC: already Sunday 26 in Paris (CET, +1),
+    # the night summer time ended; seven days later is Sunday 2 November.
+    sent = datetime(2025, 10, 25, 23, 30, tzinfo=UTC)
+
+    reply_by = offers.reply_by_for(sent, 7)
+
+    assert reply_by.astimezone(UTC) == datetime(2025, 11, 2, 22, 59, 59, tzinfo=UTC)
+    assert reply_by.isoformat() == "2025-11-02T23:59:59+01:00"
+    summer = offers.reply_by_for(datetime(2025, 3, 25, 12, 0, tzinfo=UTC), 7)
+    assert summer.astimezone(UTC) == datetime(2025, 4, 1, 21, 59, 59, tzinfo=UTC)
+
+
+def test_publication_gives_each_winner_an_offer_whose_clock_starts_with_the_first_email():
+    cohort, _, applications = _published()
+    offer = Offer.objects.get(application=applications[0])
+    assert offer.reply_by is None
+
+    sent = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+    with time_machine.travel(sent, tick=False):
+        decisions.decision_emails_send_all(cohort=cohort)
+
+    offer.refresh_from_db()
+    assert offer.reply_by == offers.reply_by_for(sent, 7)
+    assert Offer.objects.filter(cohort=cohort).count() == 2
+
+
+def test_decline_promotes_the_first_waitlisted_with_an_offer_and_one_email():
+    _, _, applications = _published()
+    declined = Offer.objects.get(application=applications[0])
+    before = OutgoingEmail.objects.filter(kind=EmailKind.DECISION).count()
+
+    promoted = offers.offer_decline(offer=declined, user=_member(applications[0]), reason="VC")
+
+    assert promoted.pk == applications[2].pk
+    assert _statuses(applications) == ["declined", "winner", "winner", "waitlisted", "rejected"]
+    new = Offer.objects.get(application=applications[2])
+    assert new.replaces_id == declined.pk
+    assert OutgoingEmail.objects.filter(kind=EmailKind.DECISION).count() == before + 1
+    note = ApplicationEvent.objects.filter(application=applications[2]).latest("pk").note
+    assert note.startswith("Promoted from the waitlist")
+    assert Offer.objects.get(pk=declined.pk).decline_reason == "VC"
+
+
+def test_capacity_stays_within_bounds_through_declines_and_promotions():
+    cohort, _, applications = _published(capacity=2, waitlisted=2)
+    for application in applications[:4]:
+        offer = Offer.objects.filter(application=application, state=OfferState.PENDING).first()
+        if offer:
+            offers.offer_decline(offer=offer, user=_member(application))
+        winners = Application.objects.filter(cohort=cohort, status=ApplicationStatus.WINNER)
+        assert winners.count() <= 2
+    assert _statuses(applications) == ["declined"] * 4 + ["rejected"]
+
+
+def test_expiry_at_reply_by_plus_one_second_not_before():
+    cohort, _, applications = _published()
+    sent = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+    with time_machine.travel(sent, tick=False):
+        decisions.decision_emails_send_all(cohort=cohort)
+    reply_by = Offer.objects.get(application=applications[0]).reply_by
+
+    with time_machine.travel(reply_by, tick=False):
+        assert offers.offers_expire() == []
+    with time_machine.travel(reply_by + timedelta(seconds=1), tick=False):
+        expired = offers.offers_expire()
+
+    assert len(expired) == 2
+    assert _statuses(applications)[:4] == ["declined", "declined", "winner", "winner"]
+
+
+def test_another_startup_cannot_answer_and_nobody_after_the_reply_by_date(client):
+    _, _, applications = _published()
+    offer = Offer.objects.get(application=applications[0])
+    client.force_login(_member(applications[1]))
+    assert client.post(reverse("offer_decline", args=[offer.pk])).status_code == 404
+
+    Offer.objects.filter(pk=offer.pk).update(reply_by=datetime(2020, 1, 1, tzinfo=UTC))
+    client.force_login(_member(applications[0]))
+    response = client.post(reverse("offer_accept", args=[offer.pk]), {"conditions": "on"},
+                           follow=True)  # fmt: skip
+
+    assert "The reply-by date of this offer has passed." in response.content.decode()
+    assert Offer.objects.get(pk=offer.pk).state == OfferState.PENDING
+
+
+def test_accepting_needs_the_conditions_then_records_who_and_which_version(client):
+    _, _, applications = _published()
+    offer = Offer.objects.get(application=applications[0])
+    founder = _member(applications[0])
+    client.force_login(founder)
+
+    refused = client.post(reverse("offer_accept", args=[offer.pk]), follow=True)
+    client.post(reverse("offer_accept", args=[offer.pk]), {"conditions": "on"})
+
+    assert "Tick the conditions to accept the offer." in refused.content.decode()
+    offer.refresh_from_db()
+    assert (offer.state, offer.answered_by, offer.conditions_version) == (
+        OfferState.ACCEPTED, founder, offers.CONDITIONS_VERSION)  # fmt: skip
+
+
+def _at_once(*calls):
+    barrier = threading.Barrier(len(calls))
+    results = []
+
+    def work(call):
+        try:
+            barrier.wait()
+            results.append(call())
+        except offers.OfferError as error:
+            results.append(str(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_declines_promote_one():
+    _, _, applications = _published()
+    offer = Offer.objects.get(application=applications[0])
+    user = _member(applications[0])
+
+    results = _at_once(lambda: offers.offer_decline(offer=offer, user=user),
+                       lambda: offers.offer_decline(offer=offer, user=user))  # fmt: skip
+
+    assert "This offer is already answered." in results
+    assert _statuses(applications) == ["declined", "winner", "winner", "waitlisted", "rejected"]
+    assert Offer.objects.filter(replaces=offer).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_decline_racing_the_expiry_sweep_promotes_one():
+    _, _, applications = _published(capacity=1)
+    offer = Offer.objects.get(application=applications[0])
+    Offer.objects.filter(pk=offer.pk).update(reply_by=datetime(2026, 1, 1, tzinfo=UTC))
+    user = _member(applications[0])
+    reply_by = datetime(2026, 1, 1, tzinfo=UTC)
+    # The decline comes at the last second; the sweep runs one second later: either may win
+    # the offer's row, and the other finds it answered.
+
+    _at_once(lambda: offers.offer_decline(offer=offer, user=user, now=reply_by),
+             lambda: offers.offers_expire(now=reply_by + timedelta(seconds=1)))  # fmt: skip
+
+    assert _statuses(applications) == ["declined", "winner", "waitlisted", "rejected"]
+    assert Offer.objects.filter(replaces=offer).count() == 1
+
+
+def test_the_staff_offers_page_lists_each_state_and_extension_and_withdrawal_are_recorded(client):
+    cohort, manager, applications = _published(capacity=2, waitlisted=2)
+    first = Offer.objects.get(application=applications[0])
+    reason = "Joined another accelerator"
+    offers.offer_decline(offer=first, user=_member(applications[0]), reason=reason)
+    pending = Offer.objects.get(application=applications[1])
+    client.force_login(manager)
+
+    client.post(reverse("staff:offer_extend", args=[cohort.pk, pending.pk]),
+                {"reply_by": "2099-01-31"})  # fmt: skip
+    page = client.get(reverse("staff:offers", args=[cohort.pk])).content.decode()
+    withdrawn = client.post(reverse("staff:offer_withdraw", args=[cohort.pk, pending.pk]),
+                            {"reason": "No show"}, follow=True)  # fmt: skip
+
+    pending.refresh_from_db()
+    assert pending.state == OfferState.WITHDRAWN
+    assert pending.extensions[0]["by"] == manager.pk
+    assert pending.extensions[0]["to"] == "2099-01-31T23:59:59+01:00"
+    assert "Joined another accelerator" in page
+    assert "reply by 31 January 2099, 23:59:59" in page
+    assert "is promoted from the waitlist" in withdrawn.content.decode()
+    assert _statuses(applications) == ["declined", "declined", "winner", "winner", "rejected"]
+
+
+def test_with_an_empty_waitlist_nobody_is_promoted_and_the_managers_are_told():
+    cohort, manager, applications = _published(capacity=2, waitlisted=0)
+
+    promoted = offers.offer_decline(offer=Offer.objects.get(application=applications[0]),
+                                    user=_member(applications[0]))  # fmt: skip
+
+    assert promoted is None
+    told = OutgoingEmail.objects.get(recipient=manager, kind=EmailKind.GENERIC)
+    assert told.subject == f"A place is free in {cohort.name}"
+    assert "The waitlist is empty." in told.body_text
+
+
+def test_after_the_cohorts_date_the_waitlist_stops_moving():
+    cohort, _, applications = _published(capacity=1, waitlisted=1)
+    cohort.program_starts_on = (datetime.now(tz=UTC) + timedelta(days=10)).date()
+    cohort.program_ends_on = cohort.program_starts_on + timedelta(days=90)
+    cohort.save()
+
+    promoted = offers.offer_decline(offer=Offer.objects.get(application=applications[0]),
+                                    user=_member(applications[0]))  # fmt: skip
+
+    assert promoted is None
+    assert _statuses(applications) == ["declined", "waitlisted", "rejected"]
+
+
+def test_an_offer_reminder_goes_once_two_days_before_the_reply_by_date_in_each_language():
+    cohort, _, applications = _published(capacity=1, waitlisted=0, rejected=0)
+    member = _member(applications[0])
+    member.language = "fr"
+    member.save()
+    sent = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+    with time_machine.travel(sent, tick=False):
+        decisions.decision_emails_send_all(cohort=cohort)
+    offer = Offer.objects.get(application=applications[0])
+
+    early = reminders.offer_reminders_sweep(offer.reply_by - timedelta(days=2, seconds=1))
+    due = reminders.offer_reminders_sweep(offer.reply_by - timedelta(days=2))
+    again = reminders.offer_reminders_sweep(offer.reply_by - timedelta(days=1))
+
+    assert (early, due, again) == (0, 1, 0)
+    email = OutgoingEmail.objects.get(kind=EmailKind.OFFER_REMINDER)
+    assert email.subject == f"Rappel : répondez à votre offre pour {cohort.name}"
+    assert reminders.offer_reminder_still_due(email, offer.reply_by - timedelta(days=1))
+    offers.offer_accept(offer=offer, user=member, conditions_accepted=True)
+    assert not reminders.offer_reminder_still_due(email, offer.reply_by - timedelta(days=1))
