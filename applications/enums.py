@@ -19,7 +19,8 @@ S = ApplicationStatus
 TRANSITIONS: dict[ApplicationStatus, frozenset[ApplicationStatus]] = {
     S.DRAFT: frozenset({S.SUBMITTED, S.WITHDRAWN}),
     S.SUBMITTED: frozenset({S.SHORTLISTED, S.WAITLISTED, S.REJECTED, S.WITHDRAWN}),
-    S.SHORTLISTED: frozenset({S.WINNER, S.WAITLISTED, S.REJECTED, S.WITHDRAWN}),
+    # Back to submitted: un-shortlisted before the invitations to interview are sent.
+    S.SHORTLISTED: frozenset({S.SUBMITTED, S.WINNER, S.WAITLISTED, S.REJECTED, S.WITHDRAWN}),
     S.WAITLISTED: frozenset({S.WINNER, S.REJECTED, S.WITHDRAWN}),
     # A winner who declines the offer withdraws; the first waitlisted is promoted.
     S.WINNER: frozenset({S.WITHDRAWN}),
@@ -40,6 +41,8 @@ class ApplicantStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
     UNDER_REVIEW = "under_review", _("Under review")
+    # A stage meant to be seen, from the moment the invitations are sent (selection says when).
+    INVITED_TO_INTERVIEW = "invited_to_interview", _("Invited to interview")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     NOT_SUBMITTED = "not_submitted", _("Not submitted")
 

@@ -23,6 +23,7 @@ from .models import (
     Startup,
     Submission,
 )
+from .registries import applicant_stages
 from .search import search
 
 APPLICANT_VISIBLE = [
@@ -104,8 +105,12 @@ def dashboard_memberships(user) -> list[Membership]:
     )
 
 
-def applicant_status(application: Application, now: datetime | None = None) -> ApplicantStatus:
-    """What the applicant is told: decisions in the making read "under review"."""
+def applicant_status(
+    application: Application, now: datetime | None = None, stages: dict | None = None
+) -> ApplicantStatus:
+    """What the applicant is told: decisions in the making read "under review", except a stage
+    an upper app makes visible (`stages`, from registries.applicant_stages; asked here when
+    the caller has not)."""
     now = now or timezone.now()
     status = application.status
     if status == ApplicationStatus.WITHDRAWN:
@@ -114,6 +119,10 @@ def applicant_status(application: Application, now: datetime | None = None) -> A
         if application.accepts_submissions(now):
             return ApplicantStatus.DRAFT
         return ApplicantStatus.NOT_SUBMITTED
+    if stages is None:
+        stages = applicant_stages([application.pk])
+    if application.pk in stages:
+        return stages[application.pk]
     if status in INTERNAL_STATUSES or not application.accepts_submissions(now):
         return ApplicantStatus.UNDER_REVIEW
     return ApplicantStatus.SUBMITTED

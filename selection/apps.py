@@ -7,7 +7,12 @@ class SelectionConfig(AppConfig):
     verbose_name = _("Selection")
 
     def ready(self) -> None:
+        from applications.registries import applicant_stages
+
         from . import (
             demo,  # noqa: F401 (the demo cohort in review is ranked once its reviews are in)
             receivers,  # noqa: F401 (reviews and withdrawals ask for a new fit)
         )
+        from .interview_selectors import invited_stages
+
+        applicant_stages.register(invited_stages)
