@@ -56,6 +56,7 @@ class EmailKind(models.TextChoices):
     INTERVIEW_INVITATION = "interview_invitation", _("Invitation to interview")
     INTERVIEW_BOOKED = "interview_booked", _("Interview booked")
     INTERVIEW_CHANGED = "interview_changed", _("Interview moved or cancelled")
+    INTERVIEW_REMINDER = "interview_reminder", _("Interview reminder")
 
 
 # An attachment's content (a calendar file): at most this many bytes per email, all together.

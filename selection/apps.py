@@ -16,3 +16,14 @@ class SelectionConfig(AppConfig):
         from .interview_selectors import invited_stages
 
         applicant_stages.register(invited_stages)
+
+        from notifications.models import EmailKind
+        from notifications.reminders import reminder_kind_register
+
+        from .reminders import interview_reminder_still_due, interview_reminders_sweep
+
+        reminder_kind_register(
+            EmailKind.INTERVIEW_REMINDER,
+            sweep=interview_reminders_sweep,
+            still_due=interview_reminder_still_due,
+        )

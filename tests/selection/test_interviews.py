@@ -445,3 +445,48 @@ def test_before_invitations_a_shortlisted_startup_sees_exactly_what_a_submitted_
     assert "Invited to interview" in after[0]
     assert "Invité" in after[3]
     assert not any(word in page for page in after for word in ("Shortlisted", "Présélectionn"))
+
+
+# --- Reminders -------------------------------------------------------------------------------
+
+
+def test_the_day_before_the_startup_and_the_panel_are_reminded_with_the_calendar_file_once():
+    from notifications.reminders import reminder_still_due, reminders_sweep
+
+    world = _stage(shortlisted=1, slots=1)
+    application, slot = world.shortlisted[0], world.slots[0]
+    member = _member(application)
+    interviews.interview_book(application=application, slot_id=slot.pk, user=member, now=NOW)
+
+    assert (
+        reminders_sweep(now=slot.starts_at - timedelta(hours=25))[EmailKind.INTERVIEW_REMINDER] == 0
+    )
+    reminders_sweep(now=slot.starts_at - timedelta(hours=23))
+    reminders_sweep(now=slot.starts_at - timedelta(hours=22))
+
+    reminders = OutgoingEmail.objects.filter(kind=EmailKind.INTERVIEW_REMINDER).order_by("pk")
+    assert {email.recipient for email in reminders} == {member, world.manager}
+    event = Calendar.from_ical(reminders[0].attachments[0]["content"]).walk("VEVENT")[0]
+    assert event.decoded("dtstart") == slot.starts_at
+    # Moved since: the reminder for the old time is no longer due.
+    interviews.slot_move(slot=slot, starts_at=slot.starts_at + timedelta(days=1), by=world.manager)
+    assert not reminder_still_due(reminders[0], slot.starts_at - timedelta(hours=22))
+
+
+def test_a_startup_that_has_not_booked_two_days_after_its_invitation_is_reminded_once():
+    from notifications.reminders import reminder_still_due, reminders_sweep
+
+    world = _stage(shortlisted=1, slots=1)
+    application = world.shortlisted[0]
+
+    reminders_sweep(now=NOW + timedelta(days=1))
+    assert not OutgoingEmail.objects.filter(kind=EmailKind.INTERVIEW_REMINDER).exists()
+    reminders_sweep(now=NOW + timedelta(days=2))
+    reminders_sweep(now=NOW + timedelta(days=3))
+
+    reminder = OutgoingEmail.objects.get(kind=EmailKind.INTERVIEW_REMINDER)
+    assert reminder.recipient == _member(application)
+    assert reverse("interview_booking", args=[application.pk]) in reminder.body_text
+    interviews.interview_book(application=application, slot_id=world.slots[0].pk,
+                              user=_member(application), now=NOW + timedelta(days=2))  # fmt: skip
+    assert not reminder_still_due(reminder, NOW + timedelta(days=2))
