@@ -121,6 +121,15 @@ def stage(request: HttpRequest, cohort_id: int) -> HttpResponse:
     candidates = reads.panel_candidates(cohort)
     rows = reads.stage_rows(cohort, request.user, sort)
     slots = reads.cohort_slots(cohort)
+    # A booking of an application the user is in conflict with shows as "booked", unnamed.
+    visible = {row.application.pk for row in rows}
+    for slot in slots:
+        booking = None if _free(slot) else slot.booking
+        slot.booked = booking is not None
+        slot.booked_name = (
+            booking.application.startup.name if booking and booking.application_id in visible
+            else ""
+        )  # fmt: skip
     context = {
         "cohort": cohort,
         "rows": rows,

@@ -490,3 +490,21 @@ def test_a_startup_that_has_not_booked_two_days_after_its_invitation_is_reminded
     interviews.interview_book(application=application, slot_id=world.slots[0].pk,
                               user=_member(application), now=NOW + timedelta(days=2))  # fmt: skip
     assert not reminder_still_due(reminder, NOW + timedelta(days=2))
+
+
+def test_a_conflicted_manager_sees_neither_the_startup_nor_its_booking_on_the_stage_page(client):
+    world = _stage(shortlisted=2, slots=2)
+    application = world.shortlisted[0]
+    interviews.interview_book(application=application, slot_id=world.slots[0].pk,
+                              user=_member(application), now=NOW)  # fmt: skip
+    other = staff_member(programs=[world.cohort.program])
+    from reviews import services as review_services
+
+    review_services.conflict_declare(user=other, application=application, kind="investor")
+    client.force_login(other)
+
+    page = client.get(reverse("staff:interviews", args=[world.cohort.pk])).content.decode()
+
+    assert application.startup.name not in page
+    assert world.shortlisted[1].startup.name in page
+    assert ">Booked<" in page
