@@ -10,6 +10,7 @@ from notifications.urls import staff_urlpatterns as notifications_staff
 from reviews.urls import invitation_urlpatterns as review_invitations
 from reviews.urls import staff_urlpatterns as reviews_staff
 from selection.urls import applicant_urlpatterns as selection_applicant
+from selection.urls import interview_urlpatterns
 from selection.urls import staff_urlpatterns as selection_staff
 
 from . import views
@@ -53,6 +54,7 @@ urlpatterns += i18n_patterns(
     path("staff/", include((staff_urlpatterns, "staff"))),
     path("review/", include("reviews.urls")),
     *review_invitations,
+    *interview_urlpatterns,
     path("admin/", admin.site.urls),
     path("notifications/", include("notifications.urls")),
     path("accounts/", include("accounts.urls")),

@@ -21,7 +21,8 @@ TRANSITIONS: dict[ApplicationStatus, frozenset[ApplicationStatus]] = {
     S.DRAFT: frozenset({S.SUBMITTED, S.WITHDRAWN}),
     # A decision published straight from the ranking: submitted → winner, waitlisted, rejected.
     S.SUBMITTED: frozenset({S.SHORTLISTED, S.WINNER, S.WAITLISTED, S.REJECTED, S.WITHDRAWN}),
-    S.SHORTLISTED: frozenset({S.WINNER, S.WAITLISTED, S.REJECTED, S.WITHDRAWN}),
+    # Back to submitted: un-shortlisted before the invitations to interview are sent.
+    S.SHORTLISTED: frozenset({S.SUBMITTED, S.WINNER, S.WAITLISTED, S.REJECTED, S.WITHDRAWN}),
     S.WAITLISTED: frozenset({S.WINNER, S.REJECTED, S.WITHDRAWN}),
     # After publication a winner leaves only through its offer (declined or expired); the
     # first waitlisted is promoted.
@@ -44,6 +45,8 @@ class ApplicantStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
     UNDER_REVIEW = "under_review", _("Under review")
+    # A stage meant to be seen, from the moment the invitations are sent (selection says when).
+    INVITED_TO_INTERVIEW = "invited_to_interview", _("Invited to interview")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     NOT_SUBMITTED = "not_submitted", _("Not submitted")
     # Once the cohort's decisions are published (told by selection, see registries.py).

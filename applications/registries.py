@@ -17,3 +17,6 @@ applicant_feedback_providers: list[Callable] = []
 # (application, request) → HTML to show on the application's card on the dashboard (the
 # offer to accept or decline), or "".
 applicant_panels: list[Callable] = []
+# application ids → {application id: ApplicantStatus} for the applications at a stage the
+# applicant is meant to see (selection: invited to interview); absent ids show as before.
+applicant_stages = Registry(default={})

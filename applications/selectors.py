@@ -24,7 +24,7 @@ from .models import (
     Startup,
     Submission,
 )
-from .registries import applicant_status_providers, conflicted_with
+from .registries import applicant_stages, applicant_status_providers, conflicted_with
 from .search import search
 
 APPLICANT_VISIBLE = [
@@ -123,9 +123,13 @@ def applicant_history(application) -> list:
     ]  # fmt: skip
 
 
-def applicant_status(application: Application, now: datetime | None = None) -> ApplicantStatus:
+def applicant_status(
+    application: Application, now: datetime | None = None, stages: dict | None = None
+) -> ApplicantStatus:
     """What the applicant is told: decisions in the making read "under review"; a published
-    decision (or what an app above registered) reads as itself."""
+    decision (applicant_status_providers) reads as itself, and so does a stage an upper app
+    makes visible (`stages`, from registries.applicant_stages; asked here when the caller has
+    not)."""
     now = now or timezone.now()
     for provider in applicant_status_providers:
         told = provider(application)
@@ -138,6 +142,10 @@ def applicant_status(application: Application, now: datetime | None = None) -> A
         if application.accepts_submissions(now):
             return ApplicantStatus.DRAFT
         return ApplicantStatus.NOT_SUBMITTED
+    if stages is None:
+        stages = applicant_stages([application.pk])
+    if application.pk in stages:
+        return stages[application.pk]
     if status in INTERNAL_STATUSES or not application.accepts_submissions(now):
         return ApplicantStatus.UNDER_REVIEW
     return ApplicantStatus.SUBMITTED

@@ -19,7 +19,15 @@ from accelerator.forms import ModelForm
 
 from . import services
 from .enums import FileType, Phase, Stage
-from .models import Cohort, CohortPartner, Partner, Program, Question, RubricCriterion
+from .models import (
+    Cohort,
+    CohortPartner,
+    InterviewCriterion,
+    Partner,
+    Program,
+    Question,
+    RubricCriterion,
+)
 from .offsets import OffsetsField
 from .registries import rubric_locks
 from .selectors import staff_scope
@@ -162,10 +170,16 @@ class CohortAdminForm(ModelForm):
         fields = "__all__"
 
 
+class InterviewCriterionInline(CohortPartInline):
+    model = InterviewCriterion
+    fields = [("order", "weight", "scale_max", "is_example"), "name", "guidance"]
+
+
 @admin.register(Cohort)
 class CohortAdmin(ManagedAdminMixin, TranslationAdmin):
     form = CohortAdminForm
-    inlines = [CohortPartnerInline, QuestionInline, RubricCriterionInline]
+    inlines = [CohortPartnerInline, QuestionInline, RubricCriterionInline,
+               InterviewCriterionInline]  # fmt: skip
     list_display = ["name", "program", "year", "opens_at", "closes_at", "phase_display",
                     "is_published", "is_demo"]  # fmt: skip
     list_filter = ["program", PhaseFilter, "year", "is_published", "is_demo"]

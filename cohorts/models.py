@@ -431,3 +431,44 @@ class RubricCriterion(RulesModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class InterviewCriterion(RulesModel):
+    """A criterion of the cohort's second, short rubric: the one interview panels score."""
+
+    cohort = models.ForeignKey(
+        Cohort, verbose_name=_("cohort"), on_delete=models.CASCADE,
+        related_name="interview_criteria",
+    )  # fmt: skip
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    name = models.CharField(_("name"), max_length=200)
+    guidance = models.TextField(_("guidance for the panel"), blank=True)
+    weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=2, default=1)
+    scale_max = models.PositiveSmallIntegerField(
+        _("scale maximum"), default=5,
+        validators=[MinValueValidator(2, _("The scale must go up to at least 2."))],
+    )  # fmt: skip
+    is_example = models.BooleanField(
+        _("example"), default=False, help_text=_("Seeded as an example; edit it freely.")
+    )
+
+    class Meta:
+        verbose_name = _("interview criterion")
+        verbose_name_plural = _("interview criteria")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weight__gte=0),
+                name="interview_criterion_weight_not_negative",
+                violation_error_message=_("A weight cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(scale_max__gte=2),
+                name="interview_criterion_scale_at_least_two",
+                violation_error_message=_("The scale must go up to at least 2."),
+            ),
+        ]
+        rules_permissions = cohort_rules.COHORT_PART_PERMISSIONS
+
+    def __str__(self) -> str:
+        return self.name

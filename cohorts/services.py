@@ -11,7 +11,15 @@ from modeltranslation.utils import build_localized_fieldname
 
 from . import station_f
 from .enums import ProgramKind, Region
-from .models import Cohort, CohortPartner, Partner, Program, Question, RubricCriterion
+from .models import (
+    Cohort,
+    CohortPartner,
+    InterviewCriterion,
+    Partner,
+    Program,
+    Question,
+    RubricCriterion,
+)
 from .signals import demo_loaded
 from .station_f import closing as station_f_closing
 from .station_f import opening as station_f_opening
@@ -68,7 +76,7 @@ def cohort_duplicate(*, cohort: Cohort) -> Cohort:
         candidate, number = f"{slug}-{number}", number + 1
     new.slug = candidate
     new.save()
-    for related in ("questions", "criteria", "cohort_partners"):
+    for related in ("questions", "criteria", "interview_criteria", "cohort_partners"):
         for child in getattr(Cohort.objects.get(pk=source_pk), related).all():
             child.pk = None
             child._state.adding = True
@@ -82,6 +90,9 @@ def _create_cohort_parts(cohort: Cohort, *, questions: list[dict], partners=(), 
         Question.objects.create(cohort=cohort, order=order, is_example=True, **question)
     for order, criterion in enumerate(rubric, start=1):
         RubricCriterion.objects.create(cohort=cohort, order=order, is_example=True, **criterion)
+    # A cohort that reviews applications also interviews its shortlist.
+    for order, criterion in enumerate(station_f.EXAMPLE_INTERVIEW_RUBRIC if rubric else (), 1):
+        InterviewCriterion.objects.create(cohort=cohort, order=order, is_example=True, **criterion)
     for order, (slug, role, english, french) in enumerate(partners, start=1):
         CohortPartner.objects.create(
             cohort=cohort,

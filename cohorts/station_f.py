@@ -176,6 +176,37 @@ EXAMPLE_RUBRIC = [
     },
 ]
 
+# The short rubric of the interview stage: what a panel learns in thirty minutes.
+EXAMPLE_INTERVIEW_RUBRIC = [
+    {
+        "weight": 2,
+        **both("name", "Pitch and answers", "Pitch et réponses"),
+        **both(
+            "guidance",
+            "Clear, honest, precise answers to the panel’s questions?",
+            "Des réponses claires, honnêtes et précises aux questions du jury ?",
+        ),
+    },
+    {
+        "weight": 2,
+        **both("name", "Demo", "Démo"),
+        **both(
+            "guidance",
+            "Does the product work, live, on open models?",
+            "Le produit fonctionne-t-il, en direct, sur des modèles ouverts ?",
+        ),
+    },
+    {
+        "weight": 1,
+        **both("name", "Fit with the program", "Adéquation au programme"),
+        **both(
+            "guidance",
+            "Will this team make the most of the program’s six months?",
+            "Cette équipe tirera-t-elle le meilleur des six mois du programme ?",
+        ),
+    },
+]
+
 AI_STARTUP_PROGRAM = {
     "slug": "ai-startup-program",
     "kind": ProgramKind.ACCELERATOR,

@@ -2,7 +2,15 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Cohort, CohortPartner, Partner, Program, Question, RubricCriterion
+from .models import (
+    Cohort,
+    CohortPartner,
+    InterviewCriterion,
+    Partner,
+    Program,
+    Question,
+    RubricCriterion,
+)
 
 
 @register(Program)
@@ -32,4 +40,9 @@ class QuestionTranslation(TranslationOptions):
 
 @register(RubricCriterion)
 class RubricCriterionTranslation(TranslationOptions):
+    fields = ("name", "guidance")
+
+
+@register(InterviewCriterion)
+class InterviewCriterionTranslation(TranslationOptions):
     fields = ("name", "guidance")

@@ -55,6 +55,18 @@ class EmailKind(models.TextChoices):
     COHORT_MESSAGE = "cohort_message", _("Message to a cohort")
     DECISION = "decision", _("Decision on an application")
     OFFER_REMINDER = "offer_reminder", _("Offer reply-by reminder")
+    INTERVIEW_INVITATION = "interview_invitation", _("Invitation to interview")
+    INTERVIEW_BOOKED = "interview_booked", _("Interview booked")
+    INTERVIEW_CHANGED = "interview_changed", _("Interview moved or cancelled")
+    INTERVIEW_REMINDER = "interview_reminder", _("Interview reminder")
+
+
+# An attachment's content (a calendar file): at most this many bytes per email, all together.
+MAX_ATTACHMENT_BYTES = 256 * 1024
+
+
+def attachments_size(attachments: list[dict]) -> int:
+    return sum(len(attachment["content"].encode()) for attachment in attachments)
 
 
 # What a person may turn off (the notification settings page, the unsubscribe link): reminders.
@@ -123,6 +135,10 @@ class OutgoingEmail(models.Model):
     # Extra headers the message carries (List-Unsubscribe for reminders), written with the row
     # so that the worker sends exactly what was rendered.
     headers = models.JSONField(_("headers"), default=dict, blank=True)
+    # Text files sent with the email (calendar invitations): [{"filename", "content_type",
+    # "content"}], at most MAX_ATTACHMENT_BYTES in all, never on a secret kind (their bodies
+    # are cleared once sent; an attachment would outlive that).
+    attachments = models.JSONField(_("attachments"), default=list, blank=True)
 
     class Meta:
         # The table kept its name when the model moved here from applications.
@@ -143,6 +159,10 @@ class OutgoingEmail(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(state="queued") | models.Q(next_attempt_at__isnull=False),
                 name="outbox_queued_has_next_attempt",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind__in=sorted(SECRET_EMAIL_KINDS)) | models.Q(attachments=[]),
+                name="outbox_no_attachment_on_secret_kinds",
             ),
         ]
 

@@ -16,12 +16,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from .models import (
+    MAX_ATTACHMENT_BYTES,
     OPTIONAL_EMAIL_KINDS,
     SECRET_EMAIL_KINDS,
     EmailKind,
     EmailState,
     OutgoingEmail,
     Unsubscription,
+    attachments_size,
     header_safe,
 )
 
@@ -68,6 +70,7 @@ def email_queue(
     draft: bool = False,
     from_address: str | None = None,
     cohort_id: int | None = None,
+    attachments: list[dict] | None = None,
 ) -> OutgoingEmail:
     """Write an email to the outbox, in the caller's transaction.
 
@@ -76,7 +79,14 @@ def email_queue(
     existing row and writes nothing. `cohort_id` is the cohort the email concerns, if any.
     The subject, often built from what users typed, has its control characters collapsed to
     spaces (a line break in a header fails the sending) and is cut to the column's length.
+    `attachments` ([{"filename", "content_type", "content"}], text) are refused on a secret
+    kind and past MAX_ATTACHMENT_BYTES (OutboxError).
     """
+    attachments = list(attachments or [])
+    if attachments and kind in SECRET_EMAIL_KINDS:
+        raise OutboxError("an email that carries a secret carries no attachment")
+    if attachments_size(attachments) > MAX_ATTACHMENT_BYTES:
+        raise OutboxError("attachments over the size limit")
     if idempotency_key:
         existing = OutgoingEmail.objects.filter(kind=kind, idempotency_key=idempotency_key).first()
         if existing is not None:
@@ -95,6 +105,7 @@ def email_queue(
         body_html=body_html,
         language=language or settings.LANGUAGE_CODE,
         cohort_id=cohort_id,
+        attachments=attachments,
         state=EmailState.DRAFT if draft else EmailState.QUEUED,
         next_attempt_at=None if draft else now,
         created_at=now,
@@ -203,6 +214,8 @@ def _transport_send(email: OutgoingEmail) -> None:
     )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
+    for attachment in email.attachments:
+        message.attach(attachment["filename"], attachment["content"], attachment["content_type"])
     message.send()
 
 
@@ -367,6 +380,7 @@ def recipient_emails_erase(*, user) -> int:
         to_address=f"deleted-user-{user.pk}@invalid.invalid",
         body_text="",
         body_html="",
+        attachments=[],
         body_cleared_at=timezone.now(),
     )
 

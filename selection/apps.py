@@ -7,6 +7,7 @@ class SelectionConfig(AppConfig):
     verbose_name = _("Selection")
 
     def ready(self) -> None:
+        from applications.registries import applicant_stages
         from notifications.models import EmailKind
         from notifications.reminders import reminder_kind_register
 
@@ -14,8 +15,16 @@ class SelectionConfig(AppConfig):
             demo,  # noqa: F401 (the demo cohort in review is ranked once its reviews are in)
             receivers,  # noqa: F401 (reviews and withdrawals ask for a new fit)
         )
-        from .reminders import offer_reminder_still_due, offer_reminders_sweep
+        from .interview_selectors import invited_stages
+        from .offer_reminders import offer_reminder_still_due, offer_reminders_sweep
+        from .reminders import interview_reminder_still_due, interview_reminders_sweep
 
+        applicant_stages.register(invited_stages)
+        reminder_kind_register(
+            EmailKind.INTERVIEW_REMINDER,
+            sweep=interview_reminders_sweep,
+            still_due=interview_reminder_still_due,
+        )
         reminder_kind_register(
             EmailKind.OFFER_REMINDER,
             sweep=offer_reminders_sweep,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from applications.models import Application
+from cohorts.registries import outbox_hidden
 from cohorts.staff import cohort_in_scope, staff_page
 from notifications.models import EmailState
 from notifications.services import OutboxError
@@ -125,7 +126,9 @@ def decision_save(request: HttpRequest, cohort_id: int, application_id: int) -> 
 def decisions_reject_remaining(request: HttpRequest, cohort_id: int) -> HttpResponse:
     cohort = cohort_in_scope(request.staff_scope, cohort_id)
     try:
-        count = decisions.decisions_reject_remaining(cohort=cohort, actor=request.user)
+        count = decisions.decisions_reject_remaining(
+            cohort=cohort, actor=request.user, excluding=_conflicted_ids(request, cohort)
+        )
     except DecisionError as error:
         messages.error(request, str(error))
     else:
@@ -155,6 +158,18 @@ def decisions_publish(request: HttpRequest, cohort_id: int) -> HttpResponse:
         )
         return HttpResponseRedirect(reverse("staff:decision_emails", args=[cohort.pk]))
     state = decisions.publication_state(cohort)
+    # A manager in conflict with an application sees that it is there, never its name.
+    conflicted = _conflicted_ids(request, cohort)
+    placeholder = gettext("Conflict of interest")
+    for decision in [*state.winners, *state.waitlist]:
+        decision.label = (
+            placeholder if decision.application_id in conflicted
+            else decision.application.startup.name
+        )  # fmt: skip
+    for application in state.undecided:
+        application.label = (
+            placeholder if application.pk in conflicted else application.startup.name
+        )
     return render(
         request,
         "selection/decisions_publish.html",
@@ -167,6 +182,9 @@ def decision_emails(request: HttpRequest, cohort_id: int) -> HttpResponse:
     """The decision emails: read, edit and send one, or send every draft."""
     cohort = cohort_in_scope(request.staff_scope, cohort_id)
     emails = decisions.decision_emails(cohort).select_related("recipient").order_by("pk")
+    hidden = outbox_hidden(request.user)  # those to a startup the user is in conflict with
+    if hidden is not None:
+        emails = emails.exclude(hidden)
     if request.method == "POST":
         action = request.POST.get("action", "")
         try:

@@ -141,15 +141,22 @@ def decision_drop_on_withdrawal(*, application: Application) -> None:
 
 
 @transaction.atomic
-def decisions_reject_remaining(*, cohort: Cohort, actor, now: datetime | None = None) -> int:
+def decisions_reject_remaining(
+    *, cohort: Cohort, actor, now: datetime | None = None, excluding=()
+) -> int:
     """Reject, as pending decisions, every application under review still without one; staff
-    click it on purpose. Returns how many."""
+    click it on purpose. `excluding`: the applications the actor has a conflict of interest
+    with, which another manager decides. Returns how many."""
     cohort = _lock_cohort(cohort.pk)
     _refuse_if_published(cohort)
     now = now or timezone.now()
-    remaining = Application.objects.filter(
-        cohort=cohort, status__in=UNDECIDED_STATUSES, decision__isnull=True
-    ).values_list("pk", flat=True)
+    remaining = (
+        Application.objects.filter(
+            cohort=cohort, status__in=UNDECIDED_STATUSES, decision__isnull=True
+        )
+        .exclude(pk__in=list(excluding))
+        .values_list("pk", flat=True)
+    )
     rows = [
         Decision(
             application_id=pk,

@@ -2,6 +2,8 @@
 schedule), one per ranked application and one per reviewer. Written only by
 services.ranking_compute; pages read these tables and never fit."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -337,3 +339,135 @@ class Offer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id}: {self.state}"
+
+
+# --- Interviews (#17) ------------------------------------------------------------------------
+
+
+class InterviewSlot(models.Model):
+    """A time a panel interviews one startup. Two startups never hold one slot: the booking's
+    one-to-one slot column says so in the database."""
+
+    cohort = models.ForeignKey(
+        "cohorts.Cohort", verbose_name=_("cohort"), on_delete=models.CASCADE,
+        related_name="interview_slots",
+    )  # fmt: skip
+    starts_at = models.DateTimeField(_("starts at"))
+    duration = models.PositiveSmallIntegerField(_("duration (minutes)"), default=30)
+    place = models.CharField(
+        _("place"), max_length=300, help_text=_("A Station F room, or a video link.")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("interview slot")
+        verbose_name_plural = _("interview slots")
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(duration__gt=0), name="slot_duration_positive"),
+            models.UniqueConstraint(
+                fields=["cohort", "starts_at", "place"], name="slot_once_per_time_and_place"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.starts_at:%Y-%m-%d %H:%M} ({self.place})"
+
+    @property
+    def ends_at(self):
+        return self.starts_at + timedelta(minutes=self.duration)
+
+
+class InterviewPanelist(models.Model):
+    """One person on a slot's panel (a member of staff or a reviewer of the cohort)."""
+
+    slot = models.ForeignKey(InterviewSlot, on_delete=models.CASCADE, related_name="panelists")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="interview_panels"
+    )
+
+    class Meta:
+        verbose_name = _("panel member")
+        verbose_name_plural = _("panel members")
+        constraints = [
+            models.UniqueConstraint(fields=["slot", "user"], name="panelist_once_per_slot")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.slot_id}"
+
+
+class InterviewInvitation(models.Model):
+    """A shortlisted application invited to book an interview. `sequence` numbers the versions
+    of its calendar event (one UID per application): every booking, move or cancellation
+    raises it."""
+
+    application = models.OneToOneField(
+        "applications.Application", on_delete=models.CASCADE, primary_key=True,
+        related_name="interview_invitation",
+    )  # fmt: skip
+    cohort = models.ForeignKey("cohorts.Cohort", on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(_("sent at"))
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    sequence = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("interview invitation")
+        verbose_name_plural = _("interview invitations")
+
+    def __str__(self) -> str:
+        return f"{self.application_id} ({self.sent_at:%Y-%m-%d})"
+
+
+class InterviewBooking(models.Model):
+    """The slot an invited startup holds. One slot per startup and one startup per slot: both
+    are unique columns, so two clicks at once end with one booking."""
+
+    slot = models.OneToOneField(
+        InterviewSlot, on_delete=models.CASCADE, related_name="booking", verbose_name=_("slot")
+    )
+    application = models.OneToOneField(
+        "applications.Application", on_delete=models.CASCADE, related_name="interview_booking"
+    )
+    booked_at = models.DateTimeField(_("booked at"))
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("interview booking")
+        verbose_name_plural = _("interview bookings")
+
+    def __str__(self) -> str:
+        return f"{self.application_id} → {self.slot_id}"
+
+
+class InterviewScore(models.Model):
+    """One panel member's scores and notes on one interview, saved as they type."""
+
+    application = models.ForeignKey(
+        "applications.Application", on_delete=models.CASCADE, related_name="interview_scores"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="interview_scores"
+    )
+    scores = models.JSONField(default=dict, blank=True)  # {"c<criterion id>": score}
+    notes = models.TextField(_("notes"), blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("interview score")
+        verbose_name_plural = _("interview scores")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "user"], name="interview_score_once_per_panelist"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} / {self.user_id}"

@@ -1,80 +1,122 @@
-"""Offer reminders (#19, through #20's notifications/reminders.py): two days before a pending
-offer's reply-by date, each member of the startup is reminded once, in their language. An
-offer reminder is part of the offer, not optional, so it carries no unsubscribe link."""
+"""Interview reminders (#17, through #20's registry): the day before a booked interview, to
+the startup's members and the slot's panel, with the calendar file; and, two days after the
+invitation, to the members of a startup that has not booked yet (once). Both are one kind,
+INTERVIEW_REMINDER, told apart by their key; the worker asks `interview_reminder_still_due`
+just before sending (a moved, cancelled or booked interview makes them pointless)."""
 
 from datetime import UTC, datetime, timedelta
 
-from django.conf import settings
+from django.db.models import Prefetch
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
-from applications.models import Membership
-from notifications.models import EmailKind, EmailState, OutgoingEmail
-from notifications.reminders import existing_keys, reminder_rows_write, site_url
-from notifications.services import email_render
+from applications.enums import ApplicationStatus
+from notifications.models import EmailKind, OutgoingEmail
+from notifications.reminders import existing_keys, site_url
+from notifications.services import email_queue, email_render
 
-from .models import Offer, OfferState
+from .ics import ics_attachment, interview_ics
+from .models import InterviewBooking, InterviewInvitation, InterviewPanelist
 
-KIND = EmailKind.OFFER_REMINDER
-REMIND_BEFORE = timedelta(days=2)
-
-
-def offer_reminder_key(*, offer_id: int, user_id: int, reply_by: datetime) -> str:
-    """The reply-by date is in it: an extension makes a new reminder due."""
-    return f"offer-reminder:{offer_id}:{user_id}:{int(reply_by.timestamp())}"
+KIND = EmailKind.INTERVIEW_REMINDER
+DAY_BEFORE = timedelta(hours=24)
+UNBOOKED_AFTER = timedelta(days=2)
 
 
-def offer_reminders_sweep(now: datetime) -> int:
-    """Write the reminders of the pending offers whose reply-by date is less than two days
-    away. Returns how many rows were written. A fixed handful of queries."""
-    offers = list(
-        Offer.objects.filter(state=OfferState.PENDING, reply_by__gt=now,
-                             reply_by__lte=now + REMIND_BEFORE)
-        .select_related("application__startup", "cohort__program")
+def _day_before_key(application_id: int, starts_at: datetime, user_id: int) -> str:
+    return f"interview-day-before:{application_id}:{int(starts_at.timestamp())}:{user_id}"
+
+
+def _unbooked_key(application_id: int, user_id: int) -> str:
+    return f"interview-unbooked:{application_id}:{user_id}"
+
+
+def interview_reminders_sweep(now: datetime) -> int:
+    """Write the interview reminders due at `now`; each once (its key). Returns how many."""
+    written = 0
+    bookings = list(
+        InterviewBooking.objects.filter(
+            slot__starts_at__gt=now, slot__starts_at__lte=now + DAY_BEFORE,
+            application__status=ApplicationStatus.SHORTLISTED,
+        )
+        .select_related("slot", "application__startup", "application__cohort__program",
+                        "application__interview_invitation")
+        .prefetch_related(
+            "application__startup__memberships__user",
+            Prefetch("slot__panelists", InterviewPanelist.objects.select_related("user")),
+        )
     )  # fmt: skip
-    if not offers:
-        return 0
-    members: dict[int, list] = {}
-    for membership in Membership.objects.filter(
-        startup_id__in={offer.application.startup_id for offer in offers}, user__is_active=True
-    ).select_related("user"):
-        members.setdefault(membership.startup_id, []).append(membership.user)
-    wanted = {
-        offer_reminder_key(offer_id=offer.pk, user_id=user.pk, reply_by=offer.reply_by): (
-            offer, user)
-        for offer in offers
-        for user in members.get(offer.application.startup_id, [])
-    }  # fmt: skip
-    created_at = min(now, timezone.now())
-    rows = []
-    for key in sorted(set(wanted) - existing_keys(KIND, wanted)):
-        offer, user = wanted[key]
-        language = user.language or settings.LANGUAGE_CODE
-        with translation.override(language):
-            rendered = email_render("offer_reminder", {
-                "startup": offer.application.startup.name, "cohort": offer.cohort.name,
-                "reply_by": offer.reply_by, "dashboard_url": site_url(reverse("dashboard")),
-            })  # fmt: skip
-        rows.append(OutgoingEmail(
-            kind=KIND, idempotency_key=key, recipient=user, to_address=user.email,
-            from_address=settings.DEFAULT_FROM_EMAIL, subject=rendered["subject"][:255],
-            body_text=rendered["body_text"], body_html=rendered["body_html"], language=language,
-            cohort_id=offer.cohort_id, state=EmailState.QUEUED, next_attempt_at=created_at,
-            created_at=created_at, send_before=offer.reply_by,
-        ))  # fmt: skip
-    return reminder_rows_write(rows)
-
-
-def offer_reminder_still_due(email: OutgoingEmail, now: datetime) -> bool:
-    """At sending time: the offer is still pending, with the same reply-by date, not past."""
-    try:
-        _kind, offer_id, _user, timestamp = email.idempotency_key.split(":")
-        reply_by = datetime.fromtimestamp(int(timestamp), tz=UTC)
-    except ValueError:
-        return False
-    current = (
-        Offer.objects.filter(pk=int(offer_id), state=OfferState.PENDING)
-        .values_list("reply_by", flat=True)
-        .first()
+    wanted = {}
+    for booking in bookings:
+        application, slot = booking.application, booking.slot
+        people = [(m.user, "startup") for m in application.startup.memberships.all()]
+        people += [(p.user, "panel") for p in slot.panelists.all()]
+        for person, role in people:
+            wanted[_day_before_key(application.pk, slot.starts_at, person.pk)] = (
+                booking, person, role
+            )  # fmt: skip
+    seen = existing_keys(KIND, wanted)
+    for key, (booking, person, role) in wanted.items():
+        if key in seen or not person.is_active:
+            continue
+        application, slot = booking.application, booking.slot
+        with translation.override(person.language):
+            url = reverse("interview_booking" if role == "startup" else "interview_score",
+                          args=[application.pk])  # fmt: skip
+            context = {"application": application, "slot": slot, "person": person,
+                       "role": role, "url": site_url(url)}  # fmt: skip
+            ics = interview_ics(application=application, slot=slot, now=now,
+                                sequence=application.interview_invitation.sequence)  # fmt: skip
+            email_queue(
+                kind=KIND, to_address=person.email, recipient=person, language=person.language,
+                idempotency_key=key, cohort_id=application.cohort_id,
+                attachments=[ics_attachment(ics)],
+                **email_render("interview_reminder", context),
+            )  # fmt: skip
+        written += 1
+    invitations = list(
+        InterviewInvitation.objects.filter(
+            sent_at__lte=now - UNBOOKED_AFTER,
+            application__status=ApplicationStatus.SHORTLISTED,
+            application__interview_booking__isnull=True,
+        )
+        .select_related("application__startup", "application__cohort__program")
+        .prefetch_related("application__startup__memberships__user")
     )
-    return current is not None and current == reply_by and now < current
+    unbooked = {
+        _unbooked_key(invitation.application_id, m.user_id): (invitation.application, m.user)
+        for invitation in invitations
+        for m in invitation.application.startup.memberships.all()
+    }
+    seen = existing_keys(KIND, unbooked)
+    for key, (application, person) in unbooked.items():
+        if key in seen or not person.is_active:
+            continue
+        with translation.override(person.language):
+            url = site_url(reverse("interview_booking", args=[application.pk]))
+            context = {"application": application, "person": person, "url": url}
+            email_queue(
+                kind=KIND, to_address=person.email, recipient=person, language=person.language,
+                idempotency_key=key, cohort_id=application.cohort_id,
+                **email_render("interview_unbooked_reminder", context),
+            )  # fmt: skip
+        written += 1
+    return written
+
+
+def interview_reminder_still_due(email: OutgoingEmail, now: datetime) -> bool:
+    """The day-before one: the interview still holds that time; the unbooked one: still
+    shortlisted and not booked."""
+    parts = email.idempotency_key.split(":")
+    if parts[0] == "interview-day-before" and len(parts) == 4:
+        starts_at = datetime.fromtimestamp(int(parts[2]), tz=UTC)
+        return starts_at > now and InterviewBooking.objects.filter(
+            application_id=int(parts[1]), slot__starts_at=starts_at,
+            application__status=ApplicationStatus.SHORTLISTED,
+        ).exists()  # fmt: skip
+    if parts[0] == "interview-unbooked" and len(parts) == 3:
+        return InterviewInvitation.objects.filter(
+            application_id=int(parts[1]), application__status=ApplicationStatus.SHORTLISTED,
+            application__interview_booking__isnull=True,
+        ).exists()  # fmt: skip
+    return False

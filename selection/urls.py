@@ -94,3 +94,35 @@ applicant_urlpatterns = [
     path("offers/<int:offer_id>/accept/", offer_views.offer_accept, name="offer_accept"),
     path("offers/<int:offer_id>/decline/", offer_views.offer_decline, name="offer_decline"),
 ]
+# --- Interviews (#17) ------------------------------------------------------------------------
+from . import interview_views  # noqa: E402
+
+staff_urlpatterns += [
+    path("cohorts/<int:cohort_id>/interviews/", interview_views.stage, name="interviews"),
+    path("cohorts/<int:cohort_id>/shortlist/", interview_views.shortlist,
+         name="interview_shortlist"),
+    path("cohorts/<int:cohort_id>/shortlist/preview/", interview_views.shortlist_preview,
+         name="interview_shortlist_preview"),
+    path("cohorts/<int:cohort_id>/shortlist/<int:application_id>/remove/",
+         interview_views.unshortlist, name="interview_unshortlist"),
+    path("cohorts/<int:cohort_id>/interviews/slots/", interview_views.slot_create,
+         name="interview_slot_create"),
+    path("cohorts/<int:cohort_id>/interviews/slots/bulk/", interview_views.slots_bulk,
+         name="interview_slots_bulk"),
+    path("cohorts/<int:cohort_id>/interviews/slots/<int:slot_id>/", interview_views.slot_action,
+         name="interview_slot_action"),
+    path("cohorts/<int:cohort_id>/interviews/invite/", interview_views.invitations_send,
+         name="interview_invitations_send"),
+    re_path(r"^cohorts/(?P<cohort_id>[0-9]+)/interviews\.(?P<file_format>xlsx|csv)$",
+            interview_views.stage_export, name="interviews_export"),
+]  # fmt: skip
+
+# At the site's root (accelerator/urls.py): the startup's booking, the panel's pages.
+interview_urlpatterns = [
+    path("interviews/<int:application_id>/", interview_views.booking, name="interview_booking"),
+    path("interviews/<int:application_id>/interview.ics", interview_views.booking_ics,
+         name="interview_booking_ics"),
+    path("interviews/panel/", interview_views.panel, name="interview_panel"),
+    path("interviews/<int:application_id>/score/", interview_views.score,
+         name="interview_score"),
+]  # fmt: skip

@@ -67,6 +67,8 @@ def _rows(estimates, criteria, *, ranked: int, k: int, needed: int, threshold: f
         bar = charts.row_bar(e, ranked, k)
         rows.append(
             Row(
+                application_id=e.application_id,
+                shortlistable=e.application.status == ApplicationStatus.SUBMITTED,
                 rank="—" if e.rank is None else str(e.rank),
                 startup=e.application.startup.name,
                 url=f"{detail_prefix}{e.application_id}/",
@@ -94,6 +96,8 @@ def _rows(estimates, criteria, *, ranked: int, k: int, needed: int, threshold: f
 
 @dataclass
 class Row:
+    application_id: int
+    shortlistable: bool
     rank: str
     startup: str
     url: str

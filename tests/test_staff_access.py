@@ -1,15 +1,18 @@
 """Who sees which /staff/ page. The table names every pattern of the "staff" namespace: a new
 staff page without a row here fails the test, so none goes out unguarded."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import get_resolver, reverse
+from django.utils import timezone
 
 from applications import services
 from cohorts.enums import QuestionKind
 from notifications.models import OutgoingEmail
 from reviews import services as review_services
 from selection import decisions
-from selection.models import Offer
+from selection.models import InterviewSlot, Offer
 from tests.factories import UserFactory, staff_member
 from tests.factories.applications import open_cohort, submitted_application
 from tests.factories.cohorts import ProgramFactory, QuestionFactory
@@ -48,6 +51,9 @@ STAFF_PAGES = {
     "offers": (lambda world: [world.cohort.pk], True),
     "outbox": (lambda world: [], False),
     "email": (lambda world: [world.email.pk], True),
+    "interviews": (lambda world: [world.cohort.pk], True),
+    "interview_shortlist_preview": (lambda world: [world.cohort.pk], True),
+    "interviews_export": (lambda world: [world.cohort.pk, "csv"], True),
 }
 # Pages that only take a POST: what a permitted user gets is the redirect after the action.
 STAFF_ACTIONS = {
@@ -70,6 +76,12 @@ STAFF_ACTIONS = {
     "lottery_draw": (lambda world: [world.cohort.pk], True),
     "offer_extend": (lambda world: [*published_offer(world)], True),
     "offer_withdraw": (lambda world: [*published_offer(world)], True),
+    "interview_shortlist": (lambda world: [world.cohort.pk], True),
+    "interview_unshortlist": (lambda world: [world.cohort.pk, world.application.pk], True),
+    "interview_slot_create": (lambda world: [world.cohort.pk], True),
+    "interview_slots_bulk": (lambda world: [world.cohort.pk], True),
+    "interview_slot_action": (lambda world: [world.cohort.pk, world.slot.pk], True),
+    "interview_invitations_send": (lambda world: [world.cohort.pk], True),
 }
 
 
@@ -129,6 +141,9 @@ def world():
     world.assignment = assign(world.reviewer, application)
     world.conflict = review_services.conflict_declare(
         user=UserFactory(), application=application, kind="investor"
+    )
+    world.slot = InterviewSlot.objects.create(
+        cohort=cohort, starts_at=timezone.now() + timedelta(days=3), place="Room Ada"
     )
     other_program = ProgramFactory()
     open_cohort(program=other_program)

@@ -28,13 +28,14 @@ from ..enums import ApplicantStatus
 from ..forms import InvitationForm, MembershipForm, NamedConflictForm, StartupForm
 from ..models import Answer, Application, Invitation
 from ..privacy import PRIVACY_NOTICE_VERSION
-from ..registries import applicant_feedback_providers, applicant_panels
+from ..registries import applicant_feedback_providers, applicant_panels, applicant_stages
 from ..selectors import applicant_status
 from .files import answer_file_attachment, deck_attachment
 
 # A message with this tag is shown beside the field it concerns (base.html leaves it out).
 BESIDE_FIELD = "beside-field"
-WITHDRAWABLE = (ApplicantStatus.DRAFT, ApplicantStatus.SUBMITTED, ApplicantStatus.UNDER_REVIEW)
+WITHDRAWABLE = (ApplicantStatus.DRAFT, ApplicantStatus.SUBMITTED, ApplicantStatus.UNDER_REVIEW,
+                ApplicantStatus.INVITED_TO_INTERVIEW)  # fmt: skip
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -55,9 +56,12 @@ def _my_application(request: HttpRequest, application_id: int):
 def dashboard(request: HttpRequest) -> HttpResponse:
     memberships = selectors.dashboard_memberships(request.user)
     now = timezone.now()
+    stages = applicant_stages(
+        [a.pk for membership in memberships for a in membership.startup.applications.all()]
+    )
     for membership in memberships:
         for application in membership.startup.applications.all():
-            application.applicant_status = applicant_status(application, now)
+            application.applicant_status = applicant_status(application, now, stages)
             application.history = selectors.applicant_history(application)
             application.panels = [
                 html for provider in applicant_panels if (html := provider(application, request))

@@ -114,8 +114,9 @@ def test_dashboard_shows_every_application_in_a_fixed_number_of_queries(client, 
     for application in applications:
         assert application.cohort.name in page
     # session, user, memberships with startups, applications with cohorts, extensions, events,
-    # required questions, answers (needs attention), open cohorts with their partners
-    assert len(queries) == 10
+    # required questions, answers (needs attention), open cohorts with their partners, the
+    # stages an upper app makes visible (invited to interview)
+    assert len(queries) == 11
 
 
 def applicant_urls(application, invitation) -> list[tuple[str, str]]:

@@ -156,7 +156,7 @@ def test_the_admin_form_explains_a_closing_time_before_the_opening(client, manag
         "closes_at_1": "23:59:59",
         "program": cohort.program_id,
     }
-    for prefix in ("cohort_partners", "questions", "criteria"):
+    for prefix in ("cohort_partners", "questions", "criteria", "interview_criteria"):
         data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
 
     response = client.post(url, data)
@@ -256,7 +256,7 @@ def test_ticked_stages_and_file_types_are_stored_as_lists(client, manager):
         "questions-0-label_en": "Your pitch deck",
         "questions-0-file_types": ["pdf", "png"],
     }
-    for prefix in ("cohort_partners", "criteria"):
+    for prefix in ("cohort_partners", "criteria", "interview_criteria"):
         data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
 
     page = client.get(url).content.decode()

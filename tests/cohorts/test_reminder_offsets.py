@@ -53,7 +53,7 @@ def post_cohort_admin(client, cohort, **changes):
         "opens_at_0": "2024-06-25", "opens_at_1": "00:00:00",
         "closes_at_0": "2024-08-16", "closes_at_1": "23:59:59",
     }  # fmt: skip
-    for prefix in ("cohort_partners", "questions", "criteria"):
+    for prefix in ("cohort_partners", "questions", "criteria", "interview_criteria"):
         data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
     return client.post(url, data | changes)
 

@@ -269,3 +269,20 @@ def test_a_subject_with_control_characters_is_queued_and_sent_on_one_line():
     assert email.subject == "Join Lumen Bcc: x@evil.example on AI Startup Program"
     assert state == EmailState.SENT
     assert mail.outbox[0].subject == "Join Lumen Bcc: x@evil.example on AI Startup Program"
+
+
+def test_an_attachment_goes_out_with_the_email_and_is_refused_on_a_secret_kind():
+    from django.core import mail
+    from django.db import IntegrityError
+
+    calendar = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"
+    attachment = {"filename": "interview.ics", "content_type": "text/calendar",
+                  "content": calendar}  # fmt: skip
+    email = queue_email(attachments=[attachment])
+
+    email_deliver(email_id=email.pk)
+
+    assert mail.outbox[0].attachments == [("interview.ics", calendar, "text/calendar")]
+    # The database refuses it too, whoever writes the row.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        OutgoingEmail.objects.filter(pk=email.pk).update(kind=EmailKind.LOGIN_CODE)

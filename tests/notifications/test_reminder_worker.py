@@ -122,6 +122,7 @@ def test_a_worker_killed_mid_batch_sends_no_reminder_twice(private_redis, killin
             EmailKind.DEADLINE_REMINDER: 2 * DRAFTS,
             EmailKind.REVIEW_REMINDER: 0,
             EmailKind.OFFER_REMINDER: 0,
+            EmailKind.INTERVIEW_REMINDER: 0,
         }
 
         assert sink.reached.wait(timeout=60), worker_log(folder)

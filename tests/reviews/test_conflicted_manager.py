@@ -66,6 +66,27 @@ STAFF = {
     "ranking_recompute": ("POST", lambda w: [w.cohort.pk], 302),
     "ranking_threshold": ("POST", lambda w: [w.cohort.pk], 302),
     "ranking_request_reviews": ("POST", lambda w: [w.cohort.pk], 302),
+    "decisions": ("GET", lambda w: [w.cohort.pk], 200),
+    "decision_save": ("POST", lambda w: [w.cohort.pk, w.hidden.pk], 404),
+    "decisions_reject_remaining": ("POST", lambda w: [w.cohort.pk], 302),
+    "decisions_publish": ("GET", lambda w: [w.cohort.pk], 200),
+    "decision_emails": ("GET", lambda w: [w.cohort.pk], 200),
+    "lottery_record": ("POST", lambda w: [w.cohort.pk], 302),
+    "lottery_draw": ("POST", lambda w: [w.cohort.pk], 302),
+    "decision_record": ("GET", lambda w: [w.cohort.pk], 200),
+    "decision_record_download": ("GET", lambda w: [w.cohort.pk], 404),
+    "offers": ("GET", lambda w: [w.cohort.pk], 200),
+    "offer_extend": ("POST", lambda w: [w.cohort.pk, 0], 404),
+    "offer_withdraw": ("POST", lambda w: [w.cohort.pk, 0], 404),
+    "interviews": ("GET", lambda w: [w.cohort.pk], 200),
+    "interviews_export": ("GET", lambda w: [w.cohort.pk, "csv"], 200),
+    "interview_shortlist": ("POST", lambda w: [w.cohort.pk], 302),
+    "interview_shortlist_preview": ("GET", lambda w: [w.cohort.pk], 200),
+    "interview_unshortlist": ("POST", lambda w: [w.cohort.pk, w.hidden.pk], 404),
+    "interview_slot_create": ("POST", lambda w: [w.cohort.pk], 302),
+    "interview_slots_bulk": ("POST", lambda w: [w.cohort.pk], 302),
+    "interview_slot_action": ("POST", lambda w: [w.cohort.pk, 0], 404),
+    "interview_invitations_send": ("POST", lambda w: [w.cohort.pk], 302),
     "outbox": ("GET", lambda w: [], 200),
     "email": ("GET", lambda w: [w.hidden_email.pk], 404),
     "email_action": ("POST", lambda w: [w.hidden_email.pk, "resend"], 404),
@@ -190,3 +211,17 @@ def test_a_conflicted_manager_is_not_emailed_about_a_declared_conflict(world):
     managers = world.cohort.program.managers.exclude(pk=manager.pk).values_list("email", flat=True)
     assert manager.email not in told
     assert set(told) == set(managers)
+
+
+def test_a_conflicted_manager_rejecting_the_remaining_leaves_theirs_to_another(client, world):
+    from selection.models import Decision
+
+    response = client.post(reverse("staff:decisions_reject_remaining", args=[world.cohort.pk]))
+    publish_page = body(client.get(reverse("staff:decisions_publish", args=[world.cohort.pk])))
+
+    assert response.status_code == 302
+    assert list(Decision.objects.values_list("application_id", "outcome")) == [
+        (world.seen.pk, "rejected")
+    ]
+    assert "Conflict of interest" in publish_page  # still undecided, never named
+    assert HIDDEN_NAME not in publish_page

@@ -1,0 +1,510 @@
+"""The interview stage (#17): shortlist, slots and panels, invitations, bookings (with the
+database keeping one startup per slot and one slot per startup), calendar files, scores."""
+
+import json
+import re
+import threading
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+import time_machine
+from django.db import connection
+from django.urls import reverse
+from django.utils import translation
+from icalendar import Calendar
+
+from applications.enums import ApplicationStatus
+from applications.models import ApplicationEvent
+from applications.personal_data import applicant_data_export
+from cohorts.models import InterviewCriterion
+from notifications.models import EmailKind, OutgoingEmail
+from selection import interviews
+from selection.interviews import InterviewError
+from selection.models import InterviewBooking, InterviewSlot
+from tests.factories import UserFactory, staff_member
+from tests.factories.reviews import close_call
+
+from .world import declare_conflict, reviewed_cohort
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+
+
+def _stage(*, shortlisted=2, slots=3, invite=True):
+    world = reviewed_cohort(extra_applications=max(0, shortlisted - 4))
+    close_call(world.cohort)  # the shortlist is made once the call is closed
+    world.manager = staff_member(programs=[world.cohort.program])
+    for order, (name, weight) in enumerate([("Pitch", 2), ("Demo", 1)], 1):
+        InterviewCriterion.objects.create(cohort=world.cohort, order=order, name=name,
+                                          weight=weight, scale_max=5)  # fmt: skip
+    world.shortlisted = interviews.shortlist_add(
+        cohort=world.cohort, application_ids=[a.pk for a in world.applications[:shortlisted]],
+        actor=world.manager, note="strong",
+    )  # fmt: skip
+    world.slots = [
+        interviews.slot_create(
+            cohort=world.cohort,
+            starts_at=NOW + timedelta(days=3, hours=i),
+            duration=30,
+            place="Room Ada",
+            panel=[world.manager.pk],
+            by=world.manager,
+        )
+        for i in range(slots)
+    ]
+    if invite:
+        interviews.invitations_send(cohort=world.cohort, by=world.manager, now=NOW)
+    return world
+
+
+def _member(application):
+    return application.startup.memberships.select_related("user").first().user
+
+
+# --- Shortlist -------------------------------------------------------------------------------
+
+
+def test_shortlisting_goes_through_the_transition_with_who_and_the_note_and_can_be_undone():
+    world = _stage(shortlisted=2, slots=0, invite=False)
+    first = world.shortlisted[0]
+
+    event = ApplicationEvent.objects.filter(application=first).latest("at")
+    assert (first.status, event.actor, event.note) == ("shortlisted", world.manager, "strong")
+
+    interviews.shortlist_remove(application=first, actor=world.manager, note="changed our mind")
+    first.refresh_from_db()
+    assert first.status == ApplicationStatus.SUBMITTED
+
+
+def test_an_invited_startup_cannot_be_unshortlisted():
+    world = _stage(shortlisted=1, slots=0)
+
+    with pytest.raises(InterviewError):
+        interviews.shortlist_remove(application=world.shortlisted[0], actor=world.manager)
+
+
+def test_the_threshold_preview_lists_who_would_be_shortlisted_and_the_form_shortlists_them(client):
+    world = reviewed_cohort()
+    close_call(world.cohort)
+    manager = staff_member(programs=[world.cohort.program])
+    client.force_login(manager)
+
+    preview = client.get(
+        reverse("staff:interview_shortlist_preview", args=[world.cohort.pk]), {"min_p_top": "0.5"}
+    )
+    ids = [
+        int(v) for v in re.findall(r'name="application" value="(\d+)"', preview.content.decode())
+    ]
+    client.post(reverse("staff:interview_shortlist", args=[world.cohort.pk]), {"application": ids})
+
+    shortlisted = set(
+        world.cohort.applications.filter(status="shortlisted").values_list("pk", flat=True)
+    )
+    assert ids
+    assert shortlisted == set(ids)
+    assert world.applications[0].pk in shortlisted  # the clear first
+
+
+# --- Slots and panels ------------------------------------------------------------------------
+
+
+def test_bulk_slots_from_nine_to_five_thirty_minutes_ten_apart_in_paris_time():
+    world = _stage(shortlisted=1, slots=0, invite=False)
+
+    slots = interviews.slots_create_bulk(
+        cohort=world.cohort, days=[date(2026, 12, 7), date(2026, 12, 8)], first=time(9),
+        last=time(17), duration=30, gap=10, place="Room Ada", panel=[world.manager.pk],
+        by=world.manager,
+    )  # fmt: skip
+
+    assert len(slots) == 24  # 9:00, 9:40, … 16:20 each day
+    assert slots[0].starts_at == datetime(2026, 12, 7, 8, 0, tzinfo=UTC)  # 9:00 in Paris
+    assert slots[11].starts_at == datetime(2026, 12, 7, 15, 20, tzinfo=UTC)
+    again = interviews.slots_create_bulk(
+        cohort=world.cohort, days=[date(2026, 12, 7)], first=time(9), last=time(17),
+        duration=30, gap=10, place="Room Ada", by=world.manager,
+    )  # fmt: skip
+    assert again == []
+
+
+def test_a_conflicted_reviewer_is_refused_on_the_panel_and_never_sees_the_interview(client):
+    world = _stage(shortlisted=1, slots=1)
+    application, slot = world.shortlisted[0], world.slots[0]
+    reviewer = world.reviewers[0]
+    declare_conflict(world, application, reviewer)
+    interviews.interview_book(application=application, slot_id=slot.pk,
+                              user=_member(application), now=NOW)  # fmt: skip
+
+    with pytest.raises(InterviewError, match="conflict"):
+        interviews.slot_panel_set(slot=slot, user_ids=[world.manager.pk, reviewer.user_id],
+                                  by=world.manager)  # fmt: skip
+
+    # Sitting on the panel anyway (added before the conflict), the page still answers 404.
+    slot.panelists.create(user=reviewer.user)
+    client.force_login(reviewer.user)
+    assert client.get(reverse("interview_score", args=[application.pk])).status_code == 404
+
+
+# --- Invitations and bookings ----------------------------------------------------------------
+
+
+def test_invitations_email_each_member_with_the_link_and_the_dashboard_says_so(client):
+    world = _stage(shortlisted=2, slots=1)
+    application = world.shortlisted[0]
+    member = _member(application)
+
+    email = OutgoingEmail.objects.get(kind=EmailKind.INTERVIEW_INVITATION, recipient=member)
+    assert reverse("interview_booking", args=[application.pk]) in email.body_text
+    client.force_login(member)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "Invited to interview" in page
+    assert "Shortlisted" not in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_threads_book_the_last_free_slot_for_two_startups_exactly_one_wins():
+    world = _stage(shortlisted=2, slots=1)
+    slot = world.slots[0]
+    barrier = threading.Barrier(2)
+    results = []
+
+    def book(application):
+        try:
+            barrier.wait()
+            interviews.interview_book(application=application, slot_id=slot.pk,
+                                      user=_member(application), now=NOW)  # fmt: skip
+            results.append("booked")
+        except InterviewError as error:
+            results.append(str(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=book, args=(a,)) for a in world.shortlisted]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(results) == [
+        "Another startup has just taken this slot: pick another one.",
+        "booked",
+    ]
+    assert InterviewBooking.objects.count() == 1
+    # The loser can still pick another slot.
+    loser = next(a for a in world.shortlisted if not InterviewBooking.objects.filter(
+        application=a).exists())  # fmt: skip
+    other = interviews.slot_create(cohort=world.cohort, starts_at=NOW + timedelta(days=4),
+                                   duration=30, place="Room Ada", by=world.manager)  # fmt: skip
+    interviews.interview_book(application=loser, slot_id=other.pk, user=_member(loser), now=NOW)
+    assert InterviewBooking.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_members_of_one_startup_booking_two_slots_at_once_end_with_one_booking():
+    world = _stage(shortlisted=1, slots=2)
+    application = world.shortlisted[0]
+    from applications.models import Membership
+
+    second = UserFactory()
+    Membership.objects.create(startup=application.startup, user=second, role="cofounder")
+    members = [_member(application), second]
+    barrier = threading.Barrier(2)
+    results = []
+
+    def book(user, slot):
+        try:
+            barrier.wait()
+            interviews.interview_book(application=application, slot_id=slot.pk, user=user,
+                                      now=NOW)  # fmt: skip
+            results.append("booked")
+        except InterviewError as error:
+            results.append(str(error))
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=book, args=pair) for pair in zip(members, world.slots, strict=False)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(results) == [
+        "Someone in your startup has just booked a slot: see it below.",
+        "booked",
+    ]
+    assert InterviewBooking.objects.filter(application=application).count() == 1
+
+
+def test_rebooking_closes_24_hours_before_the_slot_and_staff_can_still_move_it():
+    world = _stage(shortlisted=1, slots=3)
+    application = world.shortlisted[0]
+    member = _member(application)
+    first, second, third = world.slots  # in 3 days, +1 h, +2 h
+    interviews.interview_book(application=application, slot_id=first.pk, user=member, now=NOW)
+
+    with time_machine.travel(first.starts_at - timedelta(hours=25), tick=False):
+        interviews.interview_book(application=application, slot_id=second.pk, user=member)
+    with (
+        time_machine.travel(second.starts_at - timedelta(hours=23), tick=False),
+        pytest.raises(InterviewError, match="less than 24 hours"),
+    ):
+        interviews.interview_book(application=application, slot_id=third.pk, user=member)
+    with time_machine.travel(second.starts_at - timedelta(hours=23), tick=False):
+        interviews.interview_book(application=application, slot_id=third.pk, user=world.manager,
+                                  by_staff=True)  # fmt: skip
+
+    assert InterviewBooking.objects.get(application=application).slot == third
+
+
+def test_the_calendar_file_parses_with_utc_times_and_place_and_a_move_raises_the_sequence():
+    world = _stage(shortlisted=1, slots=1)
+    application, slot = world.shortlisted[0], world.slots[0]
+    member = _member(application)
+    interviews.interview_book(application=application, slot_id=slot.pk, user=member, now=NOW)
+
+    booked = OutgoingEmail.objects.get(kind=EmailKind.INTERVIEW_BOOKED, recipient=member)
+    event = Calendar.from_ical(booked.attachments[0]["content"]).walk("VEVENT")[0]
+    assert event.decoded("dtstart") == slot.starts_at
+    assert event.decoded("dtstart").utcoffset() == timedelta(0)
+    assert event.decoded("dtend") == slot.starts_at + timedelta(minutes=30)
+    assert str(event["location"]) == "Room Ada"
+    panel_email = OutgoingEmail.objects.get(kind=EmailKind.INTERVIEW_BOOKED,
+                                            recipient=world.manager)  # fmt: skip
+    assert panel_email.attachments[0]["filename"] == "interview.ics"
+
+    interviews.slot_move(slot=slot, starts_at=slot.starts_at + timedelta(hours=2),
+                         by=world.manager)  # fmt: skip
+    moved = OutgoingEmail.objects.get(kind=EmailKind.INTERVIEW_CHANGED, recipient=member)
+    moved_event = Calendar.from_ical(moved.attachments[0]["content"]).walk("VEVENT")[0]
+    assert str(moved_event["uid"]) == str(event["uid"])
+    assert int(moved_event["sequence"]) > int(event["sequence"])
+    assert moved_event.decoded("dtstart") == slot.starts_at + timedelta(hours=2)
+
+    interviews.slot_cancel(slot=InterviewSlot.objects.get(pk=slot.pk), by=world.manager)
+    cancelled = OutgoingEmail.objects.filter(kind=EmailKind.INTERVIEW_CHANGED,
+                                             recipient=member).order_by("pk").last()  # fmt: skip
+    calendar = Calendar.from_ical(cancelled.attachments[0]["content"])
+    assert str(calendar["method"]) == "CANCEL"
+    assert not InterviewBooking.objects.filter(application=application).exists()
+
+
+def test_the_outbox_refuses_attachments_on_secret_kinds_and_past_256_kb():
+    from notifications.services import OutboxError, email_queue
+
+    attachment = {"filename": "a.ics", "content_type": "text/calendar", "content": "x"}
+    with pytest.raises(OutboxError):
+        email_queue(kind=EmailKind.LOGIN_CODE, to_address="a@example.com", subject="s",
+                    body_text="b", language="en", attachments=[attachment])  # fmt: skip
+    with pytest.raises(OutboxError):
+        email_queue(kind=EmailKind.GENERIC, to_address="a@example.com", subject="s",
+                    body_text="b", language="en",
+                    attachments=[attachment | {"content": "x" * (256 * 1024 + 1)}])  # fmt: skip
+
+
+def test_the_startup_books_from_its_page_and_downloads_the_calendar_file(client):
+    world = _stage(shortlisted=1, slots=2)
+    application = world.shortlisted[0]
+    client.force_login(_member(application))
+    url = reverse("interview_booking", args=[application.pk])
+
+    client.post(url, {"slot": world.slots[1].pk})
+    page = client.get(url).content.decode()
+    ics = client.get(reverse("interview_booking_ics", args=[application.pk]))
+
+    assert "Your interview" in page
+    assert InterviewBooking.objects.get(application=application).slot == world.slots[1]
+    assert ics["Content-Type"] == "text/calendar"
+    assert b"Room Ada" in ics.content
+
+
+# --- Scores ----------------------------------------------------------------------------------
+
+
+def test_a_panel_member_scores_and_staff_see_the_mean_beside_the_estimates(client):
+    world = _stage(shortlisted=1, slots=1)
+    application = world.shortlisted[0]
+    interviews.interview_book(application=application, slot_id=world.slots[0].pk,
+                              user=_member(application), now=NOW)  # fmt: skip
+    pitch, demo = application.cohort.interview_criteria.all()
+    client.force_login(world.manager)
+
+    response = client.post(reverse("interview_score", args=[application.pk]),
+                           {f"c{pitch.pk}": "5", f"c{demo.pk}": "3", "notes": "Great demo"},
+                           HTTP_HX_REQUEST="true")  # fmt: skip
+    assert "Saved at" in response.content.decode()
+    refused = client.post(reverse("interview_score", args=[application.pk]),
+                          {f"c{pitch.pk}": "9"}, HTTP_HX_REQUEST="true")  # fmt: skip
+    assert "is scored from 1 to 5" in refused.content.decode()
+
+    page = client.get(reverse("staff:interviews", args=[world.cohort.pk])).content.decode()
+    # (2·1 + 1·0.5) / 3
+    assert "0.83" in page
+
+
+# --- Pages and query counts ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", [2, 5])
+def test_the_stage_page_reads_a_fixed_number_of_queries(client, django_assert_num_queries, size):
+    world = _stage(shortlisted=size, slots=size)
+    for application, slot in zip(world.shortlisted, world.slots, strict=True):
+        interviews.interview_book(application=application, slot_id=slot.pk,
+                                  user=_member(application), now=NOW)  # fmt: skip
+    client.force_login(world.manager)
+    url = reverse("staff:interviews", args=[world.cohort.pk])
+    client.get(url)
+
+    with django_assert_num_queries(STAGE_QUERIES):
+        response = client.get(url)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("size", [2, 6])
+def test_the_booking_page_reads_a_fixed_number_of_queries(client, django_assert_num_queries, size):
+    world = _stage(shortlisted=1, slots=size)
+    application = world.shortlisted[0]
+    client.force_login(_member(application))
+    url = reverse("interview_booking", args=[application.pk])
+
+    with django_assert_num_queries(BOOKING_QUERIES):
+        response = client.get(url)
+    assert response.content.decode().count('name="slot"') == size
+
+
+STAGE_QUERIES = 13
+BOOKING_QUERIES = 6
+
+
+def test_the_exports_list_the_shortlist(client):
+    world = _stage(shortlisted=2, slots=1)
+    client.force_login(world.manager)
+
+    csv = client.get(reverse("staff:interviews_export", args=[world.cohort.pk, "csv"]))
+    xlsx = client.get(reverse("staff:interviews_export", args=[world.cohort.pk, "xlsx"]))
+
+    assert csv.content.decode("utf-8-sig").count("\n") == 3
+    assert xlsx.status_code == 200
+
+
+# --- What the startup sees -------------------------------------------------------------------
+
+MASKS = [
+    (re.compile(r"/\d+/"), "/N/"),
+    (re.compile(r'(value|data-application)="\d+"'), r'\1="N"'),
+    (re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"'), "CSRF"),
+    (re.compile(r"[\w.+-]+@[\w.-]+"), "EMAIL"),
+    (re.compile(r"\d{4}-\d{2}-\d{2}T[\d:.+]+"), "ISO"),
+    (re.compile(r'"(id|application|startup|user)": \d+'), '"ID": N'),
+    (re.compile(r"[0-9a-f]{64}"), "SHA256"),
+    (re.compile(r"\d{1,2}:\d{2}"), "HH:MM"),
+    (re.compile(r"\d{1,2} \w+ \d{4}"), "DATE"),
+]
+
+
+def _masked(text: str, application) -> str:
+    text = text.replace(application.startup.name, "STARTUP")
+    for membership in application.startup.memberships.select_related("user"):
+        text = text.replace(membership.user.get_full_name(), "MEMBER")
+        text = text.replace(membership.user.get_short_name(), "MEMBER")
+    for pattern, replacement in MASKS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def _what_the_startup_sees(client, application) -> list[str]:
+    member = _member(application)
+    client.force_login(member)
+    pages = []
+    for language in ("en", "fr"):
+        member.language = language
+        member.save(update_fields=["language"])
+        with translation.override(language):
+            for url in (reverse("dashboard"), reverse("application", args=[application.pk])):
+                pages.append(_masked(client.get(url).content.decode(), application))
+        pages.append(_masked(json.dumps(applicant_data_export(member), default=str), application))
+    emails = list(
+        OutgoingEmail.objects.filter(recipient=member).order_by("pk")
+        .values_list("subject", "body_text")
+    )  # fmt: skip
+    pages += [_masked(f"{s}\n{b}", application) for s, b in emails]
+    return pages
+
+
+def test_before_invitations_a_shortlisted_startup_sees_exactly_what_a_submitted_one_sees(client):
+    world = _stage(shortlisted=1, slots=0, invite=False)
+    shortlisted, submitted = world.shortlisted[0], world.applications[1]
+    assert (shortlisted.status, submitted.status) == ("shortlisted", "submitted")
+
+    assert _what_the_startup_sees(client, shortlisted) == _what_the_startup_sees(client, submitted)
+
+    interviews.invitations_send(cohort=world.cohort, by=world.manager)
+    after = _what_the_startup_sees(client, shortlisted)
+    assert "Invited to interview" in after[0]
+    assert "Invité" in after[3]
+    assert not any(word in page for page in after for word in ("Shortlisted", "Présélectionn"))
+
+
+# --- Reminders -------------------------------------------------------------------------------
+
+
+def test_the_day_before_the_startup_and_the_panel_are_reminded_with_the_calendar_file_once():
+    from notifications.reminders import reminder_still_due, reminders_sweep
+
+    world = _stage(shortlisted=1, slots=1)
+    application, slot = world.shortlisted[0], world.slots[0]
+    member = _member(application)
+    interviews.interview_book(application=application, slot_id=slot.pk, user=member, now=NOW)
+
+    assert (
+        reminders_sweep(now=slot.starts_at - timedelta(hours=25))[EmailKind.INTERVIEW_REMINDER] == 0
+    )
+    reminders_sweep(now=slot.starts_at - timedelta(hours=23))
+    reminders_sweep(now=slot.starts_at - timedelta(hours=22))
+
+    reminders = OutgoingEmail.objects.filter(kind=EmailKind.INTERVIEW_REMINDER).order_by("pk")
+    assert {email.recipient for email in reminders} == {member, world.manager}
+    event = Calendar.from_ical(reminders[0].attachments[0]["content"]).walk("VEVENT")[0]
+    assert event.decoded("dtstart") == slot.starts_at
+    # Moved since: the reminder for the old time is no longer due.
+    interviews.slot_move(slot=slot, starts_at=slot.starts_at + timedelta(days=1), by=world.manager)
+    assert not reminder_still_due(reminders[0], slot.starts_at - timedelta(hours=22))
+
+
+def test_a_startup_that_has_not_booked_two_days_after_its_invitation_is_reminded_once():
+    from notifications.reminders import reminder_still_due, reminders_sweep
+
+    world = _stage(shortlisted=1, slots=1)
+    application = world.shortlisted[0]
+
+    reminders_sweep(now=NOW + timedelta(days=1))
+    assert not OutgoingEmail.objects.filter(kind=EmailKind.INTERVIEW_REMINDER).exists()
+    reminders_sweep(now=NOW + timedelta(days=2))
+    reminders_sweep(now=NOW + timedelta(days=3))
+
+    reminder = OutgoingEmail.objects.get(kind=EmailKind.INTERVIEW_REMINDER)
+    assert reminder.recipient == _member(application)
+    assert reverse("interview_booking", args=[application.pk]) in reminder.body_text
+    interviews.interview_book(application=application, slot_id=world.slots[0].pk,
+                              user=_member(application), now=NOW + timedelta(days=2))  # fmt: skip
+    assert not reminder_still_due(reminder, NOW + timedelta(days=2))
+
+
+def test_a_conflicted_manager_sees_neither_the_startup_nor_its_booking_on_the_stage_page(client):
+    world = _stage(shortlisted=2, slots=2)
+    application = world.shortlisted[0]
+    interviews.interview_book(application=application, slot_id=world.slots[0].pk,
+                              user=_member(application), now=NOW)  # fmt: skip
+    other = staff_member(programs=[world.cohort.program])
+    from reviews import services as review_services
+
+    review_services.conflict_declare(user=other, application=application, kind="investor")
+    client.force_login(other)
+
+    page = client.get(reverse("staff:interviews", args=[world.cohort.pk])).content.decode()
+
+    assert application.startup.name not in page
+    assert world.shortlisted[1].startup.name in page
+    assert ">Booked<" in page
