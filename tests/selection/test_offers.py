@@ -11,7 +11,7 @@ from django.urls import reverse
 from applications.enums import ApplicationStatus
 from applications.models import Application, ApplicationEvent
 from notifications.models import EmailKind, OutgoingEmail
-from selection import decisions, offers, reminders
+from selection import decisions, offer_reminders, offers
 from selection.models import Offer, OfferState
 from tests.factories import staff_member
 from tests.factories.applications import submitted_application
@@ -256,13 +256,13 @@ def test_an_offer_reminder_goes_once_two_days_before_the_reply_by_date_in_each_l
         decisions.decision_emails_send_all(cohort=cohort)
     offer = Offer.objects.get(application=applications[0])
 
-    early = reminders.offer_reminders_sweep(offer.reply_by - timedelta(days=2, seconds=1))
-    due = reminders.offer_reminders_sweep(offer.reply_by - timedelta(days=2))
-    again = reminders.offer_reminders_sweep(offer.reply_by - timedelta(days=1))
+    early = offer_reminders.offer_reminders_sweep(offer.reply_by - timedelta(days=2, seconds=1))
+    due = offer_reminders.offer_reminders_sweep(offer.reply_by - timedelta(days=2))
+    again = offer_reminders.offer_reminders_sweep(offer.reply_by - timedelta(days=1))
 
     assert (early, due, again) == (0, 1, 0)
     email = OutgoingEmail.objects.get(kind=EmailKind.OFFER_REMINDER)
     assert email.subject == f"Rappel : répondez à votre offre pour {cohort.name}"
-    assert reminders.offer_reminder_still_due(email, offer.reply_by - timedelta(days=1))
+    assert offer_reminders.offer_reminder_still_due(email, offer.reply_by - timedelta(days=1))
     offers.offer_accept(offer=offer, user=member, conditions_accepted=True)
-    assert not reminders.offer_reminder_still_due(email, offer.reply_by - timedelta(days=1))
+    assert not offer_reminders.offer_reminder_still_due(email, offer.reply_by - timedelta(days=1))
