@@ -21,6 +21,7 @@ from notifications.services import OutboxError
 
 from . import decisions, selectors
 from .decisions import DecisionError
+from .interview_selectors import interview_summaries
 from .models import ApplicationEstimate, Decision, DecisionOutcome, DecisionRecord, Lottery
 
 
@@ -47,6 +48,7 @@ def decisions_page(request: HttpRequest, cohort_id: int) -> HttpResponse:
         .select_related("startup", "decision", "estimate")
     )  # fmt: skip
     applications.sort(key=lambda a: (getattr(_estimate(a), "rank", None) or 10**9, a.pk))
+    interviews = interview_summaries(cohort, [a.pk for a in applications])
     state = decisions.publication_state(cohort)
     lottery = Lottery.objects.filter(cohort=cohort).first()
     names = {}
@@ -56,7 +58,10 @@ def decisions_page(request: HttpRequest, cohort_id: int) -> HttpResponse:
         )
     context = {
         "cohort": cohort,
-        "applications": [(a, _estimate(a), _decision(a)) for a in applications],
+        "applications": [
+            (a, _estimate(a), _decision(a), getattr(interviews.get(a.pk), "mean", None))
+            for a in applications
+        ],
         "outcomes": DecisionOutcome.choices,
         "state": state,
         "conflicted_count": len(conflicted),

@@ -23,6 +23,7 @@ from cohorts.models import Cohort
 from notifications.models import EmailKind, EmailState, OutgoingEmail
 from notifications.services import email_queue, email_release, email_render
 
+from .interview_selectors import interview_summaries
 from .models import ApplicationEstimate, Decision, DecisionOutcome, DecisionRecord, Lottery, Ranking
 from .offers import offer_start_clock, offers_create
 
@@ -254,12 +255,18 @@ def record_content(*, cohort: Cohort, decisions: list, actor, now: datetime) -> 
     ranking = Ranking.objects.filter(cohort=cohort).first()
     estimates = {e.application_id: e for e in ApplicationEstimate.objects.filter(cohort=cohort)}
     lottery = Lottery.objects.filter(cohort=cohort, drawn_at__isnull=False).first()
+    interviews = interview_summaries(cohort, [d.application_id for d in decisions])
     applications = []
     for decision in sorted(decisions, key=lambda d: d.application_id):
         estimate = estimates.get(decision.application_id)
         entry = _estimate_entry(estimate) if estimate else {"id": decision.application_id}
-        # The interview scores come with the shortlist (#17); none are recorded yet.
-        entry["interview_scores"] = []
+        # Each panel member's weighted score (0–1, None until complete) by user id, no
+        # name, note or feedback; the mean of the complete ones.
+        interview = interviews.get(decision.application_id)
+        entry["interview_scores"] = [
+            {"user": user_id, "score": score} for user_id, score in interview.scores
+        ] if interview else []  # fmt: skip
+        entry["interview_mean"] = interview.mean if interview else None
         entry["decision"] = decision.outcome
         entry["waitlist_position"] = decision.waitlist_position
         applications.append(entry)

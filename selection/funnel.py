@@ -19,7 +19,7 @@ from .models import Offer, OfferState
 class Stage:
     key: str
     label: str
-    count: int | None  # None: not counted yet (interviews come with the shortlist, #17)
+    count: int
 
 
 STATUS_STAGES = [
@@ -37,6 +37,8 @@ def cohort_funnel(cohort) -> list[Stage]:
             key: Count("pk", distinct=True, filter=Q(events__to_status=status))
             for key, _label, status in STATUS_STAGES
         },
+        # Interviewed: at least one panel member's score sheet on it.
+        interviewed=Count("pk", distinct=True, filter=Q(interview_scores__isnull=False)),
     )
     submitted_reviews = (
         Review.objects.filter(application=OuterRef("pk"), submitted_at__isnull=False)
@@ -57,7 +59,7 @@ def cohort_funnel(cohort) -> list[Stage]:
         Stage("submitted", labels["submitted"], events["submitted"]),
         Stage("reviewed", _("Reviewed"), reviewed),
         Stage("shortlisted", labels["shortlisted"], events["shortlisted"]),
-        Stage("interviewed", _("Interviewed"), None),
+        Stage("interviewed", _("Interviewed"), events["interviewed"]),
         Stage("winners", labels["winners"], events["winners"]),
         Stage("accepted", _("Accepted"), accepted),
     ]

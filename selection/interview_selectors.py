@@ -127,6 +127,41 @@ def interview_mean(scores: dict, criteria) -> float | None:
     return total / weights if weights else None
 
 
+def scores_mean(scores) -> float | None:
+    """The mean of the panel's weighted scores, those not complete yet left out."""
+    done = [score for score in scores if score is not None]
+    return sum(done) / len(done) if done else None
+
+
+@dataclass(frozen=True)
+class InterviewSummary:
+    """An application's interview scores by panel member, without a name or a note:
+    [(user id, weighted score 0–1 or None)] in user id order, and their mean."""
+
+    scores: list
+    mean: float | None
+
+
+def interview_summaries(cohort, application_ids) -> dict[int, InterviewSummary]:
+    """Each application's interview scores, weighted as the stage page does (interview_mean),
+    for the decisions page and the decision record. Two queries whatever the number; an
+    application without a score has no entry."""
+    criteria = list(cohort.interview_criteria.all())
+    by_application: dict[int, list] = {}
+    rows = (
+        InterviewScore.objects.filter(application_id__in=list(application_ids))
+        .order_by("application_id", "user_id")
+        .values_list("application_id", "user_id", "scores")
+    )
+    for application_id, user_id, scores in rows:
+        score = interview_mean(scores, criteria)
+        by_application.setdefault(application_id, []).append((user_id, score))
+    return {
+        application_id: InterviewSummary(scores, scores_mean(s for _user, s in scores))
+        for application_id, scores in by_application.items()
+    }
+
+
 @dataclass
 class StageRow:
     application: Application
@@ -170,7 +205,6 @@ def stage_rows(cohort, user, sort: str = "slot") -> list[StageRow]:
             (s.user.get_full_name() or s.user.email, interview_mean(s.scores, criteria), s.notes)
             for s in application.interview_scores.all()
         ]
-        done = [score for _name, score, _notes in scores if score is not None]
         rows.append(
             StageRow(
                 application=application,
@@ -180,7 +214,7 @@ def stage_rows(cohort, user, sort: str = "slot") -> list[StageRow]:
                 panel=[p.user.get_full_name() or p.user.email for p in slot.panelists.all()]
                 if slot else [],
                 scores=scores,
-                mean=sum(done) / len(done) if done else None,
+                mean=scores_mean(score for _name, score, _notes in scores),
             )
         )  # fmt: skip
     return sorted(rows, key=_sort_key(sort.removeprefix("-")), reverse=sort.startswith("-"))

@@ -19,7 +19,9 @@ from .world import reviewed_cohort
 
 pytestmark = pytest.mark.django_db
 
-QUERIES = 11  # session, user, scope, cohort, conflicts, applications, state, ranking, …
+# session, user, scope, cohort, conflicts, applications, state, ranking, …, and two for the
+# interview means (the cohort's interview criteria, the score sheets).
+QUERIES = 13
 
 
 @pytest.fixture
