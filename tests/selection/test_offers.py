@@ -287,9 +287,7 @@ def test_offer_reminders_go_once_two_days_and_one_day_before_the_reply_by_date()
     assert offer_reminders.offer_reminder_still_due(email, offer.reply_by - timedelta(days=1))
     assert not offer_reminders.offer_reminder_still_due(email, offer.reply_by)
     offers.offer_accept(offer=offer, user=member, conditions_accepted=True)
-    assert not offer_reminders.offer_reminder_still_due(
-        email, offer.reply_by - timedelta(days=1)
-    )
+    assert not offer_reminders.offer_reminder_still_due(email, offer.reply_by - timedelta(days=1))
 
 
 def test_when_both_offer_reminders_are_due_at_once_only_the_nearest_goes_the_other_skipped():
