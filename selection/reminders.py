@@ -2,7 +2,9 @@
 the startup's members and the slot's panel, with the calendar file; and, two days after the
 invitation, to the members of a startup that has not booked yet (once). Both are one kind,
 INTERVIEW_REMINDER, told apart by their key; the worker asks `interview_reminder_still_due`
-just before sending (a moved, cancelled or booked interview makes them pointless)."""
+just before sending (a moved, cancelled or booked interview makes them pointless). They are
+reminders, so a person may turn them off (OPTIONAL_EMAIL_KINDS): each carries an unsubscribe
+link and the List-Unsubscribe headers, and nobody who turned them off gets one."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -12,7 +14,13 @@ from django.utils import translation
 
 from applications.enums import ApplicationStatus
 from notifications.models import EmailKind, OutgoingEmail
-from notifications.reminders import existing_keys, site_url
+from notifications.reminders import (
+    existing_keys,
+    site_url,
+    unsubscribe_headers,
+    unsubscribe_url,
+    unsubscribed_user_ids,
+)
 from notifications.services import email_queue, email_render
 
 from .ics import ics_attachment, interview_ics
@@ -29,6 +37,14 @@ def _day_before_key(application_id: int, starts_at: datetime, user_id: int) -> s
 
 def _unbooked_key(application_id: int, user_id: int) -> str:
     return f"interview-unbooked:{application_id}:{user_id}"
+
+
+def _opt_out(person) -> dict[str, str]:
+    """The links at the foot of an interview reminder (in the active language)."""
+    return {
+        "unsubscribe_url": unsubscribe_url(user_id=person.pk, kind=KIND),
+        "settings_url": site_url(reverse("notifications:settings")),
+    }
 
 
 def interview_reminders_sweep(now: datetime) -> int:
@@ -56,21 +72,23 @@ def interview_reminders_sweep(now: datetime) -> int:
                 booking, person, role
             )  # fmt: skip
     seen = existing_keys(KIND, wanted)
+    off = unsubscribed_user_ids(KIND, {person.pk for _b, person, _r in wanted.values()})
     for key, (booking, person, role) in wanted.items():
-        if key in seen or not person.is_active:
+        if key in seen or not person.is_active or person.pk in off:
             continue
         application, slot = booking.application, booking.slot
         with translation.override(person.language):
             url = reverse("interview_booking" if role == "startup" else "interview_score",
                           args=[application.pk])  # fmt: skip
             context = {"application": application, "slot": slot, "person": person,
-                       "role": role, "url": site_url(url)}  # fmt: skip
+                       "role": role, "url": site_url(url), **_opt_out(person)}  # fmt: skip
             ics = interview_ics(application=application, slot=slot, now=now,
                                 sequence=application.interview_invitation.sequence)  # fmt: skip
             email_queue(
                 kind=KIND, to_address=person.email, recipient=person, language=person.language,
                 idempotency_key=key, cohort_id=application.cohort_id,
                 attachments=[ics_attachment(ics)],
+                headers=unsubscribe_headers(user_id=person.pk, kind=KIND),
                 **email_render("interview_reminder", context),
             )  # fmt: skip
         written += 1
@@ -89,15 +107,18 @@ def interview_reminders_sweep(now: datetime) -> int:
         for m in invitation.application.startup.memberships.all()
     }
     seen = existing_keys(KIND, unbooked)
+    off = unsubscribed_user_ids(KIND, {person.pk for _a, person in unbooked.values()})
     for key, (application, person) in unbooked.items():
-        if key in seen or not person.is_active:
+        if key in seen or not person.is_active or person.pk in off:
             continue
         with translation.override(person.language):
             url = site_url(reverse("interview_booking", args=[application.pk]))
-            context = {"application": application, "person": person, "url": url}
+            context = {"application": application, "person": person, "url": url,
+                       **_opt_out(person)}  # fmt: skip
             email_queue(
                 kind=KIND, to_address=person.email, recipient=person, language=person.language,
                 idempotency_key=key, cohort_id=application.cohort_id,
+                headers=unsubscribe_headers(user_id=person.pk, kind=KIND),
                 **email_render("interview_unbooked_reminder", context),
             )  # fmt: skip
         written += 1

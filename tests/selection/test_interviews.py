@@ -492,6 +492,41 @@ def test_a_startup_that_has_not_booked_two_days_after_its_invitation_is_reminded
     assert not reminder_still_due(reminder, NOW + timedelta(days=2))
 
 
+def test_interview_reminders_carry_an_unsubscribe_link_and_nobody_who_turned_them_off_gets_one(
+    settings,
+):
+    from notifications.reminders import reminders_sweep, unsubscribe_headers, unsubscribe_url
+    from notifications.services import notification_unsubscribe
+
+    settings.SITE_URL = "https://apply.example"
+    world = _stage(shortlisted=2, slots=1)
+    booked, unbooked = world.shortlisted
+    member, other = _member(booked), _member(unbooked)
+    interviews.interview_book(application=booked, slot_id=world.slots[0].pk, user=member,
+                              now=NOW)  # fmt: skip
+    assert notification_unsubscribe(user_id=world.manager.pk, kind=EmailKind.INTERVIEW_REMINDER)
+
+    reminders_sweep(now=world.slots[0].starts_at - timedelta(hours=23))
+
+    reminders = OutgoingEmail.objects.filter(kind=EmailKind.INTERVIEW_REMINDER)
+    assert sorted(reminders.values_list("recipient_id", flat=True)) == sorted([member.pk, other.pk])
+    for email in reminders:
+        user = email.recipient
+        link = unsubscribe_url(user_id=user.pk, kind=EmailKind.INTERVIEW_REMINDER)
+        assert link.startswith("https://apply.example/")
+        assert f"\n\nStop these reminders: {link}\n" in email.body_text
+        assert email.headers == unsubscribe_headers(user_id=user.pk,
+                                                    kind=EmailKind.INTERVIEW_REMINDER)  # fmt: skip
+    # Turned off after the row was written: the worker cancels it.
+    from notifications.services import email_deliver
+
+    notification_unsubscribe(user_id=member.pk, kind=EmailKind.INTERVIEW_REMINDER)
+    row = reminders.get(recipient=member)
+    assert email_deliver(email_id=row.pk) == "cancelled"
+    row.refresh_from_db()
+    assert (row.state, row.last_error) == ("cancelled", "The recipient unsubscribed.")
+
+
 def test_a_conflicted_manager_sees_neither_the_startup_nor_its_booking_on_the_stage_page(client):
     world = _stage(shortlisted=2, slots=2)
     application = world.shortlisted[0]
