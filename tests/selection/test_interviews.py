@@ -543,3 +543,43 @@ def test_a_conflicted_manager_sees_neither_the_startup_nor_its_booking_on_the_st
     assert application.startup.name not in page
     assert world.shortlisted[1].startup.name in page
     assert ">Booked<" in page
+
+
+def test_the_staff_reminders_page_plans_counts_and_previews_interview_reminders(client):
+    from notifications.reminders import reminders_sweep
+
+    world = _stage(shortlisted=2, slots=1)
+    booked, _unbooked = world.shortlisted
+    interviews.interview_book(application=booked, slot_id=world.slots[0].pk,
+                              user=_member(booked), now=NOW)  # fmt: skip
+    client.force_login(world.manager)
+    url = reverse("staff:cohort_reminders", args=[world.cohort.pk])
+
+    with time_machine.travel(NOW + timedelta(hours=1), tick=False):
+        page = client.get(url).content.decode()
+
+    # Both at 3 December 10:00 in Paris: the day before the interview (its startup's member
+    # and its panel), two days after the invitation (the other startup's member).
+    assert (
+        "<td>3 December 2026, 10:00:00</td><td>Interview reminder</td><td>1 day</td>"
+        '<td class="number">2</td>'
+    ) in page
+    assert (
+        "<td>3 December 2026, 10:00:00</td><td>Interview reminder</td>"
+        '<td>2 days after the invitation, if not booked</td><td class="number">1</td>'
+    ) in page
+    assert "<h3>Interview reminder: the day before</h3>" in page
+    assert f"<strong>Tomorrow: the interview of {booked.startup.name}</strong>" in page
+    assert "<h3>Interview reminder: not booked yet</h3>" in page
+    assert f"<strong>Book your interview: {world.cohort}</strong>" in page
+
+    reminders_sweep(now=NOW + timedelta(days=2, minutes=1))
+    with time_machine.travel(NOW + timedelta(days=2, minutes=1), tick=False):
+        page = client.get(url).content.decode()
+
+    assert "Interview reminder</td>" not in page  # nothing planned any more
+    assert (
+        '<th scope="row">Interview reminder</th><td class="number">3</td>'
+        + ('<td class="number">0</td>' * 5)
+        in page
+    )

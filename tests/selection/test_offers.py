@@ -302,3 +302,33 @@ def test_when_both_offer_reminders_are_due_at_once_only_the_nearest_goes_the_oth
         (f"offer-reminder:{offer.pk}:{member.pk}:1440:{stamp}", "queued", offer.reply_by, {}),
         (f"offer-reminder:{offer.pk}:{member.pk}:2880:{stamp}", "skipped", offer.reply_by, {}),
     ]
+
+
+def test_the_staff_reminders_page_plans_counts_and_previews_offer_reminders(client):
+    cohort, _, offer = _offer_reminder_world()
+    manager = staff_member(programs=[cohort.program])
+    client.force_login(manager)
+    url = reverse("staff:cohort_reminders", args=[cohort.pk])
+
+    with time_machine.travel(datetime(2026, 12, 1, 11, 0, tzinfo=UTC), tick=False):
+        page = client.get(url).content.decode()
+
+    assert offer.reply_by == datetime(2026, 12, 8, 22, 59, 59, tzinfo=UTC)
+    for day, offset in (("6", "2 days"), ("7", "1 day")):
+        assert (
+            f"<td>{day} December 2026, 23:59:59</td><td>Offer reply-by reminder</td>"
+            f'<td>{offset}</td><td class="number">1</td>'
+        ) in page
+    assert f"<strong>Reminder: reply to your offer for {cohort.name}</strong>" in page
+
+    offer_reminders.offer_reminders_sweep(offer.reply_by - timedelta(hours=20))
+    with time_machine.travel(offer.reply_by - timedelta(hours=20), tick=False):
+        page = client.get(url).content.decode()
+
+    assert "Offer reply-by reminder</td>" not in page
+    # Queued, sent, skipped, cancelled, failed, unknown.
+    assert (
+        '<th scope="row">Offer reply-by reminder</th>'
+        + "".join(f'<td class="number">{count}</td>' for count in (1, 0, 1, 0, 0, 0))
+        in page
+    )
