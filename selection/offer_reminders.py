@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from applications.models import Membership
+from applications.selectors import without_conflicts
 from notifications.models import EmailKind, OutgoingEmail
 from notifications.reminders import (
     due_offsets,
@@ -118,9 +119,12 @@ def offer_reminders_planned(cohort, now: datetime) -> list[dict]:
 
 
 def offer_reminder_preview(cohort, *, user) -> dict[str, str] | None:
-    """The reminder of the cohort's first pending offer, as `user` would read it."""
+    """The reminder of the cohort's first pending offer, as `user` would read it; never one
+    of an application `user` is in conflict with."""
     offer = (
-        Offer.objects.filter(cohort=cohort, state=OfferState.PENDING)
+        without_conflicts(
+            Offer.objects.filter(cohort=cohort, state=OfferState.PENDING), user, "application_id"
+        )
         .select_related("application__startup", "cohort__program")
         .order_by("reply_by", "pk")
         .first()

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from applications.enums import ApplicationStatus
+from applications.selectors import without_conflicts
 from notifications.models import EmailKind, OutgoingEmail
 from notifications.reminders import (
     existing_keys,
@@ -194,18 +195,21 @@ def interview_reminders_planned(cohort, now: datetime) -> list[dict]:
 def interview_reminder_previews(cohort, *, user) -> tuple[dict | None, dict | None]:
     """The day-before reminder of the cohort's first booked interview, as its startup reads
     it, and the reminder to book of its first invitation not booked, both as `user` would read
-    them (their language and zone; None when there is none)."""
+    them (their language and zone; None when there is none). Never one of an application
+    `user` is in conflict with."""
     booking = (
-        InterviewBooking.objects.filter(application__cohort=cohort,
-                                        application__status=ApplicationStatus.SHORTLISTED)
+        without_conflicts(InterviewBooking.objects.filter(
+            application__cohort=cohort, application__status=ApplicationStatus.SHORTLISTED,
+        ), user, "application_id")
         .select_related("slot", "application__startup", "application__cohort__program")
         .order_by("slot__starts_at", "pk")
         .first()
     )  # fmt: skip
     invitation = (
-        InterviewInvitation.objects.filter(application__cohort=cohort,
-                                           application__status=ApplicationStatus.SHORTLISTED,
-                                           application__interview_booking__isnull=True)
+        without_conflicts(InterviewInvitation.objects.filter(
+            application__cohort=cohort, application__status=ApplicationStatus.SHORTLISTED,
+            application__interview_booking__isnull=True,
+        ), user, "application_id")
         .select_related("application__startup", "application__cohort__program")
         .order_by("sent_at", "pk")
         .first()

@@ -583,3 +583,27 @@ def test_the_staff_reminders_page_plans_counts_and_previews_interview_reminders(
         + ('<td class="number">0</td>' * 5)
         in page
     )
+
+
+def test_the_staff_reminders_page_previews_no_interview_of_a_startup_the_manager_is_conflicted_with(
+    client,
+):
+    from reviews import services as review_services
+
+    world = _stage(shortlisted=2, slots=1)
+    booked, unbooked = world.shortlisted
+    interviews.interview_book(application=booked, slot_id=world.slots[0].pk,
+                              user=_member(booked), now=NOW)  # fmt: skip
+    manager = staff_member(programs=[world.cohort.program])
+    for application in (booked, unbooked):
+        review_services.conflict_add(user=manager, application=application, kind="investor",
+                                     created_by=world.manager)  # fmt: skip
+    client.force_login(manager)
+
+    with time_machine.travel(NOW + timedelta(hours=1), tick=False):
+        page = client.get(reverse("staff:cohort_reminders", args=[world.cohort.pk]))
+
+    text = page.content.decode()
+    assert booked.startup.name not in text
+    assert unbooked.startup.name not in text
+    assert text.count("Nobody would get one today.") == 5  # every kind
