@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from applications.messages import (
@@ -25,8 +25,11 @@ from cohorts.staff import cohort_in_scope, staff_page
 from notifications.models import EmailKind, EmailState, OutgoingEmail
 from notifications.reminders import offset_display
 from reviews.reminders import review_reminder_preview, review_reminders_planned
+from selection.offer_reminders import offer_reminder_preview, offer_reminders_planned
+from selection.reminders import interview_reminder_previews, interview_reminders_planned
 
-KINDS = [EmailKind.DEADLINE_REMINDER, EmailKind.REVIEW_REMINDER, EmailKind.COHORT_MESSAGE]
+KINDS = [EmailKind.DEADLINE_REMINDER, EmailKind.REVIEW_REMINDER, EmailKind.INTERVIEW_REMINDER,
+         EmailKind.OFFER_REMINDER, EmailKind.COHORT_MESSAGE]  # fmt: skip
 STATES = [EmailState.QUEUED, EmailState.SENT, EmailState.SKIPPED, EmailState.CANCELLED,
           EmailState.FAILED, EmailState.UNKNOWN]  # fmt: skip
 RECENT = 50
@@ -47,15 +50,29 @@ def cohort_reminders(request: HttpRequest, cohort_id: int) -> HttpResponse:
         {"at": item["at"], "kind": EmailKind.REVIEW_REMINDER.label,
          "offset": offset_display(item["offset"]), "recipients": item["reviewers"]}
         for item in review_reminders_planned(cohort, now)
+    ] + [
+        {"at": item["at"], "kind": EmailKind.INTERVIEW_REMINDER.label,
+         "offset": (offset_display(24 * 60) if item["kind"] == "day_before"
+                    else gettext("2 days after the invitation, if not booked")),
+         "recipients": item["recipients"]}
+        for item in interview_reminders_planned(cohort, now)
+    ] + [
+        {"at": item["at"], "kind": EmailKind.OFFER_REMINDER.label,
+         "offset": offset_display(item["offset"]), "recipients": item["recipients"]}
+        for item in offer_reminders_planned(cohort, now)
     ]  # fmt: skip
     table = [
         {"label": kind.label,
          "counts": [counts.get((kind.value, state.value), 0) for state in STATES]}
         for kind in KINDS
     ]  # fmt: skip
+    day_before, unbooked = interview_reminder_previews(cohort, user=request.user)
     previews = [
         (EmailKind.DEADLINE_REMINDER.label, deadline_reminder_preview(cohort, user=request.user)),
         (EmailKind.REVIEW_REMINDER.label, review_reminder_preview(cohort, user=request.user)),
+        (gettext("Interview reminder: the day before"), day_before),
+        (gettext("Interview reminder: not booked yet"), unbooked),
+        (EmailKind.OFFER_REMINDER.label, offer_reminder_preview(cohort, user=request.user)),
     ]
     context = {
         "cohort": cohort,

@@ -71,7 +71,11 @@ def attachments_size(attachments: list[dict]) -> int:
 
 # What a person may turn off (the notification settings page, the unsubscribe link): reminders.
 # Every other kind is transactional (verification, confirmations, decisions) and always sent.
-OPTIONAL_EMAIL_KINDS = (EmailKind.DEADLINE_REMINDER, EmailKind.REVIEW_REMINDER)
+OPTIONAL_EMAIL_KINDS = (
+    EmailKind.DEADLINE_REMINDER,
+    EmailKind.REVIEW_REMINDER,
+    EmailKind.INTERVIEW_REMINDER,
+)
 
 
 # Their bodies hold a code, a reset link or an invitation token: hidden from staff, cleared once

@@ -21,7 +21,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
-from .models import EmailKind, EmailState, OutgoingEmail, Unsubscription
+from .models import OPTIONAL_EMAIL_KINDS, EmailKind, EmailState, OutgoingEmail, Unsubscription
 
 logger = logging.getLogger(__name__)
 
@@ -108,7 +108,7 @@ def reminder_row(
     now: datetime,
 ) -> OutgoingEmail:
     """An unsaved outbox row for one reminder to `user`, rendered in their language, with its
-    List-Unsubscribe headers."""
+    List-Unsubscribe headers when the kind is one a person may turn off (not an offer's)."""
     return OutgoingEmail(
         kind=kind,
         idempotency_key=key,
@@ -124,7 +124,11 @@ def reminder_row(
         next_attempt_at=None if skipped else now,
         created_at=now,
         send_before=send_before,
-        headers={} if skipped else unsubscribe_headers(user_id=user.pk, kind=kind),
+        headers=(
+            unsubscribe_headers(user_id=user.pk, kind=kind)
+            if kind in OPTIONAL_EMAIL_KINDS and not skipped
+            else {}
+        ),
     )
 
 

@@ -71,6 +71,7 @@ def email_queue(
     from_address: str | None = None,
     cohort_id: int | None = None,
     attachments: list[dict] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> OutgoingEmail:
     """Write an email to the outbox, in the caller's transaction.
 
@@ -80,7 +81,8 @@ def email_queue(
     The subject, often built from what users typed, has its control characters collapsed to
     spaces (a line break in a header fails the sending) and is cut to the column's length.
     `attachments` ([{"filename", "content_type", "content"}], text) are refused on a secret
-    kind and past MAX_ATTACHMENT_BYTES (OutboxError).
+    kind and past MAX_ATTACHMENT_BYTES (OutboxError). `headers` go out with the message
+    (List-Unsubscribe for an optional kind).
     """
     attachments = list(attachments or [])
     if attachments and kind in SECRET_EMAIL_KINDS:
@@ -106,6 +108,7 @@ def email_queue(
         language=language or settings.LANGUAGE_CODE,
         cohort_id=cohort_id,
         attachments=attachments,
+        headers=dict(headers or {}),
         state=EmailState.DRAFT if draft else EmailState.QUEUED,
         next_attempt_at=None if draft else now,
         created_at=now,

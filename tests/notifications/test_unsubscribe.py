@@ -127,17 +127,23 @@ def test_settings_page_shows_each_reminder_kind_with_a_switch_and_saves_them(cli
     page = client.get(url).content.decode()
     assert 'name="deadline_reminder" checked' in page
     assert 'name="review_reminder" checked' in page
+    assert 'name="interview_reminder" checked> Interview reminder</label>' in page
+    assert page.count('role="switch"') == 3
+    assert "offer_reminder" not in page  # part of the offer: always sent
     assert "Emails about your account (verification, codes, security)" in page
 
     response = client.post(url, {"review_reminder": "on"})
 
     assert response.status_code == 302
-    assert unsubscribed(user) == [DEADLINE]
+    assert unsubscribed(user) == [DEADLINE, EmailKind.INTERVIEW_REMINDER]
     page = client.get(url).content.decode()
     assert 'name="deadline_reminder">' in page
+    assert 'name="interview_reminder">' in page
     assert 'name="review_reminder" checked' in page
 
-    client.post(url, {"review_reminder": "on", "deadline_reminder": "on"})
+    client.post(
+        url, {"review_reminder": "on", "deadline_reminder": "on", "interview_reminder": "on"}
+    )
 
     assert unsubscribed(user) == []
 

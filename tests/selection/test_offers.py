@@ -246,7 +246,7 @@ def test_after_the_cohorts_date_the_waitlist_stops_moving():
     assert _statuses(applications) == ["declined", "waitlisted", "rejected"]
 
 
-def test_an_offer_reminder_goes_once_two_days_before_the_reply_by_date_in_each_language():
+def _offer_reminder_world():
     cohort, _, applications = _published(capacity=1, waitlisted=0, rejected=0)
     member = _member(applications[0])
     member.language = "fr"
@@ -254,15 +254,81 @@ def test_an_offer_reminder_goes_once_two_days_before_the_reply_by_date_in_each_l
     sent = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
     with time_machine.travel(sent, tick=False):
         decisions.decision_emails_send_all(cohort=cohort)
-    offer = Offer.objects.get(application=applications[0])
+    return cohort, member, Offer.objects.get(application=applications[0])
 
-    early = offer_reminders.offer_reminders_sweep(offer.reply_by - timedelta(days=2, seconds=1))
-    due = offer_reminders.offer_reminders_sweep(offer.reply_by - timedelta(days=2))
-    again = offer_reminders.offer_reminders_sweep(offer.reply_by - timedelta(days=1))
 
-    assert (early, due, again) == (0, 1, 0)
-    email = OutgoingEmail.objects.get(kind=EmailKind.OFFER_REMINDER)
+def _offer_reminders():
+    return list(
+        OutgoingEmail.objects.filter(kind=EmailKind.OFFER_REMINDER)
+        .order_by("pk")
+        .values_list("idempotency_key", "state", "send_before", "headers")
+    )
+
+
+def test_offer_reminders_go_once_two_days_and_one_day_before_the_reply_by_date():
+    cohort, member, offer = _offer_reminder_world()
+    sweep = offer_reminders.offer_reminders_sweep
+    stamp = int(offer.reply_by.timestamp())
+
+    early = sweep(offer.reply_by - timedelta(days=2, seconds=1))
+    two_days = sweep(offer.reply_by - timedelta(days=2))
+    again = sweep(offer.reply_by - timedelta(days=1, seconds=1))
+    one_day = sweep(offer.reply_by - timedelta(days=1))
+    later = sweep(offer.reply_by - timedelta(hours=1))
+    after = sweep(offer.reply_by)
+
+    assert (early, two_days, again, one_day, later, after) == (0, 1, 0, 1, 0, 0)
+    assert _offer_reminders() == [
+        (f"offer-reminder:{offer.pk}:{member.pk}:2880:{stamp}", "queued", offer.reply_by, {}),
+        (f"offer-reminder:{offer.pk}:{member.pk}:1440:{stamp}", "queued", offer.reply_by, {}),
+    ]
+    email = OutgoingEmail.objects.filter(kind=EmailKind.OFFER_REMINDER).first()
     assert email.subject == f"Rappel : répondez à votre offre pour {cohort.name}"
     assert offer_reminders.offer_reminder_still_due(email, offer.reply_by - timedelta(days=1))
+    assert not offer_reminders.offer_reminder_still_due(email, offer.reply_by)
     offers.offer_accept(offer=offer, user=member, conditions_accepted=True)
     assert not offer_reminders.offer_reminder_still_due(email, offer.reply_by - timedelta(days=1))
+
+
+def test_when_both_offer_reminders_are_due_at_once_only_the_nearest_goes_the_other_skipped():
+    _cohort, member, offer = _offer_reminder_world()
+    stamp = int(offer.reply_by.timestamp())
+
+    written = offer_reminders.offer_reminders_sweep(offer.reply_by - timedelta(hours=20))
+    again = offer_reminders.offer_reminders_sweep(offer.reply_by - timedelta(hours=19))
+
+    assert (written, again) == (2, 0)
+    assert _offer_reminders() == [
+        (f"offer-reminder:{offer.pk}:{member.pk}:1440:{stamp}", "queued", offer.reply_by, {}),
+        (f"offer-reminder:{offer.pk}:{member.pk}:2880:{stamp}", "skipped", offer.reply_by, {}),
+    ]
+
+
+def test_the_staff_reminders_page_plans_counts_and_previews_offer_reminders(client):
+    cohort, _, offer = _offer_reminder_world()
+    manager = staff_member(programs=[cohort.program])
+    client.force_login(manager)
+    url = reverse("staff:cohort_reminders", args=[cohort.pk])
+
+    with time_machine.travel(datetime(2026, 12, 1, 11, 0, tzinfo=UTC), tick=False):
+        page = client.get(url).content.decode()
+
+    assert offer.reply_by == datetime(2026, 12, 8, 22, 59, 59, tzinfo=UTC)
+    for day, offset in (("6", "2 days"), ("7", "1 day")):
+        assert (
+            f"<td>{day} December 2026, 23:59:59</td><td>Offer reply-by reminder</td>"
+            f'<td>{offset}</td><td class="number">1</td>'
+        ) in page
+    assert f"<strong>Reminder: reply to your offer for {cohort.name}</strong>" in page
+
+    offer_reminders.offer_reminders_sweep(offer.reply_by - timedelta(hours=20))
+    with time_machine.travel(offer.reply_by - timedelta(hours=20), tick=False):
+        page = client.get(url).content.decode()
+
+    assert "Offer reply-by reminder</td>" not in page
+    # Queued, sent, skipped, cancelled, failed, unknown.
+    assert (
+        '<th scope="row">Offer reply-by reminder</th>'
+        + "".join(f'<td class="number">{count}</td>' for count in (1, 0, 1, 0, 0, 0))
+        in page
+    )
