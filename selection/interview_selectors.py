@@ -3,6 +3,7 @@ book, the stage page's rows. Each list is a fixed number of queries whatever its
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
@@ -12,6 +13,7 @@ from applications.enums import ApplicationStatus
 from applications.models import Application
 from reviews.enums import ConflictState
 from reviews.models import Conflict, Reviewer
+from reviews.scoring import CriterionScore, weighted_score
 
 from .models import (
     ApplicationEstimate,
@@ -112,19 +114,17 @@ def cohort_slots(cohort) -> list[InterviewSlot]:
 
 
 def interview_mean(scores: dict, criteria) -> float | None:
-    """A panel member's weighted score on 0–1, as a review's: (s − 1) / (max − 1), weighted;
-    None until every weighted criterion is scored."""
-    total = weights = 0.0
-    for criterion in criteria:
-        weight = float(criterion.weight)
-        if not weight:
-            continue
-        value = scores.get(f"c{criterion.pk}")
-        if value is None:
-            return None
-        total += weight * (value - 1) / (criterion.scale_max - 1)
-        weights += weight
-    return total / weights if weights else None
+    """A panel member's weighted score on 0–1, by the review's own definition
+    (reviews.scoring.weighted_score); None until every weighted criterion is scored."""
+    criteria = list(criteria)
+    if any(criterion.weight and scores.get(f"c{criterion.pk}") is None for criterion in criteria):
+        return None
+    return weighted_score(
+        CriterionScore(criterion_id=criterion.pk, name=criterion.name,
+                       weight=Decimal(criterion.weight), scale_max=criterion.scale_max,
+                       score=scores.get(f"c{criterion.pk}"), not_applicable=False)
+        for criterion in criteria
+    )  # fmt: skip
 
 
 def scores_mean(scores) -> float | None:

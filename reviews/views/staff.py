@@ -188,7 +188,8 @@ def assignment_auto(request: HttpRequest, cohort_id: int) -> HttpResponse:
             for reviewer_id, application_id in plan.pairs[:PREVIEW_ROWS]
         ],
         "unfilled_rows": [
-            (applications[item.application_id], item) for item in plan.unfilled[:PREVIEW_ROWS]
+            (applications[item.application_id], item, selectors.unfilled_reason_text(item.reason))
+            for item in plan.unfilled[:PREVIEW_ROWS]
         ],
         "same_partner_rows": [applications[pk] for pk in plan.same_partner[:PREVIEW_ROWS]],
         "groups": _named_groups(cohort, plan.groups) if len(plan.groups) > 1 else [],
