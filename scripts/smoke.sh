@@ -15,6 +15,14 @@ run_pid=$!
 cleanup() {
   kill -TERM -- "-$run_pid" 2>/dev/null || true
   wait "$run_pid" 2>/dev/null || true
+  # make may exit before the worker and beat it started have finished stopping, and they still
+  # write under var/ meanwhile ("Directory not empty" from rm): wait for the whole process
+  # group to be gone (10 s at most, then KILL) before removing the folder.
+  for _ in $(seq 20); do
+    pgrep -g "$run_pid" >/dev/null || break
+    sleep 0.5
+  done
+  kill -KILL -- "-$run_pid" 2>/dev/null || true
   rm -rf "$smoke_var"
 }
 trap cleanup EXIT
