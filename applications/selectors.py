@@ -1,16 +1,19 @@
 """Reads shared by the pages. Applicant reads start from the user: what is not theirs does not
 exist for them. Staff reads start from a cohort or application the staff scope allows."""
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, F, Max, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 from django_countries.fields import Country
 
-from cohorts.models import Question
-from cohorts.selectors import visible_cohorts
+from accelerator.sql import from_column, from_columns, placeholders
+from cohorts.models import Cohort, Question
+from cohorts.selectors import staff_scope, visible_cohorts
 
 from .answers import is_empty
 from .enums import INTERNAL_STATUSES, ApplicantStatus, ApplicationStatus
@@ -50,27 +53,73 @@ def applications_of(user) -> QuerySet[Application]:
     )
 
 
-AUTOSAVE_FIELDS = ["pk", "status", "startup_id", "cohort_id", "cohort__opens_at",
-                   "cohort__closes_at", "cohort__grace_minutes"]  # fmt: skip
+@functools.cache
+def _autosave_sql() -> tuple[str, list, list, list]:
+    """The SQL of autosave_target() (without its visibility condition) and the fields of its
+    columns: the application's, its cohort's, its latest extension's closing time, the
+    question's."""
+    quote = connection.ops.quote_name
+    application_fields = [Application._meta.get_field(name)
+                          for name in ("id", "status", "startup", "cohort")]  # fmt: skip
+    cohort_fields = [Cohort._meta.get_field(name)
+                     for name in ("id", "opens_at", "closes_at", "grace_minutes")]  # fmt: skip
+    question_fields = list(Question._meta.concrete_fields)
+    columns = [
+        *(f"a.{quote(field.column)}" for field in application_fields),
+        *(f"c.{quote(field.column)}" for field in cohort_fields),
+        f"(SELECT e.{quote('closes_at')} FROM {quote(Extension._meta.db_table)} e"
+        f" WHERE e.{quote('application_id')} = a.{quote('id')}"
+        f" ORDER BY e.{quote('granted_at')} DESC, e.{quote('id')} DESC LIMIT 1)",
+        *(f"q.{quote(field.column)}" for field in question_fields),
+    ]
+    sql = (
+        f"SELECT {', '.join(columns)}"
+        f" FROM {quote(Application._meta.db_table)} a"
+        f" INNER JOIN {quote(Cohort._meta.db_table)} c ON c.{quote('id')} = a.{quote('cohort_id')}"
+        f" INNER JOIN {quote(Question._meta.db_table)} q"
+        f" ON q.{quote('cohort_id')} = a.{quote('cohort_id')}"
+        f" WHERE a.{quote('id')} = %s AND q.{quote('id')} = %s AND EXISTS (SELECT 1 FROM"
+        f" {quote(Membership._meta.db_table)} m WHERE m.{quote('startup_id')} ="
+        f" a.{quote('startup_id')} AND m.{quote('user_id')} = %s)"
+    )
+    return sql, application_fields, cohort_fields, question_fields
 
 
-def application_for_autosave(user, application_id: int) -> Application:
-    """One of the user's applications with its cohort and its personal closing time, in one
-    query: all that autosave needs to know whether the answer may still change, under the
-    same rule as applications_of()."""
-    latest_extension = Extension.objects.filter(application=OuterRef("pk")).order_by(
-        "-granted_at", "-pk"
+def autosave_target(user, application_id: int, question_id: int) -> tuple[Application, Question]:
+    """One of the user's applications, with what deciding "may this answer still change"
+    reads (its status, its cohort's times, its personal closing time), and one question of its
+    cohort, in one query, under the same rule as applications_of(); Application.DoesNotExist
+    when either is not the user's to edit.
+
+    Written in SQL because autosave is the product's hottest path (thousands of founders typing
+    on the last day): building and compiling the equivalent querysets took longer than running
+    them, about a third of a whole save (bench/autosave_load.py)."""
+    sql, application_fields, cohort_fields, question_fields = _autosave_sql()
+    params = [application_id, question_id, user.pk]
+    scope = staff_scope(user)
+    if not scope.is_superuser:
+        # visible_cohorts(): a published cohort, or one the user manages.
+        quote = connection.ops.quote_name
+        visible = f"c.{quote('is_published')}"
+        if scope.cohort_ids:
+            visible += f" OR c.{quote('id')} IN ({placeholders(len(scope.cohort_ids))})"
+            params += sorted(scope.cohort_ids)
+        sql += f" AND ({visible})"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        raise Application.DoesNotExist
+    cohort_end = len(application_fields) + len(cohort_fields)
+    application = from_columns(Application, application_fields, row[: len(application_fields)])
+    application.cohort = from_columns(
+        Cohort, cohort_fields, row[len(application_fields) : cohort_end]
     )
-    return (
-        Application.objects.filter(pk=application_id, startup__memberships__user=user)
-        .filter(visible_cohorts(user, "cohort"))
-        .select_related("cohort")
-        # Only what deciding "may this answer still change" reads: not the search text, the
-        # cohort's texts in every language, …
-        .only(*AUTOSAVE_FIELDS)
-        .annotate(latest_extension_closes_at=Subquery(latest_extension.values("closes_at")[:1]))
-        .get()
+    application.latest_extension_closes_at = from_column(
+        Extension._meta.get_field("closes_at"), row[cohort_end]
     )
+    question = from_columns(Question, question_fields, row[cohort_end + 1 :])
+    return application, question
 
 
 def dashboard_memberships(user) -> list[Membership]:

@@ -2,12 +2,13 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
+from accelerator.sql import placeholders, to_column
 from accelerator.text import UNSTORABLE_MESSAGE, has_unstorable_characters
 from cohorts.enums import QuestionKind
 from notifications.models import EmailKind, OutgoingEmail
@@ -125,6 +126,35 @@ def _editability_problem(application: Application) -> str:
     return gettext("This call is closed: your draft can no longer change.")
 
 
+def _answer_update(saved: Answer, *, base_version: int) -> bool:
+    """Write `saved` over the stored answer if that is still at `base_version` and the
+    application still editable; whether it was. In SQL because it runs on every autosave, where
+    compiling the ORM's UPDATE (a join for the status) took three times as long as running it."""
+    quote = connection.ops.quote_name
+    statuses = sorted(EDITABLE_STATUSES)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {quote(Answer._meta.db_table)} SET {quote('value')} = %s,"
+            f" {quote('version')} = %s, {quote('updated_by_id')} = %s, {quote('updated_at')} = %s"
+            f" WHERE {quote('application_id')} = %s AND {quote('question_id')} = %s"
+            f" AND {quote('version')} = %s AND EXISTS (SELECT 1 FROM"
+            f" {quote(Application._meta.db_table)} a WHERE a.{quote('id')} = %s"
+            f" AND a.{quote('status')} IN ({placeholders(len(statuses))}))",
+            [
+                to_column(Answer, "value", saved.value),
+                saved.version,
+                saved.updated_by_id,
+                to_column(Answer, "updated_at", saved.updated_at),
+                saved.application_id,
+                saved.question_id,
+                base_version,
+                saved.application_id,
+                *statuses,
+            ],
+        )
+        return cursor.rowcount == 1
+
+
 def answer_save(*, application: Application, question, value, base_version: int, user) -> Answer:
     """Store whatever was typed, valid or not (validation blocks submitting, never saving).
     Refused with AnswerConflict when the answer changed since `base_version`, so a stale tab
@@ -136,7 +166,7 @@ def answer_save(*, application: Application, question, value, base_version: int,
     conditional UPDATE on the answer's version (and on the application being editable) does
     the work; only a first save inserts. A submit locks the answers it freezes, so a save
     waits for it and lands after the frozen version, never inside it. `application` should
-    come with its cohort and `latest_extension_closes_at` (selectors.application_for_autosave);
+    come with its cohort and `latest_extension_closes_at` (selectors.autosave_target);
     returns the answer as saved (a web address typed without https:// saved with it)."""
     if question.kind == QuestionKind.URL and isinstance(value, str):
         value = url_normalised(value)
@@ -153,13 +183,7 @@ def answer_save(*, application: Application, question, value, base_version: int,
     now = timezone.now()
     saved = Answer(application=application, question=question, value=value,
                    version=base_version + 1, updated_by=user, updated_at=now)  # fmt: skip
-    updated = Answer.objects.filter(
-        application=application,
-        question=question,
-        version=base_version,
-        application__status__in=EDITABLE_STATUSES,
-    ).update(value=value, version=base_version + 1, updated_by=user, updated_at=now)
-    if updated:
+    if _answer_update(saved, base_version=base_version):
         return saved
     if base_version == 0:
         try:

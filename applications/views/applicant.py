@@ -18,7 +18,7 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_POST
 
 from cohorts.enums import QuestionKind
-from cohorts.models import Partner, Question
+from cohorts.models import Partner
 from cohorts.selectors import cohorts_for_home, cohorts_visible_to
 
 from .. import selectors, services
@@ -296,11 +296,9 @@ def login_required_401(view):
 @require_POST
 def answer_autosave(request: HttpRequest, application_id: int, question_id: int) -> HttpResponse:
     try:
-        application = selectors.application_for_autosave(request.user, application_id)
+        application, question = selectors.autosave_target(request.user, application_id, question_id)
     except Application.DoesNotExist as error:
         raise Http404 from error
-    question = get_object_or_404(Question.objects.filter(cohort_id=application.cohort_id),
-                                 pk=question_id)  # fmt: skip
     if question.kind == QuestionKind.MULTIPLE_CHOICE:
         value = request.POST.getlist("value")
     else:
