@@ -1,6 +1,7 @@
 from datetime import UTC, date, datetime
 
 import pytest
+import time_machine
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.urls import reverse
 
@@ -70,7 +71,9 @@ def test_phase_filter(client, manager):
         program_ends_on=None,
     )
 
-    response = client.get(reverse("admin:cohorts_cohort_changelist"), {"phase": "open"})
+    # While the call is open, whatever day the suite runs on.
+    with time_machine.travel(datetime(2026, 11, 15, tzinfo=UTC), tick=False):
+        response = client.get(reverse("admin:cohorts_cohort_changelist"), {"phase": "open"})
 
     assert [c.name for c in response.context["cl"].result_list] == ["Open call"]
 
