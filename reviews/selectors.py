@@ -2,11 +2,23 @@
 an active assignment of theirs, without a confirmed conflict: anything else does not exist
 for them (404)."""
 
+import functools
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db import connection
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce, Greatest, Lower, NullIf
 from django.utils import timezone
@@ -14,9 +26,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accelerator.sql import from_column, instances_from_row, placeholders, select_columns
+from accounts.models import User
 from applications.enums import ApplicationStatus
-from applications.models import Application, Extension, Submission
-from cohorts.models import Cohort
+from applications.models import Application, Extension, Startup, Submission
+from cohorts.models import Cohort, Partner
 
 from .assignment import (
     TOO_FEW_FREE_REVIEWERS,
@@ -119,10 +133,10 @@ def reviewer_queue(user, *, now: datetime | None = None) -> list[QueueRow]:
     """The user's active assignments in every cohort they review: unfinished first, then the
     applications with the fewest submitted reviews, ties in a stable random order.
 
-    One query for the rows (the reviewer's review, the submitted reviews' count and the latest
-    version's pitch as subqueries, not a GROUP BY over every joined column nor the versions'
-    whole content), one for the extensions, one for the cohorts, each read once and shared by
-    its rows (bench/review_pages.py measures it beside a bare view)."""
+    One query for the rows (the reviewer's review, the submitted reviews' count, the latest
+    version's pitch and the personal closing time as subqueries, not a GROUP BY over every
+    joined column nor the versions' whole content), and one for the cohorts, each read once
+    and shared by its rows (bench/review_pages.py measures it beside a bare view)."""
     now = now or timezone.now()
     latest = Submission.objects.filter(application_id=OuterRef("application_id")).order_by(
         "-number"
@@ -145,8 +159,13 @@ def reviewer_queue(user, *, now: datetime | None = None) -> list[QueueRow]:
             ended_at__isnull=True,
         )
         .select_related("application__startup")
-        .prefetch_related("application__extensions")
         .annotate(
+            # The personal closing time as one column rather than a prefetch of the extensions.
+            latest_extension_closes_at=Subquery(
+                Extension.objects.filter(application_id=OuterRef("application_id"))
+                .order_by("-granted_at", "-pk")
+                .values("closes_at")[:1]
+            ),
             latest_submission_id=Subquery(latest.values("pk")[:1]),
             latest_pitch=Subquery(
                 latest.annotate(pitch=KT("content__profile__pitch")).values("pitch")[:1]
@@ -161,6 +180,7 @@ def reviewer_queue(user, *, now: datetime | None = None) -> list[QueueRow]:
     rows = []
     for assignment in assignments:
         assignment.application.cohort = cohorts[assignment.application.cohort_id]
+        assignment.application.latest_extension_closes_at = assignment.latest_extension_closes_at
         started = assignment.review_id is not None
         rows.append(
             QueueRow(
@@ -185,53 +205,64 @@ def reviewer_queue(user, *, now: datetime | None = None) -> list[QueueRow]:
     return rows
 
 
+@functools.cache
+def _assignment_sql() -> tuple[str, tuple]:
+    """assignment_for_review()'s SQL and the (model, fields) groups of its columns."""
+    groups, select = [], []
+    for alias, model in (("s", Assignment), ("r", Reviewer), ("a", Application),
+                         ("st", Startup), ("c", Cohort)):  # fmt: skip
+        columns, fields = select_columns(alias, model)
+        select.append(columns)
+        groups.append((model, fields))
+    table = {model: model._meta.db_table for model in (Extension, Conflict)}
+    sql = (
+        f"SELECT {', '.join(select)},"
+        f" (SELECT e.closes_at FROM {table[Extension]} e WHERE e.application_id = s.application_id"
+        " ORDER BY e.granted_at DESC, e.id DESC LIMIT 1)"
+        f" FROM {Assignment._meta.db_table} s"
+        f" INNER JOIN {Reviewer._meta.db_table} r ON r.id = s.reviewer_id"
+        f" INNER JOIN {Application._meta.db_table} a ON a.id = s.application_id"
+        f" INNER JOIN {Startup._meta.db_table} st ON st.id = a.startup_id"
+        f" INNER JOIN {Cohort._meta.db_table} c ON c.id = a.cohort_id"
+        " WHERE r.user_id = %s AND r.accepted_at IS NOT NULL AND r.revoked_at IS NULL"
+        " AND s.ended_at IS NULL AND s.application_id = %s"
+        # The user's own confirmed conflict on this application, whoever else has one.
+        f" AND NOT EXISTS (SELECT 1 FROM {table[Conflict]} k WHERE k.user_id = %s"
+        " AND k.application_id = s.application_id AND k.state = %s)"
+    )
+    return sql, tuple(groups)
+
+
 def assignment_for_review(user, application_id: int, *, must_be_open: bool = True) -> Assignment:
     """The user's active assignment to an application open for review (or not yet, with
-    `must_be_open=False`: a conflict can be declared from the queue before reading), with no
-    confirmed conflict between them; Assignment.DoesNotExist otherwise. The cohort comes
-    without its criteria (`cohort.criteria.all()` is one query where a page needs them)."""
-    latest_extension = Extension.objects.filter(application=OuterRef("application_id")).order_by(
-        "-granted_at", "-pk"
+    `must_be_open=False`: a conflict can be declared from the queue before reading), with its
+    reviewer, application, startup, cohort and the application's personal closing time, and
+    no confirmed conflict between them; Assignment.DoesNotExist otherwise. The cohort comes
+    without its criteria (`cohort.criteria.all()` is one query where a page needs them).
+
+    Every reviewer request starts here, autosave included, so it is one query written in SQL:
+    the ORM took longer to build and compile it (and PostgreSQL to plan it) than to run it,
+    about a quarter of the review page (bench/review_pages.py)."""
+    sql, groups = _assignment_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk, application_id, user.pk, ConflictState.CONFIRMED])
+        rows = cursor.fetchmany(2)
+    if len(rows) != 1:
+        if rows:
+            raise Assignment.MultipleObjectsReturned
+        raise Assignment.DoesNotExist
+    [row] = rows
+    assignment, reviewer, application, startup, cohort = instances_from_row(row, *groups)
+    assignment.reviewer = reviewer
+    application.startup = startup
+    application.cohort = cohort
+    application.latest_extension_closes_at = from_column(
+        Extension._meta.get_field("closes_at"), row[-1]
     )
-    assignment = (
-        Assignment.objects.filter(
-            reviewer__user=user,
-            reviewer__accepted_at__isnull=False,
-            reviewer__revoked_at__isnull=True,
-            ended_at__isnull=True,
-            application_id=application_id,
-        )
-        # One Exists on one row: exclude() across a multi-valued relation would match the user
-        # on one conflict and the state on another (anyone's confirmed conflict would close the
-        # application to a reviewer whose own conflict was dismissed).
-        .exclude(
-            Exists(
-                Conflict.objects.filter(
-                    user=user,
-                    application_id=OuterRef("application_id"),
-                    state=ConflictState.CONFIRMED,
-                )
-            )
-        )
-        .select_related("reviewer", "application__startup", "application__cohort")
-        # The personal closing time as one column rather than a prefetch of the extensions:
-        # this runs on every reviewer request, autosave included.
-        .annotate(latest_extension_closes_at=Subquery(latest_extension.values("closes_at")[:1]))
-        .get()
-    )
-    assignment.application.latest_extension_closes_at = assignment.latest_extension_closes_at
-    if must_be_open and not is_open_for_review(assignment.application):
+    assignment.application = application
+    if must_be_open and not is_open_for_review(application):
         raise Assignment.DoesNotExist
     return assignment
-
-
-def review_values(review: Review | None) -> dict[str, dict]:
-    """{key: {"value", "version"}} of a review's fields."""
-    if review is None:
-        return {}
-    return {
-        field.key: {"value": field.value, "version": field.version} for field in review.fields.all()
-    }
 
 
 def scored_reviews(application_ids) -> QuerySet[Review]:
@@ -310,24 +341,57 @@ def declared_conflicts(cohort) -> QuerySet[Conflict]:
     )
 
 
+@functools.cache
+def _application_reviews_sql() -> tuple[str, tuple]:
+    """application_reviews()'s SQL and the (model, fields) groups of its columns."""
+    groups, select = [], []
+    for alias, model in (("v", Review), ("r", Reviewer), ("u", User), ("p", Partner)):
+        columns, fields = select_columns(alias, model)
+        select.append(columns)
+        groups.append((model, fields))
+    sql = (
+        f"SELECT {', '.join(select)} FROM {Review._meta.db_table} v"
+        f" INNER JOIN {Reviewer._meta.db_table} r ON r.id = v.reviewer_id"
+        f" INNER JOIN {User._meta.db_table} u ON u.id = r.user_id"
+        f" LEFT OUTER JOIN {Partner._meta.db_table} p ON p.id = r.partner_id"
+        " WHERE v.application_id = %s AND (v.reviewer_id = %s"
+        # Others' submitted reviews, unless their reviewer is now in conflict with it.
+        " OR (v.submitted_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM"
+        f" {Conflict._meta.db_table} k WHERE k.application_id = v.application_id"
+        " AND k.user_id = r.user_id AND k.state = %s)))"
+        " ORDER BY v.submitted_at ASC, v.id ASC"
+    )
+    return sql, tuple(groups)
+
+
 def application_reviews(application_id: int, reviewer: Reviewer) -> tuple[Review | None, list]:
-    """The reviewer's own review and the other submitted reviews that count, with their
-    fields, in two queries."""
-    conflicted = Conflict.objects.filter(
-        application_id=OuterRef("application_id"),
-        user_id=OuterRef("reviewer__user_id"),
-        state=ConflictState.CONFIRMED,
-    )
-    reviews = list(
-        Review.objects.filter(application_id=application_id)
-        .filter(Q(reviewer=reviewer) | Q(submitted_at__isnull=False))
-        .exclude(Q(Exists(conflicted)) & ~Q(reviewer=reviewer))
-        .select_related("reviewer__user", "reviewer__partner")
-        .prefetch_related("fields")
-        .order_by("submitted_at", "pk")
-    )
-    mine = next((review for review in reviews if review.reviewer_id == reviewer.pk), None)
-    return mine, [review for review in reviews if review.reviewer_id != reviewer.pk]
+    """The reviewer's own review and the other submitted reviews that count, each with its
+    reviewer (user, partner) and its fields as `field_values` ({key: {"value", "version"}}),
+    in two queries written in SQL, as assignment_for_review() and for the same reason (the
+    review page). The fields come apart from the reviews: joined, each of some thirty rows
+    would repeat the review's, reviewer's, user's and partner's columns, and reading those
+    took longer than a second query."""
+    sql, groups = _application_reviews_sql()
+    reviews = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [application_id, reviewer.pk, ConflictState.CONFIRMED])
+        for row in cursor.fetchall():
+            review, its_reviewer, user, partner = instances_from_row(row, *groups)
+            its_reviewer.user = user
+            its_reviewer.partner = partner
+            review.reviewer = its_reviewer
+            review.field_values = {}
+            reviews[review.pk] = review
+        if reviews:
+            cursor.execute(
+                f"SELECT review_id, key, value, version FROM {ReviewField._meta.db_table}"
+                f" WHERE review_id IN ({placeholders(len(reviews))})",
+                list(reviews),
+            )
+            for review_id, key, value, version in cursor.fetchall():
+                reviews[review_id].field_values[key] = {"value": value, "version": version}
+    mine = next((review for review in reviews.values() if review.reviewer_id == reviewer.pk), None)
+    return mine, [review for review in reviews.values() if review is not mine]
 
 
 # --- Automatic assignment and progress -------------------------------------------------------

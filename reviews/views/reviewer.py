@@ -22,7 +22,7 @@ from applications.answers import answer_display
 from applications.selectors import latest_submission
 from applications.views.applicant import login_required_401
 from applications.views.files import answer_file_attachment, deck_attachment
-from cohorts.enums import QuestionKind
+from cohorts.enums import QuestionKind, Stage
 
 from .. import selectors, services
 from ..enums import NOT_APPLICABLE, Confidence, ConflictKind, Recommendation
@@ -45,18 +45,22 @@ def _assignment(request: HttpRequest, application_id: int, **options) -> Assignm
 def queue(request: HttpRequest) -> HttpResponse:
     rows = selectors.reviewer_queue(request.user)
     done = sum(1 for row in rows if row.state == "submitted")
-    # Reversed and translated once for the page, not once per row.
+    # Reversed and translated once for the page, not once per row (sixty rows).
     review_prefix = reverse("review:review", args=[0]).removesuffix("0/")
+    conflict_url = reverse("review:conflict", args=[0]).removesuffix("0/conflict/") + "{}/conflict/"
     state_labels = {
         "submitted": gettext("Submitted"),
         "in_progress": gettext("In progress"),
         "not_started": gettext("Not started"),
     }
+    stage_labels = {value: str(label) for value, label in Stage.choices}
     redactors = redactors_for_queue([row.assignment.application for row in rows])
     for row in rows:
         row.url = f"{review_prefix}{row.assignment.application_id}/"
+        row.conflict_url = conflict_url.format(row.assignment.application_id)
         row.state_label = state_labels[row.state]
         application = row.assignment.application
+        row.stage_label = stage_labels.get(application.startup.stage, "")
         redact = redactors.get(application.pk)
         if redact is None:
             row.display_name = application.startup.name
@@ -67,7 +71,9 @@ def queue(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "done": done,
         "assigned": len(rows),
-        "conflict_kinds": ConflictKind.choices,
+        "conflict_options": format_html_join(
+            "", '<option value="{}">{}</option>', ConflictKind.choices
+        ),
     }
     return render(request, "reviews/queue.html", context)
 
@@ -186,7 +192,7 @@ def review(request: HttpRequest, application_id: int) -> HttpResponse:
     if submission is None:
         raise Http404
     my_review, other_reviews = selectors.application_reviews(application.pk, assignment.reviewer)
-    values = selectors.review_values(my_review)
+    values = my_review.field_values if my_review is not None else {}
     flat = {key: field["value"] for key, field in values.items()}
     criteria = list(application.cohort.criteria.all())
     scores = criterion_scores(criteria, flat)
@@ -195,7 +201,9 @@ def review(request: HttpRequest, application_id: int) -> HttpResponse:
     redact = reading["redact"]
     if my_review is not None and my_review.submitted_at:
         for other in other_reviews:
-            other_values = {field.key: redact(field.value) for field in other.fields.all()}
+            other_values = {
+                key: redact(field["value"]) for key, field in other.field_values.items()
+            }
             others.append({
                 "review": other,
                 "score": weighted_score(criterion_scores(criteria, other_values)),

@@ -47,9 +47,9 @@ def reviewed_cohort(count: int):
 
 
 # Session, user and MFA check; the assignments with their reviewers, applications, startups,
-# my review, the count of submitted reviews and the latest version's pitch (subqueries); their
-# extensions; their cohorts (each read once).
-QUERIES_FOR_THE_QUEUE = 6
+# my review, the count of submitted reviews, the latest version's pitch and the personal
+# closing time (subqueries); their cohorts (each read once).
+QUERIES_FOR_THE_QUEUE = 5
 # Session, user and MFA check; the assignment with its reviewer, application (and its personal
 # closing time), startup and cohort; the rubric; the latest submission; my review and the other
 # reviews that count, with their reviewers; their fields.
