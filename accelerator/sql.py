@@ -1,41 +1,82 @@
 """Helpers for the few reads and writes written in SQL by hand: only on paths measured to be hot
-(autosave), where building and compiling the ORM's querysets cost more than the queries."""
+(autosave, the reviewer's pages), where building and compiling the ORM's querysets cost more
+than running the queries (bench/autosave_load.py, bench/review_pages.py)."""
 
 import functools
 
 from django.db import connection
 
 
-def from_columns(model, fields, values):
-    """An instance of `model` from a raw row's `values` for its `fields` (model fields, in
-    order), converted as the ORM converts them (SQLite's text datetimes made aware, JSON
-    decoded, …); fields not given are deferred."""
-    names, positions = _model_order(model, tuple(fields))
-    converted = [from_column(fields[position], values[position]) for position in positions]
-    return model.from_db(connection.alias, names, converted)
+class Columns:
+    """Some columns of one model in a hand-written select list, and how to make an instance
+    from their values as the ORM would (SQLite's text datetimes made aware, JSON decoded, …).
+    Built once per query shape: the per-row work is only the converters that apply."""
+
+    def __init__(self, alias: str, model, names=None, leave_out=frozenset()):
+        """Every column of `model` (what select_related() reads), or the fields in `names`,
+        but those in `leave_out` (deferred on the instances)."""
+        self.model = model
+        self.fields = [
+            field
+            for field in model._meta.concrete_fields
+            if (names is None or field.name in names) and field.name not in leave_out
+        ]
+        quote = connection.ops.quote_name
+        self.sql = ", ".join(f"{alias}.{quote(field.column)}" for field in self.fields)
+        # from_db() takes values in the model's field order, which these follow.
+        self.attnames = [field.attname for field in self.fields]
+        self.pk_position = next(
+            (position for position, field in enumerate(self.fields) if field.primary_key), None
+        )
+        self._converters = {}
+
+    def __len__(self) -> int:
+        return len(self.fields)
+
+    def instance(self, values):
+        """The instance these values (in this select list's order) stand for; None when its
+        primary key is NULL (an outer join that found nothing)."""
+        if self.pk_position is not None and values[self.pk_position] is None:
+            return None
+        converters = self._converters.get(connection.vendor)
+        if converters is None:
+            converters = self._converters[connection.vendor] = [
+                (position, *_converters(field))
+                for position, field in enumerate(self.fields)
+                if _converters(field)[1]
+            ]
+        values = list(values)
+        for position, column, field_converters in converters:
+            for converter in field_converters:
+                values[position] = converter(values[position], column, connection)
+        return self.model.from_db(connection.alias, self.attnames, values)
 
 
-@functools.cache
-def _model_order(model, fields: tuple) -> tuple[list, list]:
-    """The attnames of `fields` in the model's field order (the order from_db() takes values
-    in, whatever order the columns came in), and where each is among `fields`."""
-    where = {field.attname: position for position, field in enumerate(fields)}
-    names = [field.attname for field in model._meta.concrete_fields if field.attname in where]
-    return names, [where[name] for name in names]
+def instances_from_row(row, *groups: Columns) -> list:
+    """One instance (or None) per group of columns, each from the next values of `row`."""
+    instances, start = [], 0
+    for columns in groups:
+        instances.append(columns.instance(row[start : start + len(columns)]))
+        start += len(columns)
+    return instances
 
 
 def from_column(field, value):
     """A raw value of `field`'s column as the ORM would give it."""
-    column, converters = _converters(field, connection.vendor)
+    column, converters = _converters(field)
     for converter in converters:
         value = converter(value, column, connection)
     return value
 
 
-@functools.cache
-def _converters(field, vendor: str) -> tuple:
+def _converters(field) -> tuple:
     """The column expression and converters of `field` on this kind of database, as the
-    compiler would find them: found once, not for each value of each row."""
+    compiler finds them."""
+    return _converters_on(field, connection.vendor)
+
+
+@functools.cache
+def _converters_on(field, vendor: str) -> tuple:
     column = field.get_col(field.model._meta.db_table)
     return column, tuple(
         connection.ops.get_db_converters(column) + field.get_db_converters(connection)
@@ -51,25 +92,3 @@ def to_column(model, name: str, value):
 def placeholders(count: int) -> str:
     """ "%s, %s, …" for an IN list of `count` parameters."""
     return ", ".join(["%s"] * count)
-
-
-def select_columns(alias: str, model) -> tuple[str, list]:
-    """The select list of every column of `model` under `alias`, and its fields in that order:
-    what select_related() reads of a model."""
-    fields = list(model._meta.concrete_fields)
-    quote = connection.ops.quote_name
-    return ", ".join(f"{alias}.{quote(field.column)}" for field in fields), fields
-
-
-def instances_from_row(row, *groups) -> list:
-    """One instance per (model, fields) group, each from the next len(fields) values of `row`;
-    None for a group whose primary key is NULL (an outer join that found nothing)."""
-    instances, start = [], 0
-    for model, fields in groups:
-        values = row[start : start + len(fields)]
-        start += len(fields)
-        if values[fields.index(model._meta.pk)] is None:
-            instances.append(None)
-        else:
-            instances.append(from_columns(model, fields, values))
-    return instances

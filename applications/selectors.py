@@ -11,7 +11,7 @@ from django.db.models import Count, F, Max, OuterRef, Prefetch, QuerySet, Subque
 from django.utils import timezone
 from django_countries.fields import Country
 
-from accelerator.sql import from_column, from_columns, placeholders
+from accelerator.sql import Columns, from_column, instances_from_row, placeholders
 from cohorts.models import Cohort, Question
 from cohorts.selectors import staff_scope, visible_cohorts
 
@@ -54,35 +54,24 @@ def applications_of(user) -> QuerySet[Application]:
 
 
 @functools.cache
-def _autosave_sql() -> tuple[str, list, list, list]:
-    """The SQL of autosave_target() (without its visibility condition) and the fields of its
-    columns: the application's, its cohort's, its latest extension's closing time, the
+def _autosave_sql() -> tuple[str, tuple]:
+    """The SQL of autosave_target() (without its visibility condition) and its groups of
+    columns; the latest extension's closing time comes between the cohort's and the
     question's."""
-    quote = connection.ops.quote_name
-    application_fields = [Application._meta.get_field(name)
-                          for name in ("id", "status", "startup", "cohort")]  # fmt: skip
-    cohort_fields = [Cohort._meta.get_field(name)
-                     for name in ("id", "opens_at", "closes_at", "grace_minutes")]  # fmt: skip
-    question_fields = list(Question._meta.concrete_fields)
-    columns = [
-        *(f"a.{quote(field.column)}" for field in application_fields),
-        *(f"c.{quote(field.column)}" for field in cohort_fields),
-        f"(SELECT e.{quote('closes_at')} FROM {quote(Extension._meta.db_table)} e"
-        f" WHERE e.{quote('application_id')} = a.{quote('id')}"
-        f" ORDER BY e.{quote('granted_at')} DESC, e.{quote('id')} DESC LIMIT 1)",
-        *(f"q.{quote(field.column)}" for field in question_fields),
-    ]
+    application = Columns("a", Application, names={"id", "status", "startup", "cohort"})
+    cohort = Columns("c", Cohort, names={"id", "opens_at", "closes_at", "grace_minutes"})
+    question = Columns("q", Question)
     sql = (
-        f"SELECT {', '.join(columns)}"
-        f" FROM {quote(Application._meta.db_table)} a"
-        f" INNER JOIN {quote(Cohort._meta.db_table)} c ON c.{quote('id')} = a.{quote('cohort_id')}"
-        f" INNER JOIN {quote(Question._meta.db_table)} q"
-        f" ON q.{quote('cohort_id')} = a.{quote('cohort_id')}"
-        f" WHERE a.{quote('id')} = %s AND q.{quote('id')} = %s AND EXISTS (SELECT 1 FROM"
-        f" {quote(Membership._meta.db_table)} m WHERE m.{quote('startup_id')} ="
-        f" a.{quote('startup_id')} AND m.{quote('user_id')} = %s)"
+        f"SELECT {application.sql}, {cohort.sql},"
+        f" (SELECT e.closes_at FROM {Extension._meta.db_table} e WHERE e.application_id = a.id"
+        f" ORDER BY e.granted_at DESC, e.id DESC LIMIT 1), {question.sql}"
+        f" FROM {Application._meta.db_table} a"
+        f" INNER JOIN {Cohort._meta.db_table} c ON c.id = a.cohort_id"
+        f" INNER JOIN {Question._meta.db_table} q ON q.cohort_id = a.cohort_id"
+        " WHERE a.id = %s AND q.id = %s AND EXISTS (SELECT 1 FROM"
+        f" {Membership._meta.db_table} m WHERE m.startup_id = a.startup_id AND m.user_id = %s)"
     )
-    return sql, application_fields, cohort_fields, question_fields
+    return sql, (application, cohort, question)
 
 
 def autosave_target(user, application_id: int, question_id: int) -> tuple[Application, Question]:
@@ -94,15 +83,14 @@ def autosave_target(user, application_id: int, question_id: int) -> tuple[Applic
     Written in SQL because autosave is the product's hottest path (thousands of founders typing
     on the last day): building and compiling the equivalent querysets took longer than running
     them, about a third of a whole save (bench/autosave_load.py)."""
-    sql, application_fields, cohort_fields, question_fields = _autosave_sql()
+    sql, (application_columns, cohort_columns, question_columns) = _autosave_sql()
     params = [application_id, question_id, user.pk]
     scope = staff_scope(user)
     if not scope.is_superuser:
         # visible_cohorts(): a published cohort, or one the user manages.
-        quote = connection.ops.quote_name
-        visible = f"c.{quote('is_published')}"
+        visible = "c.is_published"
         if scope.cohort_ids:
-            visible += f" OR c.{quote('id')} IN ({placeholders(len(scope.cohort_ids))})"
+            visible += f" OR c.id IN ({placeholders(len(scope.cohort_ids))})"
             params += sorted(scope.cohort_ids)
         sql += f" AND ({visible})"
     with connection.cursor() as cursor:
@@ -110,15 +98,13 @@ def autosave_target(user, application_id: int, question_id: int) -> tuple[Applic
         row = cursor.fetchone()
     if row is None:
         raise Application.DoesNotExist
-    cohort_end = len(application_fields) + len(cohort_fields)
-    application = from_columns(Application, application_fields, row[: len(application_fields)])
-    application.cohort = from_columns(
-        Cohort, cohort_fields, row[len(application_fields) : cohort_end]
-    )
+    extension_at = len(application_columns) + len(cohort_columns)
+    application, cohort = instances_from_row(row, application_columns, cohort_columns)
+    application.cohort = cohort
     application.latest_extension_closes_at = from_column(
-        Extension._meta.get_field("closes_at"), row[cohort_end]
+        Extension._meta.get_field("closes_at"), row[extension_at]
     )
-    question = from_columns(Question, question_fields, row[cohort_end + 1 :])
+    question = question_columns.instance(row[extension_at + 1 :])
     return application, question
 
 

@@ -331,7 +331,7 @@ def run() -> dict:
             )
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
-                    cursor.execute("ANALYZE")
+                    cursor.execute("VACUUM ANALYZE")
             client = Client()
             client.force_login(data["user"])
             pairs = requests_for(client, data)

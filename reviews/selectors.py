@@ -26,7 +26,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accelerator.sql import from_column, instances_from_row, placeholders, select_columns
+from accelerator.sql import Columns, from_column, instances_from_row, placeholders
 from accounts.models import User
 from applications.enums import ApplicationStatus
 from applications.models import Application, Extension, Startup, Submission
@@ -206,17 +206,21 @@ def reviewer_queue(user, *, now: datetime | None = None) -> list[QueueRow]:
 
 
 @functools.cache
-def _assignment_sql() -> tuple[str, tuple]:
-    """assignment_for_review()'s SQL and the (model, fields) groups of its columns."""
-    groups, select = [], []
-    for alias, model in (("s", Assignment), ("r", Reviewer), ("a", Application),
-                         ("st", Startup), ("c", Cohort)):  # fmt: skip
-        columns, fields = select_columns(alias, model)
-        select.append(columns)
-        groups.append((model, fields))
-    table = {model: model._meta.db_table for model in (Extension, Conflict)}
+def _assignment_sql(with_latest_submission: bool) -> tuple[str, tuple]:
+    """assignment_for_review()'s SQL and its groups of columns."""
+    tables = [("s", Assignment), ("r", Reviewer), ("a", Application), ("st", Startup),
+              ("c", Cohort)]  # fmt: skip
+    if with_latest_submission:
+        tables.append(("v", Submission))
+    # Not the application's search text (all its answers): no reviewer page reads it.
+    groups = tuple(Columns(alias, model, leave_out={"search_text"}) for alias, model in tables)
+    table = {model: model._meta.db_table for model in (Extension, Conflict, Submission)}
+    latest = (
+        f" LEFT OUTER JOIN {table[Submission]} v ON v.id = (SELECT w.id FROM {table[Submission]}"
+        " w WHERE w.application_id = s.application_id ORDER BY w.number DESC LIMIT 1)"
+    )
     sql = (
-        f"SELECT {', '.join(select)},"
+        f"SELECT {', '.join(columns.sql for columns in groups)},"
         f" (SELECT e.closes_at FROM {table[Extension]} e WHERE e.application_id = s.application_id"
         " ORDER BY e.granted_at DESC, e.id DESC LIMIT 1)"
         f" FROM {Assignment._meta.db_table} s"
@@ -224,26 +228,31 @@ def _assignment_sql() -> tuple[str, tuple]:
         f" INNER JOIN {Application._meta.db_table} a ON a.id = s.application_id"
         f" INNER JOIN {Startup._meta.db_table} st ON st.id = a.startup_id"
         f" INNER JOIN {Cohort._meta.db_table} c ON c.id = a.cohort_id"
+        f"{latest if with_latest_submission else ''}"
         " WHERE r.user_id = %s AND r.accepted_at IS NOT NULL AND r.revoked_at IS NULL"
         " AND s.ended_at IS NULL AND s.application_id = %s"
         # The user's own confirmed conflict on this application, whoever else has one.
         f" AND NOT EXISTS (SELECT 1 FROM {table[Conflict]} k WHERE k.user_id = %s"
         " AND k.application_id = s.application_id AND k.state = %s)"
     )
-    return sql, tuple(groups)
+    return sql, groups
 
 
-def assignment_for_review(user, application_id: int, *, must_be_open: bool = True) -> Assignment:
+def assignment_for_review(
+    user, application_id: int, *, must_be_open: bool = True, with_latest_submission: bool = False
+) -> Assignment:
     """The user's active assignment to an application open for review (or not yet, with
     `must_be_open=False`: a conflict can be declared from the queue before reading), with its
     reviewer, application, startup, cohort and the application's personal closing time, and
     no confirmed conflict between them; Assignment.DoesNotExist otherwise. The cohort comes
-    without its criteria (`cohort.criteria.all()` is one query where a page needs them).
+    without its criteria (`cohort.criteria.all()` is one query where a page needs them). With
+    `with_latest_submission`, `assignment.latest_submission` is the application's latest
+    submitted version (None if it has none), read in the same query.
 
     Every reviewer request starts here, autosave included, so it is one query written in SQL:
     the ORM took longer to build and compile it (and PostgreSQL to plan it) than to run it,
     about a quarter of the review page (bench/review_pages.py)."""
-    sql, groups = _assignment_sql()
+    sql, groups = _assignment_sql(with_latest_submission)
     with connection.cursor() as cursor:
         cursor.execute(sql, [user.pk, application_id, user.pk, ConflictState.CONFIRMED])
         rows = cursor.fetchmany(2)
@@ -252,7 +261,7 @@ def assignment_for_review(user, application_id: int, *, must_be_open: bool = Tru
             raise Assignment.MultipleObjectsReturned
         raise Assignment.DoesNotExist
     [row] = rows
-    assignment, reviewer, application, startup, cohort = instances_from_row(row, *groups)
+    assignment, reviewer, application, startup, cohort, *latest = instances_from_row(row, *groups)
     assignment.reviewer = reviewer
     application.startup = startup
     application.cohort = cohort
@@ -260,6 +269,8 @@ def assignment_for_review(user, application_id: int, *, must_be_open: bool = Tru
         Extension._meta.get_field("closes_at"), row[-1]
     )
     assignment.application = application
+    if with_latest_submission:
+        [assignment.latest_submission] = latest
     if must_be_open and not is_open_for_review(application):
         raise Assignment.DoesNotExist
     return assignment
@@ -343,14 +354,13 @@ def declared_conflicts(cohort) -> QuerySet[Conflict]:
 
 @functools.cache
 def _application_reviews_sql() -> tuple[str, tuple]:
-    """application_reviews()'s SQL and the (model, fields) groups of its columns."""
-    groups, select = [], []
-    for alias, model in (("v", Review), ("r", Reviewer), ("u", User), ("p", Partner)):
-        columns, fields = select_columns(alias, model)
-        select.append(columns)
-        groups.append((model, fields))
+    """application_reviews()'s SQL and its groups of columns."""
+    groups = tuple(
+        Columns(alias, model)
+        for alias, model in (("v", Review), ("r", Reviewer), ("u", User), ("p", Partner))
+    )
     sql = (
-        f"SELECT {', '.join(select)} FROM {Review._meta.db_table} v"
+        f"SELECT {', '.join(columns.sql for columns in groups)} FROM {Review._meta.db_table} v"
         f" INNER JOIN {Reviewer._meta.db_table} r ON r.id = v.reviewer_id"
         f" INNER JOIN {User._meta.db_table} u ON u.id = r.user_id"
         f" LEFT OUTER JOIN {Partner._meta.db_table} p ON p.id = r.partner_id"
@@ -361,7 +371,7 @@ def _application_reviews_sql() -> tuple[str, tuple]:
         " AND k.user_id = r.user_id AND k.state = %s)))"
         " ORDER BY v.submitted_at ASC, v.id ASC"
     )
-    return sql, tuple(groups)
+    return sql, groups
 
 
 def application_reviews(application_id: int, reviewer: Reviewer) -> tuple[Review | None, list]:

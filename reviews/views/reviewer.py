@@ -13,7 +13,8 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET, require_POST
@@ -124,22 +125,56 @@ def reading_context(application, submission) -> dict:
 
 
 def _field(
-    key: str, values: dict, kind: str, choices=(), *, url_prefix: str, disabled: bool, **extra
+    key: str,
+    values: dict,
+    kind: str,
+    choices=(),
+    *,
+    application_id: int,
+    url_prefix: str,
+    disabled: bool,
+    label: str = "",
+    legend: str = "",
 ) -> dict:
-    """One field of the form, its address and its radio buttons built here rather than in the
-    template: the page renders some sixty of them, and each template variable costs."""
+    """One field of the form as its own small form (each saves on its own, as application
+    answers do), built here rather than in the template: the page renders a dozen of them with
+    some sixty radio buttons, and each template variable and tag costs (bench/review_pages.py)."""
     saved = values.get(key, {"value": "", "version": 0})
-    options = format_html_join(
-        "",
-        '<label class="choice"><input type="radio" name="value" value="{}"{}{}> {}</label>',
-        (
-            (value, " checked" if value == saved["value"] else "", " disabled" if disabled else "",
-             text)
-            for value, text in choices
-        ),
+    slot = key.replace(":", "")
+    if kind == "text":
+        control = format_html(
+            '<label for="field-{}">{}</label>'
+            '<textarea id="field-{}" name="value" rows="3"{}>{}</textarea>',
+            slot, label, slot, " readonly" if disabled else "", saved["value"],
+        )  # fmt: skip
+    else:
+        # Joined by hand rather than by format_html_join (some thirty radios a page), each value
+        # and label escaped.
+        state = " disabled" if disabled else ""
+        options = mark_safe(
+            "".join(
+                f'<label class="choice"><input type="radio" name="value" value="{escape(value)}"'
+                f"{' checked' if value == saved['value'] else ''}{state}> {escape(text)}</label>"
+                for value, text in choices
+            )
+        )
+        control = format_html(
+            '<fieldset><legend>{}</legend><div class="score-choices">{}</div></fieldset>',
+            legend,
+            options,
+        )
+    saving = "" if disabled else format_html(
+        ' hx-post="{}{}/" hx-trigger="input changed delay:800ms, change, save-now"'
+        ' hx-target="#status-{}" hx-swap="outerHTML" hx-sync="this:queue last"',
+        url_prefix, key, slot,
     )  # fmt: skip
-    return {"key": key, "slot": key.replace(":", ""), "kind": kind, "options": options,
-            "url": f"{url_prefix}{key}/", **saved, **extra}  # fmt: skip
+    html = format_html(
+        '<form class="answer-form"{} data-storage-key="review:{}:{}">'
+        '<input type="hidden" name="version" id="version-{}" value="{}">{}'
+        '<div class="answer-status" id="status-{}" aria-live="polite"></div></form>',
+        saving, application_id, key, slot, saved["version"], control, slot,
+    )  # fmt: skip
+    return {"key": key, "html": html}
 
 
 def scale_choices(scale_max: int) -> list[tuple[str, str]]:
@@ -152,6 +187,7 @@ def _form_sections(application_id: int, criteria, values: dict, *, disabled: boo
     field = partial(
         _field,
         values=values,
+        application_id=application_id,
         url_prefix=reverse("review:field", args=[application_id, "confidence"]).removesuffix(
             "confidence/"
         ),
@@ -186,9 +222,9 @@ def _form_sections(application_id: int, criteria, values: dict, *, disabled: boo
 @ensure_csrf_cookie  # htmx sends the token from the cookie
 @require_GET
 def review(request: HttpRequest, application_id: int) -> HttpResponse:
-    assignment = _assignment(request, application_id)
+    assignment = _assignment(request, application_id, with_latest_submission=True)
     application = assignment.application
-    submission = latest_submission(application)
+    submission = assignment.latest_submission
     if submission is None:
         raise Http404
     my_review, other_reviews = selectors.application_reviews(application.pk, assignment.reviewer)

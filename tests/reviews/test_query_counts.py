@@ -51,9 +51,9 @@ def reviewed_cohort(count: int):
 # closing time (subqueries); their cohorts (each read once).
 QUERIES_FOR_THE_QUEUE = 5
 # Session, user and MFA check; the assignment with its reviewer, application (and its personal
-# closing time), startup and cohort; the rubric; the latest submission; my review and the other
+# closing time), startup, cohort and latest submission; the rubric; my review and the other
 # reviews that count, with their reviewers; their fields.
-QUERIES_FOR_THE_REVIEW_PAGE = 8
+QUERIES_FOR_THE_REVIEW_PAGE = 7
 # Session, user and MFA check; the staff scope; the cohort; its partners (the invitation
 # form); the count of reviewers and a page of them with their progress; the count of
 # applications and a page of them with their startups and progress; their assignments with
