@@ -6,12 +6,17 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.cache import cache
-from django.db import connection
 from django.db.models import Count, F, Max, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 from django_countries.fields import Country
 
-from accelerator.sql import Columns, from_column, instances_from_row, placeholders
+from accelerator.sql import (
+    Columns,
+    from_column,
+    instances_from_row,
+    placeholders,
+    prepared_cursor,
+)
 from cohorts.models import Cohort, Question
 from cohorts.selectors import staff_scope, visible_cohorts
 
@@ -53,6 +58,17 @@ def applications_of(user) -> QuerySet[Application]:
     )
 
 
+def latest_extension_sql(application_id_column: str) -> str:
+    """SQL for the personal closing time of the application whose id is in
+    `application_id_column`: its latest extension's, or NULL (for hand-written queries; the
+    ORM's equivalent is an Extension subquery ordered the same way)."""
+    return (
+        f"(SELECT e.closes_at FROM {Extension._meta.db_table} e"
+        f" WHERE e.application_id = {application_id_column}"
+        " ORDER BY e.granted_at DESC, e.id DESC LIMIT 1)"
+    )
+
+
 @functools.cache
 def _autosave_sql() -> tuple[str, tuple]:
     """The SQL of autosave_target() (without its visibility condition) and its groups of
@@ -62,9 +78,7 @@ def _autosave_sql() -> tuple[str, tuple]:
     cohort = Columns("c", Cohort, names={"id", "opens_at", "closes_at", "grace_minutes"})
     question = Columns("q", Question)
     sql = (
-        f"SELECT {application.sql}, {cohort.sql},"
-        f" (SELECT e.closes_at FROM {Extension._meta.db_table} e WHERE e.application_id = a.id"
-        f" ORDER BY e.granted_at DESC, e.id DESC LIMIT 1), {question.sql}"
+        f"SELECT {application.sql}, {cohort.sql}, {latest_extension_sql('a.id')}, {question.sql}"
         f" FROM {Application._meta.db_table} a"
         f" INNER JOIN {Cohort._meta.db_table} c ON c.id = a.cohort_id"
         f" INNER JOIN {Question._meta.db_table} q ON q.cohort_id = a.cohort_id"
@@ -93,7 +107,7 @@ def autosave_target(user, application_id: int, question_id: int) -> tuple[Applic
             visible += f" OR c.id IN ({placeholders(len(scope.cohort_ids))})"
             params += sorted(scope.cohort_ids)
         sql += f" AND ({visible})"
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:

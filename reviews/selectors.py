@@ -7,7 +7,6 @@ import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from django.db import connection
 from django.db.models import (
     CharField,
     Count,
@@ -26,10 +25,17 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accelerator.sql import Columns, from_column, instances_from_row, placeholders
+from accelerator.sql import (
+    Columns,
+    from_column,
+    instances_from_row,
+    placeholders,
+    prepared_cursor,
+)
 from accounts.models import User
 from applications.enums import ApplicationStatus
 from applications.models import Application, Extension, Startup, Submission
+from applications.selectors import latest_extension_sql
 from cohorts.models import Cohort, Partner
 
 from .assignment import (
@@ -214,15 +220,14 @@ def _assignment_sql(with_latest_submission: bool) -> tuple[str, tuple]:
         tables.append(("v", Submission))
     # Not the application's search text (all its answers): no reviewer page reads it.
     groups = tuple(Columns(alias, model, leave_out={"search_text"}) for alias, model in tables)
-    table = {model: model._meta.db_table for model in (Extension, Conflict, Submission)}
+    table = {model: model._meta.db_table for model in (Conflict, Submission)}
     latest = (
         f" LEFT OUTER JOIN {table[Submission]} v ON v.id = (SELECT w.id FROM {table[Submission]}"
         " w WHERE w.application_id = s.application_id ORDER BY w.number DESC LIMIT 1)"
     )
     sql = (
         f"SELECT {', '.join(columns.sql for columns in groups)},"
-        f" (SELECT e.closes_at FROM {table[Extension]} e WHERE e.application_id = s.application_id"
-        " ORDER BY e.granted_at DESC, e.id DESC LIMIT 1)"
+        f" {latest_extension_sql('s.application_id')}"
         f" FROM {Assignment._meta.db_table} s"
         f" INNER JOIN {Reviewer._meta.db_table} r ON r.id = s.reviewer_id"
         f" INNER JOIN {Application._meta.db_table} a ON a.id = s.application_id"
@@ -253,7 +258,7 @@ def assignment_for_review(
     the ORM took longer to build and compile it (and PostgreSQL to plan it) than to run it,
     about a quarter of the review page (bench/review_pages.py)."""
     sql, groups = _assignment_sql(with_latest_submission)
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, [user.pk, application_id, user.pk, ConflictState.CONFIRMED])
         rows = cursor.fetchmany(2)
     if len(rows) != 1:
@@ -383,7 +388,7 @@ def application_reviews(application_id: int, reviewer: Reviewer) -> tuple[Review
     took longer than a second query."""
     sql, groups = _application_reviews_sql()
     reviews = {}
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, [application_id, reviewer.pk, ConflictState.CONFIRMED])
         for row in cursor.fetchall():
             review, its_reviewer, user, partner = instances_from_row(row, *groups)

@@ -109,7 +109,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"connect_timeout": 2, "pool": env.bool("DATABASE_POOL", default=False)}
+        {
+            "connect_timeout": 2,
+            "pool": env.bool("DATABASE_POOL", default=False),
+            # Prepared after 5 runs on a connection. Only accelerator.sql.cursor() binds on the
+            # server (autosave, reviewer pages); the ORM keeps Django's client-side binding.
+            "prepare_threshold": 5,
+        }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

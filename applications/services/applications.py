@@ -8,7 +8,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
-from accelerator.sql import placeholders, to_column
+from accelerator.sql import placeholders, prepared_cursor, to_column
 from accelerator.text import UNSTORABLE_MESSAGE, has_unstorable_characters
 from cohorts.enums import QuestionKind
 from notifications.models import EmailKind, OutgoingEmail
@@ -132,7 +132,7 @@ def _answer_update(saved: Answer, *, base_version: int) -> bool:
     compiling the ORM's UPDATE (a join for the status) took three times as long as running it."""
     quote = connection.ops.quote_name
     statuses = sorted(EDITABLE_STATUSES)
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(
             f"UPDATE {quote(Answer._meta.db_table)} SET {quote('value')} = %s,"
             f" {quote('version')} = %s, {quote('updated_by_id')} = %s, {quote('updated_at')} = %s"
