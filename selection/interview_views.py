@@ -390,7 +390,7 @@ def score(request: HttpRequest, application_id: int) -> HttpResponse:
             context["saved_at"] = saved.updated_at
         except InterviewError as error:
             context["refused"] = [str(error)]
-        if request.headers.get("HX-Request"):
+        if request.htmx:
             return render(request, "reviews/partials/field_status.html", context)
         if "refused" in context:
             messages.error(request, context["refused"][0])
