@@ -34,7 +34,8 @@ from notifications.services import email_render
 
 from .answers import is_empty
 from .enums import ApplicationStatus
-from .models import Answer, Application, Extension, Membership, Submission
+from .models import Answer, Application, Membership, Submission
+from .selectors import latest_extension_closes_at
 
 KIND = EmailKind.DEADLINE_REMINDER
 
@@ -49,9 +50,6 @@ def _pending_applications(now: datetime | None = None):
     """Applications that still have something to submit, each annotated with its closing time
     (`reminder_closes_at`: the latest extension's, else the cohort's) and whether it is a
     submitted one changed since (`changed_since_submitted`)."""
-    latest_extension = Extension.objects.filter(application=OuterRef("pk")).order_by(
-        "-granted_at", "-pk"
-    )
     # Inside the answers' subquery: the latest version of the answer's own application.
     last_submitted = Submission.objects.filter(application=OuterRef("application_id")).order_by(
         "-number"
@@ -61,9 +59,7 @@ def _pending_applications(now: datetime | None = None):
         updated_at__gt=Subquery(last_submitted.values("submitted_at")[:1]),
     )
     applications = Application.objects.annotate(
-        reminder_closes_at=Coalesce(
-            Subquery(latest_extension.values("closes_at")[:1]), "cohort__closes_at"
-        ),
+        reminder_closes_at=Coalesce(latest_extension_closes_at(), "cohort__closes_at"),
         changed_since_submitted=Exists(changed),
     ).filter(
         Q(status=ApplicationStatus.DRAFT)

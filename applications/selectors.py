@@ -58,10 +58,20 @@ def applications_of(user) -> QuerySet[Application]:
     )
 
 
+def latest_extension_closes_at(application_id_ref: str = "pk") -> Subquery:
+    """The personal closing time of the application whose id is at `application_id_ref` (an
+    OuterRef path): its latest extension's, or NULL, as one column rather than a prefetch of
+    the extensions. latest_extension_sql() is the same for hand-written queries."""
+    return Subquery(
+        Extension.objects.filter(application_id=OuterRef(application_id_ref))
+        .order_by("-granted_at", "-pk")
+        .values("closes_at")[:1]
+    )
+
+
 def latest_extension_sql(application_id_column: str) -> str:
-    """SQL for the personal closing time of the application whose id is in
-    `application_id_column`: its latest extension's, or NULL (for hand-written queries; the
-    ORM's equivalent is an Extension subquery ordered the same way)."""
+    """latest_extension_closes_at() in SQL, for hand-written queries: the closing time of the
+    latest extension of the application whose id is in `application_id_column`, or NULL."""
     return (
         f"(SELECT e.closes_at FROM {Extension._meta.db_table} e"
         f" WHERE e.application_id = {application_id_column}"

@@ -35,7 +35,7 @@ from accelerator.sql import (
 from accounts.models import User
 from applications.enums import ApplicationStatus
 from applications.models import Application, Extension, Startup, Submission
-from applications.selectors import latest_extension_sql
+from applications.selectors import latest_extension_closes_at, latest_extension_sql
 from cohorts.models import Cohort, Partner
 
 from .assignment import (
@@ -166,12 +166,7 @@ def reviewer_queue(user, *, now: datetime | None = None) -> list[QueueRow]:
         )
         .select_related("application__startup")
         .annotate(
-            # The personal closing time as one column rather than a prefetch of the extensions.
-            latest_extension_closes_at=Subquery(
-                Extension.objects.filter(application_id=OuterRef("application_id"))
-                .order_by("-granted_at", "-pk")
-                .values("closes_at")[:1]
-            ),
+            latest_extension_closes_at=latest_extension_closes_at("application_id"),
             latest_submission_id=Subquery(latest.values("pk")[:1]),
             latest_pitch=Subquery(
                 latest.annotate(pitch=KT("content__profile__pitch")).values("pitch")[:1]

@@ -112,8 +112,8 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         {
             "connect_timeout": 2,
             "pool": env.bool("DATABASE_POOL", default=False),
-            # Prepared after 5 runs on a connection. Only accelerator.sql.cursor() binds on the
-            # server (autosave, reviewer pages); the ORM keeps Django's client-side binding.
+            # Prepared after 5 runs on a connection. Only accelerator.sql.prepared_cursor() binds
+            # on the server (autosave, reviewer pages); the ORM keeps client-side binding.
             "prepare_threshold": 5,
         }
     )

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -130,16 +130,13 @@ def _answer_update(saved: Answer, *, base_version: int) -> bool:
     """Write `saved` over the stored answer if that is still at `base_version` and the
     application still editable; whether it was. In SQL because it runs on every autosave, where
     compiling the ORM's UPDATE (a join for the status) took three times as long as running it."""
-    quote = connection.ops.quote_name
     statuses = sorted(EDITABLE_STATUSES)
     with prepared_cursor() as cursor:
         cursor.execute(
-            f"UPDATE {quote(Answer._meta.db_table)} SET {quote('value')} = %s,"
-            f" {quote('version')} = %s, {quote('updated_by_id')} = %s, {quote('updated_at')} = %s"
-            f" WHERE {quote('application_id')} = %s AND {quote('question_id')} = %s"
-            f" AND {quote('version')} = %s AND EXISTS (SELECT 1 FROM"
-            f" {quote(Application._meta.db_table)} a WHERE a.{quote('id')} = %s"
-            f" AND a.{quote('status')} IN ({placeholders(len(statuses))}))",
+            f"UPDATE {Answer._meta.db_table} SET value = %s, version = %s, updated_by_id = %s,"
+            " updated_at = %s WHERE application_id = %s AND question_id = %s AND version = %s"
+            f" AND EXISTS (SELECT 1 FROM {Application._meta.db_table} a WHERE a.id = %s"
+            f" AND a.status IN ({placeholders(len(statuses))}))",
             [
                 to_column(Answer, "value", saved.value),
                 saved.version,
