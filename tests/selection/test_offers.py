@@ -286,7 +286,9 @@ def test_offer_reminders_go_once_two_days_and_one_day_before_the_reply_by_date()
     assert email.subject == f"Rappel : répondez à votre offre pour {cohort.name}"
     assert offer_reminders.offer_reminder_still_due(email, offer.reply_by - timedelta(days=1))
     assert not offer_reminders.offer_reminder_still_due(email, offer.reply_by)
-    offers.offer_accept(offer=offer, user=member, conditions_accepted=True)
+    # Accepted the day before the reply-by date: the clock the offer was made under, not today's.
+    offers.offer_accept(offer=offer, user=member, conditions_accepted=True,
+                        now=offer.reply_by - timedelta(days=1))  # fmt: skip
     assert not offer_reminders.offer_reminder_still_due(email, offer.reply_by - timedelta(days=1))
 
 
