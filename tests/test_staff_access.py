@@ -18,6 +18,7 @@ from tests.factories.applications import open_cohort, submitted_application
 from tests.factories.cohorts import ProgramFactory, QuestionFactory
 from tests.factories.files import pdf_upload
 from tests.factories.reviews import accepted_reviewer, assign
+from tests.shared_world import world_for_the_module
 
 pytestmark = pytest.mark.django_db
 
@@ -114,8 +115,14 @@ def test_every_staff_page_is_in_the_table():
     assert staff_url_names() == set(STAFF_PAGES) | set(STAFF_ACTIONS)
 
 
-@pytest.fixture
-def world():
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    # Built once; each case runs in a savepoint rolled back after it (tests/shared_world.py).
+    with world_for_the_module(django_db_blocker, build_world) as world:
+        yield world
+
+
+def build_world():
     program = ProgramFactory()
     cohort = open_cohort(program=program)
     file_question = QuestionFactory(cohort=cohort, kind=QuestionKind.FILE, word_limit=None,

@@ -24,6 +24,7 @@ from tests.factories.reviews import (
     complete_review,
     reviewing_cohort,
 )
+from tests.shared_world import world_for_the_module
 
 pytestmark = pytest.mark.django_db
 
@@ -144,8 +145,14 @@ def with_totp(user):
     return user
 
 
-@pytest.fixture
-def world():
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    # Built once; each case runs in a savepoint rolled back after it (tests/shared_world.py).
+    with world_for_the_module(django_db_blocker, build_world) as world:
+        yield world
+
+
+def build_world():
     cohort = reviewing_cohort()
     question = QuestionFactory(cohort=cohort, label="What do you build?", required=False)
     file_question = QuestionFactory(cohort=cohort, kind=QuestionKind.FILE, word_limit=None,

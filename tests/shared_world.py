@@ -1,0 +1,22 @@
+"""A world of rows built once for a whole test module, each test running in a savepoint of it.
+
+The access tables ask hundreds of (page, persona) questions of one world. Building it for every
+case cost most of their time; built once, inside a transaction that is rolled back when the
+module ends, each case still starts from the very same rows: pytest-django runs every test of
+a `django_db` module in an atomic block, which here nests as a savepoint rolled back after it,
+so what a case writes (a resend, a screening, a revoked reviewer) never reaches the next one.
+"""
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from django.db import transaction
+
+
+@contextmanager
+def world_for_the_module(django_db_blocker, build: Callable[[], object]) -> Iterator[object]:
+    """Builds the world in a transaction kept open for the module and rolled back after it.
+    Use it from a module-scoped fixture that depends on `django_db_setup`."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build()
+        transaction.set_rollback(True)
