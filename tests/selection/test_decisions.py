@@ -1,9 +1,9 @@
 """Pending decisions under the cohort's capacity, publication, the record and the lottery."""
 
-import contextlib
 import hashlib
 import json
 import threading
+import time
 
 import pytest
 from django.db import connection
@@ -35,15 +35,41 @@ def _cohort_with(count: int, capacity: int):
 
 
 def _race_for_winners(applications, manager):
-    """Every application at once tries to become a winner; returns (successes, messages)."""
-    start = threading.Barrier(len(applications))
-    checked = threading.Barrier(len(applications), timeout=3)
-    successes, refusals = [], []
+    """Every application at once tries to become a winner; returns (successes, messages).
+
+    Between the capacity check and the write, each request waits at a gate that opens when all
+    of them have checked (without the lock: each then writes on a capacity none has filled) or
+    when every other one is seen waiting on a database lock (with the lock, only one at a time
+    ever gets there: it goes on at once rather than waiting out a timeout)."""
+    count = len(applications)
+    start = threading.Barrier(count)
+    gate = threading.Condition()
+    arrived, opened = [], []
+
+    def others_waiting_on_a_lock() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute(
+                "SELECT count(DISTINCT l.pid) FROM pg_locks l JOIN pg_stat_activity a"
+                " ON a.pid = l.pid WHERE NOT l.granted AND a.datname = current_database()"
+            )
+            return cursor.fetchone()[0]
 
     def hook():
-        # With the lock, one at a time gets here: the barrier breaks, each goes on.
-        with contextlib.suppress(threading.BrokenBarrierError):
-            checked.wait()
+        deadline = time.monotonic() + 5  # a last resort, never reached when either happens
+        with gate:
+            arrived.append(1)
+            gate.notify_all()
+            while not opened:
+                if (
+                    len(arrived) == count
+                    or others_waiting_on_a_lock() == count - len(arrived)
+                    or time.monotonic() > deadline
+                ):
+                    opened.append(1)
+                    gate.notify_all()
+                else:
+                    gate.wait(0.005)
 
     def work(application):
         try:
@@ -55,6 +81,7 @@ def _race_for_winners(applications, manager):
         finally:
             connection.close()
 
+    successes, refusals = [], []
     original = decisions.after_capacity_check
     decisions.after_capacity_check = hook
     try:
