@@ -8,7 +8,9 @@ from tests.factories.applications import make_application
 
 pytestmark = pytest.mark.django_db
 
-ALLOWED = [(before, after) for before, afters in TRANSITIONS.items() for after in afters]
+# Sorted: a frozenset's order changes between processes (string hashing), and pytest-xdist
+# needs every worker to collect the same tests in the same order.
+ALLOWED = [(before, after) for before, afters in TRANSITIONS.items() for after in sorted(afters)]
 REFUSED = [
     (before, after)
     for before in ApplicationStatus

@@ -94,24 +94,34 @@ def test_home_and_partner_pages_list_only_published_cohorts(client, unpublished,
 
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_publishes_existing_cohorts_and_new_ones_start_unpublished():
-    executor = MigrationExecutor(connection)
-    executor.migrate([("cohorts", "0002_question_file_types")])
-    old_apps = executor.loader.project_state([("cohorts", "0002_question_file_types")]).apps
-    program = old_apps.get_model("cohorts", "Program").objects.create(name="P", slug="p")
-    old_apps.get_model("cohorts", "Cohort").objects.create(
-        program=program, name="2024 cohort", slug="2024", year=2024, closes_at="2024-08-16T22:00Z"
-    )
+    try:
+        executor = MigrationExecutor(connection)
+        executor.migrate([("cohorts", "0002_question_file_types")])
+        old_apps = executor.loader.project_state([("cohorts", "0002_question_file_types")]).apps
+        program = old_apps.get_model("cohorts", "Program").objects.create(name="P", slug="p")
+        old_apps.get_model("cohorts", "Cohort").objects.create(
+            program=program,
+            name="2024 cohort",
+            slug="2024",
+            year=2024,
+            closes_at="2024-08-16T22:00Z",
+        )
 
-    executor = MigrationExecutor(connection)
-    executor.migrate([("cohorts", "0003_cohort_is_published")])
-    new_apps = executor.loader.project_state([("cohorts", "0003_cohort_is_published")]).apps
-    Cohort = new_apps.get_model("cohorts", "Cohort")
-    Cohort.objects.create(
-        program_id=program.pk, name="2025 cohort", slug="2025", year=2025,
-        closes_at="2025-08-16T22:00Z",
-    )  # fmt: skip
+        executor = MigrationExecutor(connection)
+        executor.migrate([("cohorts", "0003_cohort_is_published")])
+        new_apps = executor.loader.project_state([("cohorts", "0003_cohort_is_published")]).apps
+        Cohort = new_apps.get_model("cohorts", "Cohort")
+        Cohort.objects.create(
+            program_id=program.pk, name="2025 cohort", slug="2025", year=2025,
+            closes_at="2025-08-16T22:00Z",
+        )  # fmt: skip
 
-    assert list(Cohort.objects.order_by("year").values_list("name", "is_published")) == [
-        ("2024 cohort", True),
-        ("2025 cohort", False),
-    ]
+        assert list(Cohort.objects.order_by("year").values_list("name", "is_published")) == [
+            ("2024 cohort", True),
+            ("2025 cohort", False),
+        ]
+    finally:
+        # Leave the database as every later test expects it, even after a failure (under
+        # pytest-xdist, the next test in this worker's database).
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
