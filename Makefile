@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test install system-packages messages lock lint format clean
+.PHONY: run test clock-tests install system-packages messages lock lint format clean
 
 ## make run: the app on http://127.0.0.1:$${PORT:-8000} with a Celery worker and beat.
 run: install messages
@@ -15,6 +15,11 @@ run: install messages
 ## make test: linters and the whole suite on real PostgreSQL, Redis and Chromium.
 test: install messages
 	@scripts/test.sh
+
+## make clock-tests: rewrites tests/clock_readers.txt, the tests that read the clock outside
+## time_machine, which `make test` runs again with the clock moved (it fails when one is missing).
+clock-tests: install messages
+	@FIND_CLOCK_READERS=1 scripts/test.sh
 
 install: $(VENV)/.installed
 

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # `make test`: installs what is missing, starts PostgreSQL and Redis on loopback, runs the linters,
-# the migration and deployment checks, the whole suite against them (real database, broker and
-# browser), then a smoke test of the embedded default; stops the servers whatever happened.
+# the migration and deployment checks, the whole suite against them in parallel (real database,
+# broker and browser), the engine-dependent tests again on SQLite, the tests that read the clock
+# again with the clock moved 400 days ahead (tests/clock.py), then a smoke test of the embedded
+# default; says how many tests ran in each run and stops the servers whatever happened.
+# TEST_CLOCK_SHIFT=400d (or 12h, 90m…) runs the whole suite with the clock moved instead;
+# TEST_WORKERS=1 runs it in one process.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$(date +%s)
 
-scripts/system-packages.sh postgresql redis-server chromium chromium-driver gettext curl
+scripts/system-packages.sh postgresql redis-server chromium chromium-driver gettext curl faketime
 
 export PG_PORT="${PG_PORT:-54329}" REDIS_PORT="${REDIS_PORT:-63799}"
 services_dir="$(mktemp -d /tmp/accelerator-services.XXXXXX)"
@@ -34,11 +38,57 @@ DJANGO_SETTINGS_MODULE=accelerator.settings.production \
 echo "== import layers"
 $BIN/lint-imports
 
-echo "== pytest"
-$BIN/pytest "$@"
+# Each pytest run appends "<passed> <database> <clock>" here (tests/clock.py).
+runs="$services_dir/runs.txt"
+export TEST_RUN_SUMMARY="$runs"
+# One PostgreSQL database per worker (pytest-django names them test_accelerator_gw0, _gw1...).
+parallel=(-n "${TEST_WORKERS:-auto}" --dist loadfile)
+readers="$services_dir/clock_readers.txt"
+clock_shift="${TEST_CLOCK_SHIFT:-}"
+
+if [ -n "${FIND_CLOCK_READERS:-}" ]; then
+  # `make clock-tests`: which tests read the clock outside time_machine, into the committed list.
+  $BIN/pytest "${parallel[@]}" --clock-readers=tests/clock_readers.txt "$@"
+  exit 0
+fi
+
+if [ -n "$clock_shift" ]; then
+  export TEST_CLOCK_SHIFT="$clock_shift"
+  echo "== pytest on PostgreSQL, the whole suite with the clock moved $clock_shift ahead"
+  $BIN/pytest "${parallel[@]}" "$@"
+else
+  echo "== pytest on PostgreSQL (noting the tests that read the clock outside time_machine)"
+  $BIN/pytest "${parallel[@]}" --clock-readers="$readers" "$@"
+  unlisted="$(LC_ALL=C comm -23 "$readers" tests/clock_readers.txt)"
+  if [ $# -eq 0 ] && [ -n "$unlisted" ]; then
+    echo "These tests read the clock outside time_machine but are not in tests/clock_readers.txt,"
+    echo "so the run with the clock moved would leave them out. Run \`make clock-tests\`:"
+    echo "$unlisted"
+    exit 1
+  fi
+fi
 
 echo "== pytest on SQLite: the tests whose behaviour differs by engine (marked both_databases)"
-DATABASE_URL="sqlite:///$services_dir/both-databases.sqlite3" $BIN/pytest -m both_databases "$@"
+DATABASE_URL="sqlite:///$services_dir/both-databases.sqlite3" \
+  $BIN/pytest "${parallel[@]}" -m both_databases "$@"
+
+if [ -z "$clock_shift" ]; then
+  echo "== pytest with the clock moved 400 days ahead: the tests that read it (tests/clock_readers.txt)"
+  TEST_CLOCK_SHIFT=400d $BIN/pytest "${parallel[@]}" "@tests/clock_readers.txt"
+fi
+
+echo "== what ran"
+expected=("PostgreSQL ${clock_shift:-real}" "SQLite ${clock_shift:-real}")
+[ -z "$clock_shift" ] && expected+=("PostgreSQL 400d")
+for run in "${expected[@]}"; do
+  passed="$(awk -v run="$run" '$2" "$3 == run { total += $1 } END { print total + 0 }' "$runs")"
+  echo "$passed tests passed on ${run% *}, clock: ${run#* }."
+  # A run that ran nothing exits 0 and would pass quietly: refuse it.
+  if [ "$passed" -eq 0 ]; then
+    echo "No test ran on ${run% *} with the clock ${run#* }: make test fails." >&2
+    exit 1
+  fi
+done
 
 echo "== smoke test of the embedded default (make run)"
 scripts/smoke.sh

@@ -6,6 +6,9 @@ from django.utils import translation
 
 from tests import services
 
+# TEST_CLOCK_SHIFT, --clock-readers and the run summary of scripts/test.sh.
+pytest_plugins = ["tests.clock"]
+
 # aiosmtpd logs every SMTP command at INFO.
 logging.getLogger("mail.log").setLevel(logging.WARNING)
 

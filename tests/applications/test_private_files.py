@@ -41,11 +41,16 @@ def private_files(root) -> list[str]:
     return sorted(str(path.relative_to(root)) for path in root.rglob("*") if path.is_file())
 
 
+def stamp(name: str, at: float) -> None:
+    """Sets a stored file's times from the test's clock: the kernel writes the real time, which
+    a run with the clock moved (tests/clock.py) does not move."""
+    os.utime(storages_private().path(name), (at, at))
+
+
 def orphan(name: str) -> str:
     """A file nothing refers to, written two hours ago (as earlier code left them behind)."""
     stored = storages_private().save(name, ContentFile(b"%PDF-1.4 left behind"))
-    two_hours_ago = time.time() - 2 * 3600
-    os.utime(storages_private().path(stored), (two_hours_ago, two_hours_ago))
+    stamp(stored, time.time() - 2 * 3600)
     return stored
 
 
@@ -132,6 +137,7 @@ def test_deleting_an_account_leaves_no_file_that_nothing_refers_to(
     other_founder = other.startup.memberships.get().user
     others_deck = deck_upload(other, other_founder, django_capture_on_commit_callbacks)
     just_uploaded = storages_private().save("answers/upload-in-progress.pdf", pdf_upload(1))
+    stamp(just_uploaded, time.time())
     assert len(private_files(private_root)) == 5
     assert left_behind in private_files(private_root)
 

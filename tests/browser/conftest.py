@@ -1,5 +1,6 @@
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -9,6 +10,18 @@ from playwright.sync_api import expect
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 BROWSER_TIMEOUT_MS = 10_000
+BROWSER_TESTS = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if BROWSER_TESTS in item.path.parents:
+            item.add_marker(
+                pytest.mark.real_clock(
+                    "Chromium runs on the real clock: LD_PRELOAD's libfaketime makes it spin, so"
+                    " only a page's own scripts can be moved, with Playwright's page.clock"
+                )
+            )
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,8 @@
 """Reminders with real workers on a real Redis and a real SMTP server: a worker killed in the
-middle of a batch, and Redis stopped when the sweep runs. The clock is not moved: a worker in
-another process does not see time-machine, so the cohort closes at real now + 2 days − 1 minute
-(the 2-day reminder is due now, the 7-day one is recorded as skipped)."""
+middle of a batch, and Redis stopped when the sweep runs. No test here travels in time: a worker
+in another process does not see time-machine, so the cohort closes at now + 2 days − 1 minute
+(the 2-day reminder is due now, the 7-day one is recorded as skipped). Under TEST_CLOCK_SHIFT
+the worker process shares the test process's moved clock through libfaketime (tests/clock.py)."""
 
 import os
 import signal
@@ -24,7 +25,7 @@ from accelerator.celery import app as celery_app
 from notifications.models import EmailKind, EmailState, OutgoingEmail
 from notifications.reminders import reminders_sweep
 from notifications.services import email_deliver, outbox_sweep
-from tests import services
+from tests import clock, services
 from tests.factories.applications import bulk_applications
 from tests.factories.cohorts import CohortFactory
 
@@ -90,17 +91,21 @@ def start_worker_process(broker_url: str, smtp_port: int, folder: str) -> subpro
     """`celery worker` in a process of its own, on the test database."""
     database = connection.settings_dict
     log = open(f"{folder}/worker.log", "ab")  # noqa: SIM115 (the process keeps it)
-    env = os.environ | {
-        "DJANGO_SETTINGS_MODULE": "accelerator.settings.dev",
-        "DATABASE_URL": f"postgres://{database['USER']}:{database['PASSWORD']}@"
-        f"{database['HOST']}:{database['PORT']}/{database['NAME']}",
-        "CELERY_BROKER_URL": broker_url,
-        "OUTBOX_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "EMAIL_HOST": "127.0.0.1",
-        "EMAIL_PORT": str(smtp_port),
-        "SECRET_KEY": settings.SECRET_KEY,
-        "VAR_DIR": folder,
-    }
+    env = (
+        os.environ
+        | {
+            "DJANGO_SETTINGS_MODULE": "accelerator.settings.dev",
+            "DATABASE_URL": f"postgres://{database['USER']}:{database['PASSWORD']}@"
+            f"{database['HOST']}:{database['PORT']}/{database['NAME']}",
+            "CELERY_BROKER_URL": broker_url,
+            "OUTBOX_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": str(smtp_port),
+            "SECRET_KEY": settings.SECRET_KEY,
+            "VAR_DIR": folder,
+        }
+        | clock.child_env()  # the test process's clock, moved or not
+    )
     return subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "accelerator", "worker", "--pool=solo",
          "--loglevel=WARNING", "--without-mingle", "--without-gossip", "--without-heartbeat"],

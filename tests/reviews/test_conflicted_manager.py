@@ -25,6 +25,7 @@ from tests.factories.reviews import (
     reviewing_cohort,
 )
 from tests.reviews.test_reviewer_access import body, reviewer_url_names
+from tests.shared_world import world_for_the_module
 
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
@@ -116,8 +117,20 @@ def test_every_staff_and_reviewer_url_is_walked():
     assert set(REVIEWER) == reviewer_url_names()
 
 
+@pytest.fixture(scope="module")
+def module_world(django_db_setup, django_db_blocker):
+    # Built once; each test runs in a savepoint rolled back after it (tests/shared_world.py).
+    with world_for_the_module(django_db_blocker, build_world) as world:
+        yield world
+
+
 @pytest.fixture
-def world(client):
+def world(client, module_world):
+    client.force_login(module_world.manager)
+    return module_world
+
+
+def build_world():
     cohort = reviewing_cohort()
     question = QuestionFactory(cohort=cohort, label="What do you build?", required=False)
     file_question = QuestionFactory(cohort=cohort, kind=QuestionKind.FILE, word_limit=None,
@@ -145,10 +158,9 @@ def world(client):
     declared = services.conflict_declare(
         user=accepted_reviewer(cohort).user, application=hidden, kind="adviser"
     )
-    client.force_login(manager)
     return SimpleNamespace(
-        cohort=cohort, hidden=hidden, seen=seen, file_question=file_question, mine=mine,
-        other_assignment=other_assignment, declared=declared,
+        manager=manager, cohort=cohort, hidden=hidden, seen=seen, file_question=file_question,
+        mine=mine, other_assignment=other_assignment, declared=declared,
         idle_reviewer=accepted_reviewer(cohort),
         hidden_email=OutgoingEmail.objects.filter(
             idempotency_key__startswith=f"application-submitted:{hidden.pk}:"

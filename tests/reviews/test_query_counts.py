@@ -19,8 +19,17 @@ from tests.factories.reviews import (
     complete_review,
     reviewing_cohort,
 )
+from tests.shared_world import world_for_the_module
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module", params=[10, 100], ids=str)
+def world(request, django_db_setup, django_db_blocker):
+    """The cohort at each size, built once for the three pages; each test runs in a savepoint
+    rolled back after it (tests/shared_world.py)."""
+    with world_for_the_module(django_db_blocker, lambda: reviewed_cohort(request.param)) as world:
+        yield world
 
 
 def reviewed_cohort(count: int):
@@ -43,7 +52,9 @@ def reviewed_cohort(count: int):
         if index == 0:
             complete_review(mine)
     manager = staff_member(programs=[cohort.program])
-    return SimpleNamespace(cohort=cohort, first=applications[0], me=me, manager=manager)
+    return SimpleNamespace(
+        count=count, cohort=cohort, first=applications[0], me=me, manager=manager
+    )
 
 
 # Session, user and MFA check; the assignments with their reviewers, applications, startups,
@@ -63,9 +74,8 @@ QUERIES_FOR_THE_REVIEW_PAGE = 7
 QUERIES_FOR_THE_REVIEWERS_PAGE = 18
 
 
-@pytest.mark.parametrize("count", [10, 100])
-def test_the_queue_takes_the_same_queries_at_10_and_100(client, count):
-    world = reviewed_cohort(count)
+def test_the_queue_takes_the_same_queries_at_10_and_100(client, world):
+    count = world.count
     client.force_login(world.me.user)
 
     with CaptureQueriesContext(connection) as queries:
@@ -75,9 +85,7 @@ def test_the_queue_takes_the_same_queries_at_10_and_100(client, count):
     assert len(queries) == QUERIES_FOR_THE_QUEUE
 
 
-@pytest.mark.parametrize("count", [10, 100])
-def test_the_review_page_takes_the_same_queries_at_10_and_100(client, count):
-    world = reviewed_cohort(count)
+def test_the_review_page_takes_the_same_queries_at_10_and_100(client, world):
     client.force_login(world.me.user)
 
     with CaptureQueriesContext(connection) as queries:
@@ -87,9 +95,8 @@ def test_the_review_page_takes_the_same_queries_at_10_and_100(client, count):
     assert len(queries) == QUERIES_FOR_THE_REVIEW_PAGE
 
 
-@pytest.mark.parametrize("count", [10, 100])
-def test_the_reviewers_page_takes_the_same_queries_at_10_and_100(client, count):
-    world = reviewed_cohort(count)
+def test_the_reviewers_page_takes_the_same_queries_at_10_and_100(client, world):
+    count = world.count
     client.force_login(world.manager)
 
     with CaptureQueriesContext(connection) as queries:
