@@ -5,6 +5,11 @@ case cost most of their time; built once, inside a transaction that is rolled ba
 module ends, each case still starts from the very same rows: pytest-django runs every test of
 a `django_db` module in an atomic block, which here nests as a savepoint rolled back after it,
 so what a case writes (a resend, a screening, a revoked reviewer) never reaches the next one.
+
+Every test of the module that runs after the world is built sees it, whether it asks for it
+or not (the transaction stays open until the module ends): a test that needs an empty
+database goes before the first test that asks for the world. No test of such a module may be
+`transaction=True`.
 """
 
 from collections.abc import Callable, Iterator

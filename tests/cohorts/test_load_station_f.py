@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from cohorts.enums import Phase
 from cohorts.models import Cohort, Program
+from tests.shared_world import world_for_the_module
 
 pytestmark = pytest.mark.django_db
 
@@ -26,24 +27,24 @@ def load(*args: str) -> str:
     return output.getvalue()
 
 
-@pytest.fixture
-def in_november_2026():
-    with time_machine.travel(datetime(2026, 11, 22, 10, 0, tzinfo=UTC), tick=False) as clock:
-        yield clock
+NOVEMBER_2026 = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 
 
-def test_twice_leaves_every_row_and_field_identical(in_november_2026):
-    load("--demo")
-    first = dump()
+# The first two in the module: the tests below share demo data loaded once, which these two
+# must not see.
+def test_demo_is_refused_under_production_settings(settings):
+    settings.DEMO_DATA_ALLOWED = False
 
-    second_output = load("--demo")
+    with pytest.raises(CommandError) as error:
+        load("--demo")
 
-    assert second_output.strip() == "Nothing to create."
-    assert dump() == first
+    assert str(error.value) == "--demo is refused here: demo accounts have published passwords."
+    assert Cohort.objects.count() == 0
 
 
-def test_station_f_data_as_announced(in_november_2026):
-    load()
+def test_station_f_data_as_announced():
+    with time_machine.travel(NOVEMBER_2026, tick=False):
+        load()
 
     startup_program = Program.objects.get(slug="ai-startup-program")
     cohort_2023 = Cohort.objects.get(program=startup_program, slug="2023")
@@ -79,6 +80,36 @@ def test_station_f_data_as_announced(in_november_2026):
     assert research.closes_at == datetime(2024, 9, 10, 21, 59, 59, tzinfo=UTC)
     # Announced calls are public.
     assert list(Cohort.objects.values_list("is_published", flat=True)) == [True, True, True]
+
+
+@pytest.fixture(scope="module")
+def loaded_in_november_2026(django_db_setup, django_db_blocker):
+    """The demo data loaded once on 22 November 2026; each test that asks for it runs in a
+    savepoint rolled back after it (tests/shared_world.py) and loads again on top: a rerun,
+    which must create nothing and change nothing."""
+
+    def first_load():
+        with time_machine.travel(NOVEMBER_2026, tick=False):
+            return load("--demo")
+
+    with world_for_the_module(django_db_blocker, first_load) as output:
+        yield output
+
+
+@pytest.fixture
+def in_november_2026(loaded_in_november_2026):
+    with time_machine.travel(NOVEMBER_2026, tick=False) as clock:
+        yield clock
+
+
+def test_twice_leaves_every_row_and_field_identical(in_november_2026):
+    load("--demo")
+    first = dump()
+
+    second_output = load("--demo")
+
+    assert second_output.strip() == "Nothing to create."
+    assert dump() == first
 
 
 def test_an_admins_edit_survives_a_rerun(in_november_2026):
@@ -154,16 +185,6 @@ def test_demo_users_have_verified_addresses_and_roles(in_november_2026, client):
         email="admin@demo.accelerator.localhost", password="demo-admin-Station-F"
     )
     assert logged_in
-
-
-def test_demo_is_refused_under_production_settings(settings):
-    settings.DEMO_DATA_ALLOWED = False
-
-    with pytest.raises(CommandError) as error:
-        load("--demo")
-
-    assert str(error.value) == "--demo is refused here: demo accounts have published passwords."
-    assert Cohort.objects.count() == 0
 
 
 def test_the_demo_cohort_has_applications_for_staff_to_read(in_november_2026):
