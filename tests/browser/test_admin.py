@@ -6,8 +6,8 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from playwright.sync_api import expect
 
 from cohorts.models import Program
-from cohorts.services import station_f_load
 from tests.accounts.totp import totp_code
+from tests.browser.station_f import station_f_loaded
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_manager_duplicates_2024_and_2025_appears_on_the_home_page_once_published(
     live_server, page
 ):
-    station_f_load()
+    station_f_loaded(demo=False)
     manager = UserFactory(email="manager@stationf.example", is_staff=True)
     secret = generate_totp_secret()
     TOTP.activate(manager, secret)

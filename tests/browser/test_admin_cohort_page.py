@@ -6,8 +6,8 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from playwright.sync_api import expect
 
 from cohorts.models import Cohort, Program
-from cohorts.services import station_f_load
 from tests.accounts.totp import totp_code
+from tests.browser.station_f import station_f_loaded
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.mark.usefixtures("start_of_totp_window")
 def test_the_cohort_change_page_fits_1280_pixels(live_server, page):
-    station_f_load(demo=True)
+    station_f_loaded()
     manager = UserFactory(email="manager@stationf.example", is_staff=True)
     secret = generate_totp_secret()
     TOTP.activate(manager, secret)

@@ -15,9 +15,9 @@ from applications.enums import ApplicationStatus
 from applications.models import Answer, Application
 from cohorts.enums import QuestionKind
 from cohorts.models import Cohort
-from cohorts.services import station_f_load
 from notifications.models import EmailKind, EmailState, OutgoingEmail
 from notifications.services import email_deliver
+from tests.browser.station_f import station_f_loaded
 from tests.factories import PASSWORD as FACTORY_PASSWORD
 from tests.factories import UserFactory
 from tests.factories.applications import StartupFactory, make_application
@@ -55,7 +55,7 @@ def long_text_field(page):
 @pytest.fixture
 def demo_application(live_server):
     """The demo cohort, and a draft of a founder's startup to it."""
-    station_f_load(demo=True)
+    station_f_loaded()
     founder = UserFactory(email="ada@lumen.example")
     startup = StartupFactory(name="Lumen Legal AI", members=[founder])
     application = make_application(startup=startup, cohort=Cohort.objects.get(slug="demo"))
@@ -68,7 +68,7 @@ def answer_text(application) -> str | None:
 
 
 def test_the_journey_from_sign_up_to_submission_with_a_co_founder(live_server, page, browser):
-    station_f_load(demo=True)
+    station_f_loaded()
     email = "ada@lumen.example"
     page.goto(live_server.url + "/accounts/signup/")
     page.locator("#id_email").fill(email)

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from playwright.sync_api import expect
 
-from cohorts.services import station_f_load
+from tests.browser.station_f import station_f_loaded
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -22,7 +22,7 @@ def browser_context_args(browser_context_args):
 @pytest.fixture
 def on_1_august_2024(page):
     with time_machine.travel(NOW, tick=True):
-        station_f_load()
+        station_f_loaded(demo=False)
         # The browser's clock starts a little earlier and runs until NOW, then stops there.
         page.clock.install(time=NOW - timedelta(seconds=5))
         yield page

@@ -7,9 +7,9 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from playwright.sync_api import expect
 
 from accounts.models import User
-from cohorts.services import station_f_load
 from notifications.models import EmailKind, EmailState, OutgoingEmail
 from tests.accounts.totp import totp_code
+from tests.browser.station_f import station_f_loaded
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -32,7 +32,7 @@ def _decide(page, row, outcome):
 
 @pytest.mark.usefixtures("start_of_totp_window")
 def test_staff_publish_five_winners_and_a_founder_reads_it_in_french(live_server, page):
-    station_f_load(demo=True)
+    station_f_loaded()
     secret = generate_totp_secret()
     TOTP.activate(User.objects.get(email=MANAGER[0]), secret)
     User.objects.filter(email=FOUNDER[0]).update(language="fr")

@@ -12,7 +12,7 @@ from accounts.models import User
 from applications.models import Answer, Application
 from cohorts.enums import QuestionKind
 from cohorts.models import Cohort
-from cohorts.services import station_f_load
+from tests.browser.station_f import station_f_loaded
 from tests.browser.test_applying import CODE, PASSWORD, last_email_to, logged_in
 from tests.factories import UserFactory
 from tests.factories.applications import StartupFactory, make_application, open_cohort
@@ -115,7 +115,7 @@ def assert_french_page(page, english: set[str]) -> None:
 def test_a_french_founder_on_a_phone_from_sign_up_to_a_resubmitted_application(
     live_server, page, console_errors
 ):
-    station_f_load(demo=True)
+    station_f_loaded()
     english = english_strings_of_ours() | {
         question.label_en for question in Cohort.objects.get(slug="demo").questions.all()
     }

@@ -11,9 +11,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import User
-from cohorts.services import station_f_load
 from selection.models import InterviewBooking, InterviewScore
 from tests.accounts.totp import totp_code
+from tests.browser.station_f import station_f_loaded
 from tests.browser.test_applying import logged_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -27,7 +27,7 @@ REVIEWER = "reviewer@demo.accelerator.localhost"
 def test_shortlist_slots_invitations_booking_on_a_phone_in_french_and_scoring(
     live_server, page, browser
 ):
-    station_f_load(demo=True)
+    station_f_loaded()
     secret = generate_totp_secret()
     TOTP.activate(User.objects.get(email=MANAGER[0]), secret)
     User.objects.filter(email=FOUNDER).update(language="fr")

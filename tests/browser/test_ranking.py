@@ -7,8 +7,8 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from playwright.sync_api import expect
 
 from accounts.models import User
-from cohorts.services import station_f_load
 from tests.accounts.totp import totp_code
+from tests.browser.station_f import station_f_loaded
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -17,7 +17,7 @@ MANAGER = ("manager@demo.accelerator.localhost", "demo-manager-Station-F")
 
 @pytest.mark.usefixtures("start_of_totp_window")
 def test_the_demo_manager_reads_the_ranking_of_the_cohort_in_review(live_server, page):
-    station_f_load(demo=True)
+    station_f_loaded()
     secret = generate_totp_secret()
     TOTP.activate(User.objects.get(email=MANAGER[0]), secret)
 

@@ -10,8 +10,8 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from accounts.models import User
-from cohorts.services import station_f_load
 from tests.accounts.totp import totp_code
+from tests.browser.station_f import station_f_loaded
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -22,7 +22,7 @@ MANAGER = ("manager@demo.accelerator.localhost", "demo-manager-Station-F")
 def test_the_demo_manager_reads_an_application_and_downloads_its_deck_and_the_xlsx(
     live_server, page
 ):
-    station_f_load(demo=True)
+    station_f_loaded()
     secret = generate_totp_secret()
     TOTP.activate(User.objects.get(email=MANAGER[0]), secret)
 
