@@ -17,7 +17,7 @@ test: install messages
 	@scripts/test.sh
 
 ## make clock-tests: rewrites tests/clock_readers.txt, the tests that read the clock outside
-## time_machine, which `make test` runs again with the clock moved (it fails when one is missing).
+## time_machine, which `make test` runs again with the clock moved (with any new one it finds).
 clock-tests: install messages
 	@FIND_CLOCK_READERS=1 scripts/test.sh
 

@@ -60,11 +60,10 @@ else
   echo "== pytest on PostgreSQL (noting the tests that read the clock outside time_machine)"
   $BIN/pytest "${parallel[@]}" --clock-readers="$readers" "$@"
   unlisted="$(LC_ALL=C comm -23 "$readers" tests/clock_readers.txt)"
-  if [ $# -eq 0 ] && [ -n "$unlisted" ]; then
-    echo "These tests read the clock outside time_machine but are not in tests/clock_readers.txt,"
-    echo "so the run with the clock moved would leave them out. Run \`make clock-tests\`:"
+  if [ -n "$unlisted" ]; then
+    echo "These tests read the clock outside time_machine and are not in tests/clock_readers.txt:"
     echo "$unlisted"
-    exit 1
+    echo "The run with the clock moved takes them all the same; \`make clock-tests\` lists them."
   fi
 fi
 
@@ -74,7 +73,9 @@ DATABASE_URL="sqlite:///$services_dir/both-databases.sqlite3" \
 
 if [ -z "$clock_shift" ]; then
   echo "== pytest with the clock moved 400 days ahead: the tests that read it (tests/clock_readers.txt)"
-  TEST_CLOCK_SHIFT=400d $BIN/pytest "${parallel[@]}" "@tests/clock_readers.txt"
+  # The committed list and what this run found: a new test is never left out.
+  LC_ALL=C sort -u tests/clock_readers.txt "$readers" >"$services_dir/moved_clock_tests.txt"
+  TEST_CLOCK_SHIFT=400d $BIN/pytest "${parallel[@]}" "@$services_dir/moved_clock_tests.txt"
 fi
 
 echo "== what ran"
