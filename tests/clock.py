@@ -108,6 +108,8 @@ def _read_by_our_code() -> bool:
 
 
 _read_key = pytest.StashKey[bool]()
+# The node ids of the tests that read the clock, gathered from their reports.
+_readers: set[str] = set()
 
 
 def pytest_addoption(parser):
@@ -138,7 +140,6 @@ def pytest_configure(config):
         config._clock_travel = time_machine.travel(0, tick=True)
         config._clock_travel.start()
         time_machine.traveller_stack[-1] = _WatchedClock(0, None, True)
-    config._clock_readers = set()
 
 
 def pytest_unconfigure(config):
@@ -183,10 +184,7 @@ def pytest_runtest_makereport(item, call):
 def pytest_runtest_logreport(report):
     # On the controller too under pytest-xdist: the property travels with the report.
     if (READS_THE_CLOCK, True) in report.user_properties:
-        pytest_runtest_logreport.readers.add(report.nodeid)
-
-
-pytest_runtest_logreport.readers = set()
+        _readers.add(report.nodeid)
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
@@ -203,7 +201,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
             out.write(f"{passed} {database} {shift or 'real'}\n")
     readers = config.getoption("--clock-readers")
     if readers:
-        names = sorted(pytest_runtest_logreport.readers)
+        names = sorted(_readers)
         Path(readers).write_text("".join(f"{name}\n" for name in names))
         terminalreporter.write_line(
             f"{len(names)} of {passed} passed tests read the clock outside time_machine: "

@@ -29,10 +29,12 @@ def station_f_loaded(*, demo: bool = True) -> None:
     key = (demo, timezone.localdate())
     tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
     copy = _copies.get(key)
-    if copy is None or not _empty(tables):
+    if copy is None:
         station_f_load(demo=demo)
-        if copy is None and key not in _copies:
-            _copies[key] = _copy(tables, f"station_f_copy_{len(_copies)}")
+        _copies[key] = _copy(tables, f"station_f_copy_{len(_copies)}")
+        return
+    if not _empty(tables):
+        station_f_load(demo=demo)
         return
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("TRUNCATE " + ", ".join(f'public."{table}"' for table in tables))

@@ -44,7 +44,7 @@ def _race_for_winners(applications, manager):
     count = len(applications)
     start = threading.Barrier(count)
     gate = threading.Condition()
-    arrived, opened = [], []
+    arrived, opened = 0, False
 
     def others_waiting_on_a_lock() -> int:
         with connection.cursor() as cursor:
@@ -56,17 +56,18 @@ def _race_for_winners(applications, manager):
             return cursor.fetchone()[0]
 
     def hook():
+        nonlocal arrived, opened
         deadline = time.monotonic() + 5  # a last resort, never reached when either happens
         with gate:
-            arrived.append(1)
+            arrived += 1
             gate.notify_all()
             while not opened:
                 if (
-                    len(arrived) == count
-                    or others_waiting_on_a_lock() == count - len(arrived)
+                    arrived == count
+                    or others_waiting_on_a_lock() == count - arrived
                     or time.monotonic() > deadline
                 ):
-                    opened.append(1)
+                    opened = True
                     gate.notify_all()
                 else:
                     gate.wait(0.005)
