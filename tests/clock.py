@@ -12,6 +12,9 @@ and say what ran where.
   outside any `time_machine` travel (in a fixture, the test, the app, or a thread it started):
   the tests whose outcome could change with the day they run. `make clock-tests` regenerates
   `tests/clock_readers.txt` with it; `make test` runs those again with the clock moved.
+- `clock_pinned()` pins a module's clock: its tests, and the worlds it builds once, run on a
+  clock that starts at one fixed instant and ticks. They read no real clock, so they cannot
+  depend on the day they run, and the run with the clock moved need not repeat them.
 - `TEST_RUN_SUMMARY=FILE` appends one line per run, "<passed> <database> <clock>", which
   `scripts/test.sh` reads to print what ran where and to fail if a run ran nothing.
 """
@@ -70,6 +73,25 @@ def child_env() -> dict[str, str]:
         # Timeouts and polling keep the real pace; only the wall clock moves.
         "FAKETIME_DONT_FAKE_MONOTONIC": "1",
     }
+
+
+# A Tuesday in the autumn, 10:30 in Paris: no change of hour, month or year near it.
+PINNED_AT = datetime(2026, 11, 17, 9, 30, tzinfo=UTC)
+
+
+def clock_pinned(at: datetime = PINNED_AT):
+    """A module-scoped autouse fixture, to assign to a name in a test module: every test of
+    the module runs on a clock that starts at `at` and ticks, from before its first module
+    fixture (a world built once) to after its last test. For modules whose every date is
+    relative to the clock: pinned, they give the same result whatever the day, and the run
+    with the clock moved skips them (it repeats only tests that read the real clock)."""
+
+    @pytest.fixture(scope="module", autouse=True)
+    def pinned_clock():
+        with time_machine.travel(at, tick=True):
+            yield
+
+    return pinned_clock
 
 
 class _WatchedClock(time_machine.Traveller):

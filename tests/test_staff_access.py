@@ -13,12 +13,15 @@ from notifications.models import OutgoingEmail
 from reviews import services as review_services
 from selection import decisions
 from selection.models import InterviewSlot, Offer
+from tests.clock import clock_pinned
 from tests.factories import UserFactory, staff_member
 from tests.factories.applications import open_cohort, submitted_application
 from tests.factories.cohorts import ProgramFactory, QuestionFactory
 from tests.factories.files import pdf_upload
 from tests.factories.reviews import accepted_reviewer, assign
 from tests.shared_world import world_for_the_module
+
+pinned_clock = clock_pinned()  # every date here is relative to the clock
 
 pytestmark = pytest.mark.django_db
 

@@ -14,9 +14,12 @@ from applications.privacy import PRIVACY_NOTICE_VERSION
 from cohorts.enums import QuestionKind
 from notifications.models import EmailKind, OutgoingEmail
 from notifications.services import email_deliver
+from tests.clock import clock_pinned
 from tests.factories import UserFactory
 from tests.factories.applications import make_application, open_cohort
 from tests.factories.cohorts import QuestionFactory
+
+pinned_clock = clock_pinned()  # every date here is relative to the clock
 
 pytestmark = pytest.mark.django_db
 

@@ -16,6 +16,7 @@ from applications.reminders import deadline_reminder_key, deadline_reminders_swe
 from notifications.models import EmailKind, EmailState, OutgoingEmail, Unsubscription
 from notifications.reminders import moment_display, reminders_sweep
 from notifications.services import email_deliver, outbox_sweep
+from tests.clock import clock_pinned
 from tests.factories import UserFactory
 from tests.factories.applications import (
     StartupFactory,
@@ -24,6 +25,8 @@ from tests.factories.applications import (
     submitted_application,
 )
 from tests.factories.cohorts import CohortFactory, QuestionFactory
+
+pinned_clock = clock_pinned()  # every date here is relative to the clock
 
 pytestmark = pytest.mark.django_db
 

@@ -10,10 +10,13 @@ from django.urls import reverse
 from PIL import Image
 
 from applications.models import Application
+from tests.clock import clock_pinned
 from tests.factories import UserFactory
 from tests.factories.applications import StartupFactory, make_application
 from tests.factories.files import pdf_bytes
 from tests.fixtures.pdfs import MALFORMED
+
+pinned_clock = clock_pinned()  # every date here is relative to the clock
 
 pytestmark = pytest.mark.django_db
 

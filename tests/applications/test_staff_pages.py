@@ -11,6 +11,7 @@ from django.urls import reverse
 from applications import selectors, services
 from applications.enums import ApplicationStatus
 from cohorts.enums import QuestionKind
+from tests.clock import clock_pinned
 from tests.factories import UserFactory, staff_member
 from tests.factories.applications import (
     StartupFactory,
@@ -19,6 +20,8 @@ from tests.factories.applications import (
     submitted_application,
 )
 from tests.factories.cohorts import ProgramFactory, QuestionFactory
+
+pinned_clock = clock_pinned()  # every date here is relative to the clock
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,10 @@ from applications import services
 from applications.enums import TRANSITIONS, ApplicationStatus
 from applications.models import Application, ApplicationEvent
 from applications.models.applications import StatusChangeRefused
+from tests.clock import clock_pinned
 from tests.factories.applications import make_application
+
+pinned_clock = clock_pinned()  # every date here is relative to the clock
 
 pytestmark = pytest.mark.django_db
 

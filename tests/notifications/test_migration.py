@@ -8,7 +8,10 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from notifications.models import EmailState, OutgoingEmail
+from tests.clock import clock_pinned
 from tests.factories import queue_email
+
+pinned_clock = clock_pinned()  # every date here is relative to the clock
 
 BEFORE_THE_MOVE = [
     ("applications", "0007_submission_immutable_in_postgresql"),

@@ -20,7 +20,10 @@ from notifications.models import EmailKind, EmailState, OutgoingEmail
 from notifications.services import email_deliver, email_release, outbox_sweep
 from notifications.tasks import task_deliver_email, task_sweep_outbox
 from tests import services as celery_services
+from tests.clock import clock_pinned
 from tests.factories import queue_email
+
+pinned_clock = clock_pinned()  # every date here is relative to the clock
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -24,10 +24,13 @@ from reviews.assignment import (
 )
 from reviews.enums import AssignmentEnd, ConflictKind, ConflictSource, ConflictState
 from reviews.models import Assignment, Conflict
+from tests.clock import clock_pinned
 from tests.factories import staff_member
 from tests.factories.applications import make_application
 from tests.factories.cohorts import CohortPartnerFactory, PartnerFactory
 from tests.factories.reviews import accepted_reviewer, assign, reviewing_cohort
+
+pinned_clock = clock_pinned()  # every date here is relative to the clock
 
 
 def reviewer(id, maximum=10, load=0, partner=None) -> ReviewerLoad:

@@ -11,11 +11,14 @@ from reviews import services
 from reviews.conflicts import email_domain, name_key, registrable_domain, website_domain
 from reviews.enums import ConflictSource, ConflictState
 from reviews.models import Assignment, Conflict
+from tests.clock import clock_pinned
 from tests.factories import UserFactory, staff_member
 from tests.factories.applications import StartupFactory, submitted_application
 from tests.factories.reviews import accepted_reviewer, assign, close_call, reviewing_cohort
 from tests.reviews.test_reviewer_access import request as reviewer_request
 from tests.reviews.test_reviewer_access import reviewer_url_names
+
+pinned_clock = clock_pinned()  # every date here is relative to the clock
 
 pytestmark = pytest.mark.django_db
 

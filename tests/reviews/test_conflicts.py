@@ -11,6 +11,7 @@ from notifications.models import EmailKind, OutgoingEmail
 from reviews.enums import ConflictSource, ConflictState
 from reviews.models import Assignment, Conflict, Review
 from reviews.selectors import scored_reviews
+from tests.clock import clock_pinned
 from tests.factories import UserFactory, staff_member
 from tests.factories.applications import StartupFactory, submitted_application
 from tests.factories.reviews import (
@@ -22,6 +23,8 @@ from tests.factories.reviews import (
 )
 from tests.reviews.test_reviewer_access import request as reviewer_request
 from tests.reviews.test_reviewer_access import reviewer_url_names
+
+pinned_clock = clock_pinned()  # every date here is relative to the clock
 
 pytestmark = pytest.mark.django_db
 

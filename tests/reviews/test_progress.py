@@ -12,6 +12,7 @@ from applications.enums import ApplicationStatus
 from applications.services import application_screen_out
 from reviews import services
 from reviews.views.staff import PAGE_SIZE
+from tests.clock import clock_pinned
 from tests.factories import UserFactory, staff_member
 from tests.factories.applications import make_application, submitted_application
 from tests.factories.reviews import (
@@ -21,6 +22,8 @@ from tests.factories.reviews import (
     complete_review,
     reviewing_cohort,
 )
+
+pinned_clock = clock_pinned()  # every date here is relative to the clock
 
 pytestmark = pytest.mark.django_db
 

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tests.clock import clock_pinned
 from tests.factories import staff_member
 from tests.factories.applications import submitted_application
 from tests.factories.cohorts import QuestionFactory
@@ -20,6 +21,8 @@ from tests.factories.reviews import (
     reviewing_cohort,
 )
 from tests.shared_world import world_for_the_module
+
+pinned_clock = clock_pinned()  # every date here is relative to the clock
 
 pytestmark = pytest.mark.django_db
 

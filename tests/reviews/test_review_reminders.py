@@ -12,6 +12,7 @@ from notifications.services import email_deliver
 from reviews.enums import AssignmentEnd
 from reviews.reminders import review_reminder_key, review_reminders_sweep
 from reviews.services import assignment_end
+from tests.clock import clock_pinned
 from tests.factories import UserFactory
 from tests.factories.applications import StartupFactory, submitted_application
 from tests.factories.reviews import (
@@ -21,6 +22,8 @@ from tests.factories.reviews import (
     complete_review,
     reviewing_cohort,
 )
+
+pinned_clock = clock_pinned()  # every date here is relative to the clock
 
 pytestmark = pytest.mark.django_db
 

@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from applications import services as application_services
 from cohorts.enums import QuestionKind
 from reviews import services
+from tests.clock import clock_pinned
 from tests.factories import UserFactory, staff_member
 from tests.factories.applications import StartupFactory, submitted_application
 from tests.factories.cohorts import ProgramFactory, QuestionFactory
@@ -25,6 +26,8 @@ from tests.factories.reviews import (
     reviewing_cohort,
 )
 from tests.shared_world import world_for_the_module
+
+pinned_clock = clock_pinned()  # every date here is relative to the clock
 
 pytestmark = pytest.mark.django_db
 

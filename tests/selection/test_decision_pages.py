@@ -13,9 +13,12 @@ from notifications.services import email_deliver, outbox_sweep
 from reviews import services as review_services
 from selection import decisions
 from selection.models import Decision
+from tests.clock import clock_pinned
 from tests.factories import staff_member
 
 from .world import reviewed_cohort
+
+pinned_clock = clock_pinned()  # every date here is relative to the clock
 
 pytestmark = pytest.mark.django_db
 

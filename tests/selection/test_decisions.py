@@ -16,11 +16,14 @@ from notifications.models import EmailKind, EmailState, OutgoingEmail
 from selection import decisions
 from selection.decisions import DecisionError
 from selection.models import Decision, DecisionOutcome, DecisionRecord, Lottery
+from tests.clock import clock_pinned
 from tests.factories import staff_member
 from tests.factories.applications import submitted_application
 from tests.factories.reviews import reviewing_cohort
 
 from .world import reviewed_cohort
+
+pinned_clock = clock_pinned()  # every date here is relative to the clock
 
 pytestmark = pytest.mark.django_db
 

@@ -8,10 +8,13 @@ from applications.enums import ApplicationStatus
 from selection import decisions, offers
 from selection.funnel import cohort_funnel
 from selection.models import Offer
+from tests.clock import clock_pinned
 from tests.factories import staff_member
 from tests.factories.applications import make_application
 
 from .world import reviewed_cohort
+
+pinned_clock = clock_pinned()  # every date here is relative to the clock
 
 pytestmark = pytest.mark.django_db
 

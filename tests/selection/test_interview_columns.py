@@ -10,10 +10,13 @@ from django.urls import reverse
 from cohorts.models import InterviewCriterion
 from selection import decisions, interviews
 from selection.funnel import cohort_funnel
+from tests.clock import clock_pinned
 from tests.factories import staff_member
 from tests.factories.reviews import close_call
 
 from .world import reviewed_cohort
+
+pinned_clock = clock_pinned()  # every date here is relative to the clock
 
 pytestmark = pytest.mark.django_db
 

@@ -21,6 +21,7 @@ from notifications.models import EmailKind, OutgoingEmail
 from selection import interviews
 from selection.interviews import InterviewError
 from selection.models import InterviewBooking, InterviewSlot
+from tests.clock import clock_pinned
 from tests.factories import UserFactory, staff_member
 from tests.factories.reviews import close_call
 
@@ -29,6 +30,8 @@ from .world import declare_conflict, reviewed_cohort
 pytestmark = pytest.mark.django_db
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+# Invitations go out at NOW: the pages are read an hour later.
+pinned_clock = clock_pinned(NOW + timedelta(hours=1))
 
 
 def _stage(*, shortlisted=2, slots=3, invite=True):

@@ -13,9 +13,12 @@ from openpyxl import load_workbook
 from applications.models import Startup
 from selection import services
 from selection.models import ApplicationEstimate, Ranking
+from tests.clock import clock_pinned
 from tests.factories import staff_member
 
 from .world import declare_conflict, reviewed_cohort
+
+pinned_clock = clock_pinned()  # every date here is relative to the clock
 
 pytestmark = pytest.mark.django_db
 

@@ -11,11 +11,14 @@ from applications.enums import ApplicationStatus
 from selection import services
 from selection.models import ApplicationEstimate, Ranking, ReviewerLeniency
 from selection.tasks import task_fit_ranking
+from tests.clock import clock_pinned
 from tests.factories import staff_member
 from tests.factories.applications import make_application
 from tests.factories.reviews import assign, complete_review
 
 from .world import declare_conflict, reviewed_cohort
+
+pinned_clock = clock_pinned()  # every date here is relative to the clock
 
 pytestmark = pytest.mark.django_db
 
