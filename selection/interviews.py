@@ -321,11 +321,19 @@ def interview_book(
     """The invited startup takes a free slot, or moves to one (a startup until 24 hours
     before its slot, staff at any time). The database keeps one startup per slot and one slot
     per startup: of two clicks at once, one wins and the other gets InterviewError with a
-    clear message. Side effects: the calendar event's SEQUENCE rises; the startup's members and
-    the panel get the calendar file (a moved-from panel gets the cancellation)."""
+    clear message; the application's row lock orders it with a withdrawal. Side effects: the
+    calendar event's SEQUENCE rises; the startup's members and the panel get the calendar file
+    (a moved-from panel gets the cancellation)."""
     now = now or timezone.now()
+    # Locked: a withdrawal (which frees the startup's slot) waits for this booking, or this
+    # booking reads the startup as withdrawn.
+    status = (
+        Application.objects.select_for_update()
+        .values_list("status", flat=True)
+        .get(pk=application.pk)
+    )
     invitation = InterviewInvitation.objects.filter(application_id=application.pk).first()
-    if invitation is None or application.status != ApplicationStatus.SHORTLISTED:
+    if invitation is None or status != ApplicationStatus.SHORTLISTED:
         raise InterviewError(gettext("This startup is not invited to interview."))
     slot = (
         InterviewSlot.objects.filter(pk=slot_id, cohort_id=application.cohort_id)

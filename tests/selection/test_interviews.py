@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 import time_machine
-from django.db import connection
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import translation
 from icalendar import Calendar
@@ -692,3 +692,46 @@ def test_staff_withdrawing_an_offer_frees_a_slot_still_to_come_and_leaves_a_past
     [told] = _changed(world.manager)
     assert told.subject == f"Interview cancelled: {leaving.startup.name}"
     assert _changed(_member(interviewed)) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_booking_racing_the_startups_withdrawal_leaves_no_slot_held_by_a_withdrawn_startup():
+    # The withdrawal holds its transaction open until the booking is seen waiting on a lock,
+    # then commits: the booking, which read the startup as shortlisted before, must not land.
+    world = _stage(shortlisted=1, slots=1)
+    application, slot = world.shortlisted[0], world.slots[0]
+    second = UserFactory()
+    from applications.models import Membership
+
+    Membership.objects.create(startup=application.startup, user=second, role="cofounder")
+    backend, results, connected = [], [], threading.Event()
+
+    def book():
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                backend.append(cursor.fetchone()[0])
+            connected.set()
+            interviews.interview_book(application=application, slot_id=slot.pk, user=second,
+                                      now=NOW)  # fmt: skip
+            results.append("booked")
+        except InterviewError as error:
+            results.append(str(error))
+        finally:
+            connection.close()
+
+    booking = threading.Thread(target=book)
+    with time_machine.travel(NOW, tick=False), transaction.atomic():
+        application_services.application_withdraw(application=application,
+                                                  user=_member(application))  # fmt: skip
+        booking.start()
+        connected.wait()
+        with connection.cursor() as cursor:
+            while booking.is_alive():  # until the booking waits on the withdrawal's row lock
+                cursor.execute("SELECT cardinality(pg_blocking_pids(%s))", backend)
+                if cursor.fetchone()[0]:
+                    break
+    booking.join()
+
+    assert results == ["This startup is not invited to interview."]
+    assert not InterviewBooking.objects.exists()
