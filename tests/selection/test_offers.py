@@ -345,6 +345,7 @@ def test_a_manager_in_conflict_with_the_promoted_startup_is_not_told_its_name(cl
     review_services.conflict_add(user=manager, application=applications[2], kind="investor",
                                  created_by=staff_member(programs=[cohort.program]))  # fmt: skip
     client.force_login(manager)
+    before = client.get(reverse("staff:offers", args=[cohort.pk])).content.decode()
 
     withdrawn = client.post(
         reverse("staff:offer_withdraw", args=[cohort.pk, applications[0].offer.pk]),
@@ -352,6 +353,8 @@ def test_a_manager_in_conflict_with_the_promoted_startup_is_not_told_its_name(cl
     )  # fmt: skip
 
     page = withdrawn.content.decode()
+    assert "Vigne Vision" not in before
+    assert before.count("Conflict of interest") == 1  # first on the waitlist
     assert _statuses(applications)[:3] == ["declined", "winner", "winner"]
     assert "Vigne Vision" not in page
     assert (
