@@ -640,6 +640,8 @@ def test_a_startup_withdrawing_frees_its_slot_for_the_next_tells_the_panel_and_c
     world = _stage(shortlisted=2, slots=1)  # one slot for two invited startups
     leaving, next_one = world.shortlisted
     slot, member = world.slots[0], _member(leaving)
+    world.manager.language = "fr"
+    world.manager.save(update_fields=["language"])
     with time_machine.travel(NOW, tick=False):
         interviews.interview_book(application=leaving, slot_id=slot.pk, user=member)
         booked = OutgoingEmail.objects.get(kind=EmailKind.INTERVIEW_BOOKED, recipient=member)
@@ -657,7 +659,7 @@ def test_a_startup_withdrawing_frees_its_slot_for_the_next_tells_the_panel_and_c
     assert sequence > booked_sequence
     assert "You can book another slot" not in cancelled.body_text
     [told] = _changed(world.manager)
-    assert "The startup has withdrawn from the selection" in told.body_text
+    assert "La startup s’est retirée de la sélection : le créneau est libre" in told.body_text
     assert _one_event(told)[:2] == ("CANCEL", booked_uid)
 
 
@@ -691,6 +693,7 @@ def test_staff_withdrawing_an_offer_frees_a_slot_still_to_come_and_leaves_a_past
     assert _one_event(cancelled)[0] == "CANCEL"
     [told] = _changed(world.manager)
     assert told.subject == f"Interview cancelled: {leaving.startup.name}"
+    assert "The startup has withdrawn from the selection" in told.body_text
     assert _changed(_member(interviewed)) == []
 
 
