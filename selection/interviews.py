@@ -236,15 +236,35 @@ def slot_cancel(*, slot, by) -> None:
 
 
 @transaction.atomic
-def booking_cancel(*, booking, by) -> None:
-    """Free a booked slot (it stays). Side effects: the startup and the panel get a
-    cancellation; the startup can book again."""
+def booking_cancel(*, booking, by, left: bool = False) -> None:
+    """Free a booked slot (it stays, for the next invited startup to book). Side effects: the
+    startup and the panel get a cancellation (METHOD:CANCEL, same UID, higher SEQUENCE); the
+    startup can book again, unless it `left` the selection: then its email offers no slot and
+    the panel's says the startup withdrew."""
     slot = InterviewSlot.objects.select_for_update().get(pk=booking.slot_id)
     booking = InterviewBooking.objects.filter(pk=booking.pk).select_related("application").first()
     if booking is None:
         return
-    _notify(booking.application, slot, EmailKind.INTERVIEW_CHANGED, cancel=True)
+    _notify(booking.application, slot, EmailKind.INTERVIEW_CHANGED, cancel=True, left=left)
     booking.delete()
+
+
+# A startup in one of these has left the selection: its interview still to come is freed.
+LEFT_THE_SELECTION = frozenset({ApplicationStatus.WITHDRAWN, ApplicationStatus.DECLINED})
+
+
+def interview_release(*, application, by, now: datetime | None = None) -> None:
+    """The startup left the selection (it withdrew its application; its offer was withdrawn
+    by staff, declined or expired), inside that change's transaction: a booked interview
+    still to come is cancelled through booking_cancel(left=True), so the slot is free for the
+    next invited startup and the panel and the startup are told once. A past interview stays
+    (it took place; its scores are kept)."""
+    now = now or timezone.now()
+    booking = InterviewBooking.objects.filter(
+        application_id=application.pk, slot__starts_at__gt=now
+    ).first()
+    if booking is not None:
+        booking_cancel(booking=booking, by=by, left=True)
 
 
 # --- Invitations and bookings ----------------------------------------------------------------
@@ -301,11 +321,19 @@ def interview_book(
     """The invited startup takes a free slot, or moves to one (a startup until 24 hours
     before its slot, staff at any time). The database keeps one startup per slot and one slot
     per startup: of two clicks at once, one wins and the other gets InterviewError with a
-    clear message. Side effects: the calendar event's SEQUENCE rises; the startup's members and
-    the panel get the calendar file (a moved-from panel gets the cancellation)."""
+    clear message; the application's row lock orders it with a withdrawal. Side effects: the
+    calendar event's SEQUENCE rises; the startup's members and the panel get the calendar file
+    (a moved-from panel gets the cancellation)."""
     now = now or timezone.now()
+    # Locked: a withdrawal (which frees the startup's slot) waits for this booking, or this
+    # booking reads the startup as withdrawn.
+    status = (
+        Application.objects.select_for_update()
+        .values_list("status", flat=True)
+        .get(pk=application.pk)
+    )
     invitation = InterviewInvitation.objects.filter(application_id=application.pk).first()
-    if invitation is None or application.status != ApplicationStatus.SHORTLISTED:
+    if invitation is None or status != ApplicationStatus.SHORTLISTED:
         raise InterviewError(gettext("This startup is not invited to interview."))
     slot = (
         InterviewSlot.objects.filter(pk=slot_id, cohort_id=application.cohort_id)
@@ -376,9 +404,11 @@ def _next_sequence(application_id: int) -> int:
     )
 
 
-def _notify(application, slot, kind, *, cancel=False, startup=True, users=None) -> None:
+def _notify(application, slot, kind, *, cancel=False, startup=True, users=None,
+            left=False) -> None:  # fmt: skip
     """The calendar file, each recipient in their language: the startup's members (unless
-    `startup` is False) and the slot's panel (or only `users`)."""
+    `startup` is False) and the slot's panel (or only `users`). `left`: a cancellation
+    because the startup left the selection."""
     sequence = _next_sequence(application.pk)
     application = Application.objects.select_related("startup", "cohort__program").get(
         pk=application.pk
@@ -396,7 +426,7 @@ def _notify(application, slot, kind, *, cancel=False, startup=True, users=None) 
         with translation.override(person.language):
             context = {
                 "application": application, "slot": slot, "person": person, "role": role,
-                "cancel": cancel,
+                "cancel": cancel, "left": left,
                 "url": site_url(
                     reverse("interview_booking", args=[application.pk]) if role == "startup"
                     else reverse("interview_score", args=[application.pk])

@@ -16,6 +16,8 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from applications.enums import ApplicationStatus
+from applications.models import Application
+from applications.selectors import conflicted_in_cohort, without_conflicts
 from cohorts.staff import cohort_in_scope, staff_page
 
 from . import offers
@@ -78,12 +80,15 @@ def offer_panel(application, request) -> str:
 @require_GET
 def offers_page(request: HttpRequest, cohort_id: int) -> HttpResponse:
     """Accepted, pending (with time left), declined (with reasons), expired and withdrawn
-    offers, and the waitlist in order."""
+    offers, and the waitlist in order. An offer or a waitlisted startup the manager is in
+    conflict with is there, as "conflict of interest", with nothing of it and no action."""
     cohort = cohort_in_scope(request.staff_scope, cohort_id)
     now = timezone.now()
+    conflicted = set(conflicted_in_cohort(cohort, request.user))
     by_state = {state: [] for state in OfferState.values}
     for offer in (Offer.objects.filter(cohort=cohort).select_related("application__startup")
                   .order_by("created_at", "pk")):  # fmt: skip
+        offer.conflicted = offer.application_id in conflicted
         offer.time_left = offer.reply_by - now if offer.reply_by and offer.reply_by > now else None
         by_state[offer.state].append(offer)
     waitlist = (
@@ -91,16 +96,22 @@ def offers_page(request: HttpRequest, cohort_id: int) -> HttpResponse:
                                 application__status=ApplicationStatus.WAITLISTED)
         .select_related("application__startup").order_by("waitlist_position")
     )  # fmt: skip
+    waitlist = list(waitlist)
+    for decision in waitlist:
+        decision.conflicted = decision.application_id in conflicted
     context = {
-        "cohort": cohort, "offers": by_state, "waitlist": list(waitlist),
+        "cohort": cohort, "offers": by_state, "waitlist": waitlist,
         "stopped": offers.promotion_stopped(cohort, now), "section": "ranking",
     }  # fmt: skip
     return render(request, "selection/offers.html", context)
 
 
 def _staff_offer(request, cohort_id: int, offer_id: int):
+    # An offer of a startup the manager is in conflict with does not exist for them.
     cohort = cohort_in_scope(request.staff_scope, cohort_id)
-    return cohort, get_object_or_404(Offer, pk=offer_id, cohort=cohort)
+    visible = without_conflicts(Offer.objects.filter(cohort=cohort), request.user,
+                                "application_id")  # fmt: skip
+    return cohort, get_object_or_404(visible, pk=offer_id)
 
 
 @staff_page
@@ -138,6 +149,15 @@ def offer_withdraw(request: HttpRequest, cohort_id: int, offer_id: int) -> HttpR
                 "longer moves."
             )
             messages.warning(request, nobody)
+        elif not without_conflicts(Application.objects.filter(pk=promoted.pk),
+                                   request.user).exists():  # fmt: skip
+            messages.success(
+                request,
+                gettext(
+                    "The offer is withdrawn; the next startup on the waitlist, one you are in "
+                    "conflict with, is promoted."
+                ),
+            )
         else:
             messages.success(
                 request,

@@ -95,7 +95,8 @@ def offer_decline(*, offer: Offer, user, reason: str = "", now: datetime | None 
 @transaction.atomic
 def offer_withdraw(*, offer: Offer, actor, reason: str = "", now: datetime | None = None
                    ) -> Application | None:  # fmt: skip
-    """Staff withdraw a pending offer: like a decline, recorded with their reason."""
+    """Staff withdraw a pending offer: like a decline, recorded with their reason. The
+    application's transition frees a booked interview still to come (receivers.py)."""
     now = now or timezone.now()
     offer = (
         Offer.objects.select_for_update().select_related("application", "cohort").get(pk=offer.pk)

@@ -12,7 +12,7 @@ from applications.registries import (
 from applications.signals import screened_in, screened_out, status_changed
 from reviews.signals import scores_changed
 
-from . import decisions, services
+from . import decisions, interviews, services
 from .models import Decision
 
 
@@ -38,6 +38,12 @@ def refit_after_screening(sender, application, **kwargs):
 def drop_pending_decision_on_withdrawal(sender, application, to_status, **kwargs):
     if to_status == ApplicationStatus.WITHDRAWN:
         decisions.decision_drop_on_withdrawal(application=application)
+
+
+@receiver(status_changed, dispatch_uid="selection_leaving_frees_the_interview")
+def free_the_interview_slot(sender, application, to_status, actor, **kwargs):
+    if to_status in interviews.LEFT_THE_SELECTION:
+        interviews.interview_release(application=application, by=actor)
 
 
 PUBLISHED = {

@@ -342,7 +342,9 @@ def required_question_notify(*, question) -> int:
 
 def application_withdraw(*, application: Application, user) -> Application:
     """Withdraw, while the transition table allows it (decisions not yet final). Side
-    effects: the status becomes withdrawn, with its event."""
+    effects: the status becomes withdrawn, with its event; through `status_changed`, in this
+    transaction, selection drops a pending decision and frees a booked interview still to
+    come (the panel and the startup get the cancellation)."""
     return application_transition(
         application=application,
         to_status=ApplicationStatus.WITHDRAWN,

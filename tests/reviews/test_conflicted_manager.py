@@ -8,11 +8,13 @@ from types import SimpleNamespace
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.urls import get_resolver, reverse
+from django.utils import timezone
 
 from applications import services as application_services
 from cohorts.enums import QuestionKind
 from notifications.models import OutgoingEmail
 from reviews import services
+from selection.models import Offer, OfferState
 from tests.factories import UserFactory, staff_member
 from tests.factories.applications import StartupFactory, submitted_application
 from tests.factories.cohorts import QuestionFactory
@@ -77,8 +79,8 @@ STAFF = {
     "decision_record": ("GET", lambda w: [w.cohort.pk], 200),
     "decision_record_download": ("GET", lambda w: [w.cohort.pk], 404),
     "offers": ("GET", lambda w: [w.cohort.pk], 200),
-    "offer_extend": ("POST", lambda w: [w.cohort.pk, 0], 404),
-    "offer_withdraw": ("POST", lambda w: [w.cohort.pk, 0], 404),
+    "offer_extend": ("POST", lambda w: [w.cohort.pk, w.hidden_offer.pk], 404),
+    "offer_withdraw": ("POST", lambda w: [w.cohort.pk, w.hidden_offer.pk], 404),
     "interviews": ("GET", lambda w: [w.cohort.pk], 200),
     "interviews_export": ("GET", lambda w: [w.cohort.pk, "csv"], 200),
     "interview_shortlist": ("POST", lambda w: [w.cohort.pk], 302),
@@ -94,7 +96,7 @@ STAFF = {
 }
 # Lists that show the application apart, as a placeholder.
 PLACEHOLDER_PAGES = {"cohort_applications", "cohort_export", "cohort_reviewers",
-                     "cohort_conflicts", "conflicts_export"}  # fmt: skip
+                     "cohort_conflicts", "conflicts_export", "offers"}  # fmt: skip
 REVIEWER = {
     "review:queue": ("GET", lambda w: []),
     "review:review": ("GET", lambda w: [w.hidden.pk]),
@@ -162,6 +164,9 @@ def build_world():
         manager=manager, cohort=cohort, hidden=hidden, seen=seen, file_question=file_question,
         mine=mine, other_assignment=other_assignment, declared=declared,
         idle_reviewer=accepted_reviewer(cohort),
+        # Pending, as at publication (the offers page and its actions walk it).
+        hidden_offer=Offer.objects.create(application=hidden, cohort=cohort,
+                                          created_at=timezone.now()),
         hidden_email=OutgoingEmail.objects.filter(
             idempotency_key__startswith=f"application-submitted:{hidden.pk}:"
         ).latest("pk"),
@@ -210,6 +215,26 @@ def test_a_superuser_or_another_manager_still_reads_it(client, world):
 
     assert response.status_code == 200
     assert HIDDEN_NAME in response.content.decode()
+
+
+def test_a_conflicted_manager_can_neither_extend_nor_withdraw_the_offer(client, world):
+    arguments = [world.cohort.pk, world.hidden_offer.pk]
+
+    extend = client.post(reverse("staff:offer_extend", args=arguments), {"reply_by": "2099-01-31"})
+    withdraw = client.post(reverse("staff:offer_withdraw", args=arguments), {"reason": "x"})
+
+    assert (extend.status_code, withdraw.status_code) == (404, 404)
+    world.hidden_offer.refresh_from_db()
+    assert (world.hidden_offer.state, world.hidden_offer.extensions) == (OfferState.PENDING, [])
+
+
+def test_another_manager_reads_the_offer_the_conflicted_one_sees_as_a_placeholder(client, world):
+    client.force_login(staff_member(programs=[world.cohort.program]))
+
+    page = body(client.get(reverse("staff:offers", args=[world.cohort.pk])))
+
+    assert HIDDEN_NAME in page
+    assert "Conflict of interest" not in page
 
 
 def test_a_conflicted_manager_is_not_emailed_about_a_declared_conflict(world):

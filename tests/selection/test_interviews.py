@@ -8,17 +8,18 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 import time_machine
-from django.db import connection
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import translation
 from icalendar import Calendar
 
+from applications import services as application_services
 from applications.enums import ApplicationStatus
-from applications.models import ApplicationEvent
+from applications.models import Application, ApplicationEvent
 from applications.personal_data import applicant_data_export
 from cohorts.models import InterviewCriterion
 from notifications.models import EmailKind, OutgoingEmail
-from selection import interviews
+from selection import decisions, interviews, offers
 from selection.interviews import InterviewError
 from selection.models import InterviewBooking, InterviewSlot
 from tests.clock import clock_pinned
@@ -623,3 +624,120 @@ def test_the_staff_reminders_page_previews_no_interview_of_a_startup_the_manager
     assert booked.startup.name not in text
     assert unbooked.startup.name not in text
     assert text.count("Nobody would get one today.") == 5  # every kind
+
+
+# --- A startup that leaves the selection frees its slot ----------------------------------------
+
+
+def _one_event(email):
+    calendar = Calendar.from_ical(email.attachments[0]["content"])
+    event = calendar.walk("VEVENT")[0]
+    return str(calendar["method"]), str(event["uid"]), int(event["sequence"])
+
+
+def _changed(recipient):
+    return list(OutgoingEmail.objects.filter(kind=EmailKind.INTERVIEW_CHANGED, recipient=recipient))
+
+
+def test_a_startup_withdrawing_frees_its_slot_for_the_next_tells_the_panel_and_cancels_once():
+    world = _stage(shortlisted=2, slots=1)  # one slot for two invited startups
+    leaving, next_one = world.shortlisted
+    slot, member = world.slots[0], _member(leaving)
+    world.manager.language = "fr"
+    world.manager.save(update_fields=["language"])
+    with time_machine.travel(NOW, tick=False):
+        interviews.interview_book(application=leaving, slot_id=slot.pk, user=member)
+        booked = OutgoingEmail.objects.get(kind=EmailKind.INTERVIEW_BOOKED, recipient=member)
+
+        application_services.application_withdraw(application=leaving, user=member)
+        result = interviews.interview_book(application=next_one, slot_id=slot.pk,
+                                           user=_member(next_one))  # fmt: skip
+
+    assert result.booking.slot_id == slot.pk
+    assert InterviewBooking.objects.get(slot=slot).application_id == next_one.pk
+    [cancelled] = _changed(member)
+    method, uid, sequence = _one_event(cancelled)
+    _booked_method, booked_uid, booked_sequence = _one_event(booked)
+    assert (method, uid) == ("CANCEL", booked_uid)
+    assert sequence > booked_sequence
+    assert "You can book another slot" not in cancelled.body_text
+    [told] = _changed(world.manager)
+    assert "La startup s’est retirée de la sélection : le créneau est libre" in told.body_text
+    assert _one_event(told)[:2] == ("CANCEL", booked_uid)
+
+
+def test_staff_withdrawing_an_offer_frees_a_slot_still_to_come_and_leaves_a_past_one(client):
+    world = _stage(shortlisted=2, slots=2)
+    leaving, interviewed = world.shortlisted
+    with time_machine.travel(NOW, tick=False):
+        for application, slot in zip(world.shortlisted, world.slots, strict=True):
+            interviews.interview_book(application=application, slot_id=slot.pk,
+                                      user=_member(application))  # fmt: skip
+        for application in world.applications:
+            outcome = "winner" if application in world.shortlisted else "rejected"
+            decisions.decision_set(application=application, outcome=outcome, actor=world.manager)
+        fingerprint = decisions.publication_state(world.cohort).fingerprint
+        decisions.decisions_publish(cohort=world.cohort, actor=world.manager,
+                                    fingerprint=fingerprint)  # fmt: skip
+        client.force_login(world.manager)
+
+        response = client.post(
+            reverse("staff:offer_withdraw", args=[world.cohort.pk, leaving.offer.pk])
+        )
+    with time_machine.travel(world.slots[1].starts_at + timedelta(hours=1), tick=False):
+        offers.offer_withdraw(offer=interviewed.offer, actor=world.manager)  # its interview is past
+
+    assert response.status_code == 302
+    assert Application.objects.get(pk=leaving.pk).status == ApplicationStatus.DECLINED
+    assert list(InterviewBooking.objects.values_list("application_id", flat=True)) == [
+        interviewed.pk
+    ]
+    [cancelled] = _changed(_member(leaving))
+    assert _one_event(cancelled)[0] == "CANCEL"
+    [told] = _changed(world.manager)
+    assert told.subject == f"Interview cancelled: {leaving.startup.name}"
+    assert "The startup has withdrawn from the selection" in told.body_text
+    assert _changed(_member(interviewed)) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_booking_racing_the_startups_withdrawal_leaves_no_slot_held_by_a_withdrawn_startup():
+    # The withdrawal holds its transaction open until the booking is seen waiting on a lock,
+    # then commits: the booking, which read the startup as shortlisted before, must not land.
+    world = _stage(shortlisted=1, slots=1)
+    application, slot = world.shortlisted[0], world.slots[0]
+    second = UserFactory()
+    from applications.models import Membership
+
+    Membership.objects.create(startup=application.startup, user=second, role="cofounder")
+    backend, results, connected = [], [], threading.Event()
+
+    def book():
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                backend.append(cursor.fetchone()[0])
+            connected.set()
+            interviews.interview_book(application=application, slot_id=slot.pk, user=second,
+                                      now=NOW)  # fmt: skip
+            results.append("booked")
+        except InterviewError as error:
+            results.append(str(error))
+        finally:
+            connection.close()
+
+    booking = threading.Thread(target=book)
+    with time_machine.travel(NOW, tick=False), transaction.atomic():
+        application_services.application_withdraw(application=application,
+                                                  user=_member(application))  # fmt: skip
+        booking.start()
+        connected.wait()
+        with connection.cursor() as cursor:
+            while booking.is_alive():  # until the booking waits on the withdrawal's row lock
+                cursor.execute("SELECT cardinality(pg_blocking_pids(%s))", backend)
+                if cursor.fetchone()[0]:
+                    break
+    booking.join()
+
+    assert results == ["This startup is not invited to interview."]
+    assert not InterviewBooking.objects.exists()

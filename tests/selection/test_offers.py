@@ -11,6 +11,7 @@ from django.urls import reverse
 from applications.enums import ApplicationStatus
 from applications.models import Application, ApplicationEvent
 from notifications.models import EmailKind, OutgoingEmail
+from reviews import services as review_services
 from selection import decisions, offer_reminders, offers
 from selection.models import Offer, OfferState
 from tests.factories import staff_member
@@ -334,3 +335,32 @@ def test_the_staff_reminders_page_plans_counts_and_previews_offer_reminders(clie
         + "".join(f'<td class="number">{count}</td>' for count in (1, 0, 1, 0, 0, 0))
         in page
     )
+
+
+def test_a_manager_in_conflict_with_the_promoted_startup_is_not_told_its_name(client):
+    cohort, manager, applications = _published(capacity=2, waitlisted=2)
+    first_waitlisted = applications[2].startup
+    first_waitlisted.name = "Vigne Vision"
+    first_waitlisted.save(update_fields=["name"])
+    review_services.conflict_add(user=manager, application=applications[2], kind="investor",
+                                 created_by=staff_member(programs=[cohort.program]))  # fmt: skip
+    client.force_login(manager)
+    before = client.get(reverse("staff:offers", args=[cohort.pk])).content.decode()
+
+    withdrawn = client.post(
+        reverse("staff:offer_withdraw", args=[cohort.pk, applications[0].offer.pk]),
+        {"reason": "No show"}, follow=True,
+    )  # fmt: skip
+
+    page = withdrawn.content.decode()
+    assert "Vigne Vision" not in before
+    assert before.count("Conflict of interest") == 1  # first on the waitlist
+    assert _statuses(applications)[:3] == ["declined", "winner", "winner"]
+    assert "Vigne Vision" not in page
+    assert (
+        "The offer is withdrawn; the next startup on the waitlist, one you are in conflict with, "
+        "is promoted." in page
+    )
+    assert page.count("Conflict of interest") == 1  # its new pending offer, without actions
+    assert f"offer-{applications[2].offer.pk}" in page
+    assert reverse("staff:offer_withdraw", args=[cohort.pk, applications[2].offer.pk]) not in page
