@@ -218,7 +218,10 @@ class Review(models.Model):
         return f"{self.reviewer} · {self.application_id}"
 
 
-FIELD_KEY = re.compile(r"^(score:\d+|comment:\d+|recommendation|confidence|private_note)$")
+# ASCII: \d alone also matches "３", which int() reads as 3.
+FIELD_KEY = re.compile(
+    r"^(score:\d+|comment:\d+|recommendation|confidence|private_note)\Z", re.ASCII
+)
 
 
 class ReviewField(models.Model):

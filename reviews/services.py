@@ -21,7 +21,14 @@ from notifications.services import email_queue, email_render
 
 from .assignment import Plan, plan_assignments
 from .conflicts import cohort_people, findings_for
-from .enums import NOT_APPLICABLE, AssignmentEnd, ConflictSource, ConflictState
+from .enums import (
+    NOT_APPLICABLE,
+    AssignmentEnd,
+    Confidence,
+    ConflictSource,
+    ConflictState,
+    Recommendation,
+)
 from .models import (
     DEFAULT_MAX_ASSIGNMENTS,
     FIELD_KEY,
@@ -496,6 +503,11 @@ def _field_problem(key: str, value: str, criteria: dict) -> str:
             }
     if key.startswith("comment:") and int(key.split(":")[1]) not in criteria:
         return gettext("This criterion is not in the rubric.")
+    # Only what the form offers: anything else would reach the exports and the ranking.
+    if key == "recommendation" and value not in ("", *Recommendation.values):
+        return gettext("Choose one of the recommendations offered.")
+    if key == "confidence" and value not in ("", *Confidence.values):
+        return gettext("Choose one of the confidence levels offered.")
     return ""
 
 
@@ -558,9 +570,9 @@ def review_missing(criteria, values: dict[str, str]) -> list[str]:
         if values.get(f"score:{c.pk}", "") != NOT_APPLICABLE
         and parse_score(values.get(f"score:{c.pk}", ""), c.scale_max) is None
     ]
-    if not values.get("recommendation"):
+    if values.get("recommendation") not in Recommendation.values:
         missing.append(gettext("Your recommendation."))
-    if not values.get("confidence"):
+    if values.get("confidence") not in Confidence.values:
         missing.append(gettext("Your confidence."))
     return missing
 
