@@ -15,9 +15,10 @@ from accounts.models import User
 from cohorts.models import InterviewCriterion
 from notifications.models import OutgoingEmail
 from reviews import services
+from reviews.assignment import plan_assignments
 from reviews.enums import AssignmentEnd, ConflictState
 from reviews.models import Assignment, Conflict, Review, Reviewer
-from reviews.selectors import scored_reviews
+from reviews.selectors import assignment_input, scored_reviews
 from selection import interviews
 from selection.models import ApplicationEstimate, InterviewScore
 from selection.selectors import ranking_inputs
@@ -186,9 +187,12 @@ def test_coming_back_with_the_same_address_is_in_conflict_again_and_the_address_
     role = accepted_reviewer(world.cohort, back)
     with pytest.raises(services.ReviewError) as refused:
         services.assignment_create(reviewer=role, application=first, created_by=None)
+    plan = plan_assignments(**assignment_input(world.cohort))
 
     assert kept == []
     assert refused.value.problems == ["This reviewer has a conflict of interest with this startup."]
+    # `first` lacks a review that counts and she is the only reviewer not on it yet.
+    assert [pair for pair in plan.pairs if pair[1] == first.pk] == []
     assert list(
         Conflict.objects.filter(user=back).values_list("application", "kind", "state", "note")
     ) == [(first.pk, "investor", ConflictState.CONFIRMED, "I invested in them in 2024.")]
