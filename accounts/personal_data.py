@@ -9,7 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from notifications.personal_data import iso, recipient_emails_export
 
@@ -25,6 +27,25 @@ class PersonalDataPart:
 
 
 _parts: dict[str, PersonalDataPart] = {}
+
+ADDRESS_DIGEST_SALT = "accounts.erased-address"
+
+
+def address_digest(email: str, *, secret: str | None = None) -> str:
+    """A keyed hash of an address (stripped, lower-cased), kept where a deleted account must
+    still be recognised (its conflicts of interest) without keeping the address: HMAC-SHA256
+    under a key derived from SECRET_KEY (salted_hmac: SHA-256 of this salt and the secret),
+    so the digest cannot be recomputed from a list of addresses without the secret."""
+    return salted_hmac(
+        ADDRESS_DIGEST_SALT, email.strip().lower(), secret=secret, algorithm="sha256"
+    ).hexdigest()
+
+
+def address_digests(email: str) -> list[str]:
+    """The address's digest under SECRET_KEY and under each SECRET_KEY_FALLBACKS: a digest kept
+    before the key was rotated still matches."""
+    secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return [address_digest(email, secret=secret) for secret in secrets]
 
 
 def personal_data_register(

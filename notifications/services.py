@@ -379,7 +379,18 @@ def recipient_emails_erase(*, user) -> int:
     their address, keeping the rows (kind, subject, dates, state) as the record that they were
     sent. Selected by recipient only, never by address: a recycled address must not erase a
     previous owner's emails. Returns how many."""
-    return OutgoingEmail.objects.filter(recipient=user).update(
+    return _emails_erase(OutgoingEmail.objects.filter(recipient=user), user=user)
+
+
+def addressed_emails_erase(*, email_ids, user) -> int:
+    """For a deleted account: erase as recipient_emails_erase does the emails sent to its
+    address before it had an account there (a reviewer's invitation), named by id by the app
+    that sent them. Returns how many."""
+    return _emails_erase(OutgoingEmail.objects.filter(pk__in=list(email_ids)), user=user)
+
+
+def _emails_erase(emails, *, user) -> int:
+    return emails.update(
         to_address=f"deleted-user-{user.pk}@invalid.invalid",
         body_text="",
         body_html="",

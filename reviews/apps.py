@@ -7,6 +7,7 @@ class ReviewsConfig(AppConfig):
     verbose_name = _("Reviews")
 
     def ready(self) -> None:
+        from accounts.personal_data import personal_data_register
         from applications.registries import conflicted_with
         from cohorts.registries import outbox_hidden, reviewed_cohorts, rubric_locks
         from notifications.models import EmailKind
@@ -16,6 +17,7 @@ class ReviewsConfig(AppConfig):
             demo,  # noqa: F401 (reviewers and reviews for load_station_f --demo)
             receivers,  # noqa: F401 (a withdrawn application's assignments end)
         )
+        from .personal_data import reviewer_data_export
         from .reminders import review_reminder_still_due, review_reminders_sweep
         from .selectors import (
             cohorts_reviewed_by,
@@ -23,6 +25,9 @@ class ReviewsConfig(AppConfig):
             outbox_hidden_for,
             rubric_lock_reason,
         )
+        from .services import reviewer_data_delete
+
+        personal_data_register("reviews", export=reviewer_data_export, delete=reviewer_data_delete)
 
         reviewed_cohorts.register(cohorts_reviewed_by)
         rubric_locks.register(rubric_lock_reason)

@@ -38,6 +38,7 @@ class AssignmentEnd(models.TextChoices):
     CONFLICT = "conflict", _("Conflict of interest")
     WITHDRAWN = "withdrawn", _("Application withdrawn")
     SCREENED_OUT = "screened_out", _("Application screened out")
+    ACCOUNT_DELETED = "account_deleted", _("The reviewer's account was deleted")
 
 
 class Recommendation(models.TextChoices):

@@ -28,8 +28,10 @@ class Reviewer(models.Model):
         related_name="reviewers",
     )  # fmt: skip
     email = models.EmailField(_("invited address"))
+    # PROTECT: an account's deletion moves its roles (and reviews) to a stand-in first
+    # (reviews.services.reviewer_data_delete); a user deleted any other way would take them.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, null=True,
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, null=True,
         blank=True, related_name="reviewer_roles",
     )  # fmt: skip
     partner = models.ForeignKey(
@@ -156,10 +158,12 @@ class ReviewRequest(models.Model):
 class Conflict(models.Model):
     """A conflict of interest between a person (a reviewer or a manager) and an application:
     one row per pair, with where it came from and its state. Only confirmed conflicts bind. A
-    dismissed row stays, so that the suggestion it was never comes back."""
+    dismissed row stays, so that the suggestion it was never comes back. A deleted account's
+    conflicts stay with its stand-in, with `email_digest` in place of the address, so that the
+    person is in conflict again if they come back with it."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conflicts"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="conflicts"
     )
     application = models.ForeignKey(
         "applications.Application", on_delete=models.CASCADE, related_name="conflicts"
@@ -179,6 +183,8 @@ class Conflict(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.SET_NULL,
         null=True, blank=True, related_name="+",
     )  # fmt: skip
+    # accounts.personal_data.address_digest() of a deleted account's address; never the address.
+    email_digest = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("conflict of interest")
@@ -186,6 +192,13 @@ class Conflict(models.Model):
         ordering = ["created_at", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["user", "application"], name="conflict_once"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["email_digest"],
+                condition=~Q(email_digest=""),
+                name="conflict_email_digest",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -218,7 +231,10 @@ class Review(models.Model):
         return f"{self.reviewer} · {self.application_id}"
 
 
-FIELD_KEY = re.compile(r"^(score:\d+|comment:\d+|recommendation|confidence|private_note)$")
+# ASCII: \d alone also matches "３", which int() reads as 3.
+FIELD_KEY = re.compile(
+    r"^(score:\d+|comment:\d+|recommendation|confidence|private_note)\Z", re.ASCII
+)
 
 
 class ReviewField(models.Model):

@@ -1,5 +1,6 @@
 """What reviews do when the applications app says something changed."""
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_save
 from django.dispatch import receiver
@@ -65,3 +66,11 @@ def find_conflicts_of_a_new_member(sender, instance, created, raw=False, **kwarg
 def forget_what_a_startup_named(sender, application, **kwargs):
     """The names and emails a startup gave go with its personal data; the conflicts stay."""
     services.conflicts_anonymise(application=application)
+
+
+@receiver(post_save, sender=EmailAddress, dispatch_uid="reviews_conflicts_reclaimed")
+def conflicts_of_a_returning_address(sender, instance, raw=False, **kwargs):
+    """Someone who deleted their account and comes back with the same address, verified, is in
+    the conflicts of interest they were in."""
+    if instance.verified and not raw:
+        services.conflicts_reclaim(user=instance.user, email=instance.email)

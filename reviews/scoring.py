@@ -25,11 +25,12 @@ class CriterionScore:
 
 
 def parse_score(value: str, scale_max: int) -> int | None:
-    """A stored score field as a whole number within 1..scale_max, or None."""
-    try:
-        score = int(str(value).strip())
-    except ValueError:
+    """A stored score field as a whole number within 1..scale_max written in ASCII digits, as
+    the form offers it, or None. int() alone would take "３", " 3", "+3" and "0_3"."""
+    value = str(value)
+    if not (value.isascii() and value.isdigit()):
         return None
+    score = int(value)
     return score if 1 <= score <= scale_max else None
 
 

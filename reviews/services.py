@@ -14,14 +14,23 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from accelerator.text import UNSTORABLE_MESSAGE, has_unstorable_characters
+from accounts.personal_data import address_digest, address_digests
+from accounts.services import account_stand_in
 from applications.models import Application, Membership
 from applications.selectors import latest_submission
 from notifications.models import EmailKind
-from notifications.services import email_queue, email_render
+from notifications.services import addressed_emails_erase, email_queue, email_render
 
 from .assignment import Plan, plan_assignments
 from .conflicts import cohort_people, findings_for
-from .enums import NOT_APPLICABLE, AssignmentEnd, ConflictSource, ConflictState
+from .enums import (
+    NOT_APPLICABLE,
+    AssignmentEnd,
+    Confidence,
+    ConflictSource,
+    ConflictState,
+    Recommendation,
+)
 from .models import (
     DEFAULT_MAX_ASSIGNMENTS,
     FIELD_KEY,
@@ -496,6 +505,11 @@ def _field_problem(key: str, value: str, criteria: dict) -> str:
             }
     if key.startswith("comment:") and int(key.split(":")[1]) not in criteria:
         return gettext("This criterion is not in the rubric.")
+    # Only what the form offers: anything else would reach the exports and the ranking.
+    if key == "recommendation" and value not in ("", *Recommendation.values):
+        return gettext("Choose one of the recommendations offered.")
+    if key == "confidence" and value not in ("", *Confidence.values):
+        return gettext("Choose one of the confidence levels offered.")
     return ""
 
 
@@ -558,9 +572,9 @@ def review_missing(criteria, values: dict[str, str]) -> list[str]:
         if values.get(f"score:{c.pk}", "") != NOT_APPLICABLE
         and parse_score(values.get(f"score:{c.pk}", ""), c.scale_max) is None
     ]
-    if not values.get("recommendation"):
+    if values.get("recommendation") not in Recommendation.values:
         missing.append(gettext("Your recommendation."))
-    if not values.get("confidence"):
+    if values.get("confidence") not in Confidence.values:
         missing.append(gettext("Your confidence."))
     return missing
 
@@ -595,3 +609,83 @@ def application_assignments_end(*, application, reason: AssignmentEnd) -> int:
     return Assignment.objects.filter(application=application, ended_at__isnull=True).update(
         ended_at=timezone.now(), end_reason=reason
     )
+
+
+# --- A deleted account --------------------------------------------------------------------------
+
+
+def reviewer_data_delete(user) -> None:
+    """The reviews part of an account's deletion (registered with accounts, run inside its
+    transaction before the user row goes): nothing the decision rests on is lost. The user's
+    reviewer roles, with their reviews, and their conflicts of interest move to the account's
+    stand-in (accounts.services.account_stand_in), so the reviews that counted still count and
+    a confirmed conflict still excludes its review; the roles lose the invited address and
+    end (their active assignments end, ACCOUNT_DELETED) and their invitation emails are erased
+    (notifications.services.addressed_emails_erase); the conflicts lose what matched and
+    keep a keyed digest of the address instead (see conflicts_reclaim). Side effects: none on
+    the ranking (the same reviews count, under the same reviewer rows)."""
+    # Waits for an automatic assignment under way in one of their cohorts (it locks them too).
+    locked = list(Reviewer.objects.select_for_update().filter(user=user).values_list("pk"))
+    roles = Reviewer.objects.filter(user=user)
+    conflicts = Conflict.objects.filter(user=user)
+    if not locked and not conflicts.exists():
+        return
+    stand_in = account_stand_in(user)
+    now = timezone.now()
+    Assignment.objects.filter(reviewer__user=user, ended_at__isnull=True).update(
+        ended_at=now, end_reason=AssignmentEnd.ACCOUNT_DELETED
+    )
+    roles.filter(revoked_at__isnull=True).update(revoked_at=now)
+    addressed_emails_erase(
+        email_ids=roles.exclude(invitation_email_id=None).values_list(
+            "invitation_email_id", flat=True
+        ),
+        user=user,
+    )
+    roles.update(user=stand_in, email=stand_in.email)
+    # What matched (a name or an address the startup gave, a domain) was about the person.
+    conflicts.update(user=stand_in, email_digest=address_digest(user.email), detail="")
+
+
+@transaction.atomic
+def conflicts_reclaim(*, user, email: str) -> list[Conflict]:
+    """Someone verified an address whose deleted account had conflicts of interest: they are
+    in the same conflicts again. Each conflict kept under the address's digest is copied to
+    them (the stand-in keeps its own, which still excludes its reviews); where they already
+    have a row for the application, a confirmed conflict makes it confirmed. Returns the rows
+    created or changed. Side effects: a confirmed one ends their assignments to the
+    application, and where they submitted a review of it, the reviews that count change
+    (scores_changed)."""
+    kept = list(
+        Conflict.objects.filter(email_digest__in=address_digests(email))
+        .exclude(user=user)
+        .select_related("application")
+        .order_by("pk")
+    )
+    changed = []
+    for row in kept:
+        mine = (
+            Conflict.objects.select_for_update()
+            .filter(user=user, application_id=row.application_id)
+            .first()
+        )
+        if mine is None:
+            mine = Conflict.objects.create(
+                user=user, application_id=row.application_id, kind=row.kind, note=row.note,
+                source=row.source, state=row.state, created_at=row.created_at,
+                decided_at=row.decided_at, decided_by_id=row.decided_by_id,
+            )  # fmt: skip
+        elif row.state == ConflictState.CONFIRMED and mine.state != ConflictState.CONFIRMED:
+            mine.state, mine.kind, mine.source = row.state, row.kind, row.source
+            mine.save(update_fields=["state", "kind", "source"])
+        else:
+            continue
+        changed.append(mine)
+        if mine.state == ConflictState.CONFIRMED:
+            _conflict_binds(mine)
+            if Review.objects.filter(
+                reviewer__user=user, application_id=mine.application_id,
+                submitted_at__isnull=False,
+            ).exists():  # fmt: skip
+                _scores_changed(row.application.cohort_id)
+    return changed

@@ -7,6 +7,7 @@ class SelectionConfig(AppConfig):
     verbose_name = _("Selection")
 
     def ready(self) -> None:
+        from accounts.personal_data import personal_data_register
         from applications.registries import applicant_stages
         from notifications.models import EmailKind
         from notifications.reminders import reminder_kind_register
@@ -15,11 +16,15 @@ class SelectionConfig(AppConfig):
             demo,  # noqa: F401 (the demo cohort in review is ranked once its reviews are in)
             receivers,  # noqa: F401 (reviews and withdrawals ask for a new fit)
         )
-        from .interview_selectors import invited_stages
+        from .interview_selectors import invited_stages, panelist_data_export
+        from .interviews import panelist_data_delete
         from .offer_reminders import offer_reminder_still_due, offer_reminders_sweep
         from .reminders import interview_reminder_still_due, interview_reminders_sweep
 
         applicant_stages.register(invited_stages)
+        personal_data_register(
+            "interviews", export=panelist_data_export, delete=panelist_data_delete
+        )
         reminder_kind_register(
             EmailKind.INTERVIEW_REMINDER,
             sweep=interview_reminders_sweep,

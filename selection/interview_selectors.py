@@ -256,3 +256,25 @@ def panel_interviews(user) -> list[InterviewBooking]:
         .select_related("slot", "application__startup", "application__cohort__program")
         .order_by("slot__starts_at")
     )  # fmt: skip
+
+
+def panelist_data_export(user) -> dict:
+    """The interviews part of the user's data export (registered with accounts): the scores
+    and notes they gave as a panel member, each application named by its id."""
+    scores = (
+        InterviewScore.objects.filter(user=user)
+        .select_related("application__cohort")
+        .order_by("application_id")
+    )
+    return {
+        "interview_scores": [
+            {
+                "application": score.application_id,
+                "cohort": score.application.cohort.name,
+                "scores": score.scores,
+                "notes": score.notes,
+                "updated_at": score.updated_at.isoformat(),
+            }
+            for score in scores
+        ]
+    }

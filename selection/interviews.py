@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from accounts.services import account_stand_in
 from applications.enums import ApplicationStatus
 from applications.models import Application
 from applications.services import ApplicationError, application_transition
@@ -469,3 +470,14 @@ def interview_score_save(*, application, user, scores: dict, notes: str) -> Inte
         application=application, user=user, defaults={"scores": clean, "notes": notes}
     )
     return score
+
+
+def panelist_data_delete(user) -> None:
+    """The interviews part of an account's deletion (registered with accounts, run inside its
+    transaction before the user row goes): the interview scores and notes they gave move to
+    the account's stand-in (accounts.services.account_stand_in), so the decisions page and
+    record read the same scores; their seats on panels go with the account. Side effects:
+    none."""
+    scores = InterviewScore.objects.filter(user=user)
+    if scores.exists():
+        scores.update(user=account_stand_in(user))

@@ -453,8 +453,10 @@ class InterviewScore(models.Model):
     application = models.ForeignKey(
         "applications.Application", on_delete=models.CASCADE, related_name="interview_scores"
     )
+    # PROTECT: an account's deletion moves its scores to a stand-in first
+    # (selection.interviews.panelist_data_delete).
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="interview_scores"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="interview_scores"
     )
     scores = models.JSONField(default=dict, blank=True)  # {"c<criterion id>": score}
     notes = models.TextField(_("notes"), blank=True)

@@ -62,7 +62,8 @@ def test_the_export_is_the_account_then_each_part_then_the_emails(client):
     data = export_of(client, ada)
 
     assert list(data) == [
-        "exported_at", "account", "startups", "applications", "emails", "reminders_turned_off",
+        "exported_at", "account", "startups", "applications", "reviewer_roles", "reviews",
+        "conflicts_of_interest", "interview_scores", "emails", "reminders_turned_off",
     ]  # fmt: skip
     assert (data["account"]["full_name"], data["startups"], data["applications"]) == (
         "Ada Lovelace",

@@ -3,6 +3,7 @@ submitting, others' reviews, a conflict, a hand-back."""
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from applications import services as application_services
 from reviews.models import Assignment, ReviewField
@@ -134,3 +135,47 @@ def test_a_conflict_is_declared_from_the_queue_before_reading_even_before_the_de
     assert reverse("review:conflict", args=[world.application.pk]) in queue
     assert response.status_code == 302
     assert Assignment.objects.get(pk=world.mine.pk).end_reason == "conflict"
+
+
+def test_autosave_takes_only_the_choices_and_the_rubric_s_ascii_integers(client, world):
+    criterion = world.cohort.criteria.first()
+    score = f"score:{criterion.pk}"
+    refused = {
+        "recommendation": ["<svg onload=alert(1)>", "999", "Yes", "yes ", "yes\n"],
+        "confidence": ["999", "<svg>", "HIGH"],
+        score: ["３", " 3", "+3", "0_3", "3\n", "٣"],
+    }
+    messages = {
+        "recommendation": "Choose one of the recommendations offered.",
+        "confidence": "Choose one of the confidence levels offered.",
+        score: "Choose a score from 1 to 5, or not applicable.",
+    }
+
+    answers = {
+        (key, value): client.post(
+            reverse("review:field", args=[world.application.pk, key]),
+            {"value": value, "version": 0},
+            HTTP_HX_REQUEST="true",
+        )
+        for key, values in refused.items()
+        for value in values
+    }
+
+    assert {
+        (key, value): (answer.status_code, messages[key] in answer.content.decode())
+        for (key, value), answer in answers.items()
+    } == {pair: (409, True) for pair in answers}
+    assert list(ReviewField.objects.values_list("key", "value")) == []
+
+
+def test_a_refused_review_field_is_explained_in_french(client, world):
+    world.me.user.language = "fr"
+    world.me.user.save(update_fields=["language"])
+    with translation.override("fr"):
+        url = reverse("review:field", args=[world.application.pk, "confidence"])
+
+    answer = client.post(url, {"value": "999", "version": 0}, HTTP_HX_REQUEST="true")
+
+    assert answer.status_code == 409
+    assert "Choisissez l’un des niveaux de confiance proposés." in answer.content.decode()
+    assert ReviewField.objects.count() == 0
