@@ -2,9 +2,11 @@
 
 import threading
 from datetime import UTC, datetime, timedelta
+from importlib import import_module
 
 import pytest
 import time_machine
+from django.apps import apps as django_apps
 from django.db import connection
 from django.urls import reverse
 
@@ -334,3 +336,25 @@ def test_the_staff_reminders_page_plans_counts_and_previews_offer_reminders(clie
         + "".join(f'<td class="number">{count}</td>' for count in (1, 0, 1, 0, 0, 0))
         in page
     )
+
+
+def test_the_migration_takes_the_freed_startups_name_out_of_past_promotion_notes():
+    _, _, applications = _published()
+    forget = import_module("selection.migrations.0005_promotion_notes_name_no_startup")
+    notes = [
+        "Promoted from the waitlist: a place was freed (Lumière (Santé))",
+        "Promue depuis la liste d'attente : une place s'est libérée (Lumière Santé)",
+        "Decision published",
+    ]
+    events = [
+        ApplicationEvent.objects.create(application=application, to_status="winner", note=note)
+        for note, application in zip(notes, applications[2:], strict=True)
+    ]
+
+    forget.forget_the_freed_startup(django_apps, None)
+
+    assert [ApplicationEvent.objects.get(pk=event.pk).note for event in events] == [
+        "Promoted from the waitlist: a place was freed",
+        "Promue depuis la liste d'attente : une place s'est libérée",
+        "Decision published",
+    ]
