@@ -110,7 +110,8 @@ def _first_only(arguments_of):
 
 # Startup-facing pages, asked by the founder of each startup: URL name → (the status each
 # gets, the arguments for that founder; None: not theirs to ask, e.g. a file only the first
-# startup uploaded or an invitation only it sent). After the decisions, no startup is
+# startup uploaded or an invitation only it sent; the two slowest forms, which show no
+# startup's data, are asked once). After the decisions, no startup is
 # shortlisted any more: the booking page is gone (404) for all; the call is closed (apply
 # redirects); the partner has no logo.
 STARTUP_PAGES = {
@@ -120,7 +121,7 @@ STARTUP_PAGES = {
     "cohort_detail": (200, _public_cohort),
     "cohort_calendar": (200, _public_cohort),
     "dashboard": (200, lambda world, star: []),
-    "startup_create": (200, lambda world, star: []),
+    "startup_create": (200, _first_only(lambda world, star: [])),
     "startup": (200, lambda world, star: [world.startups[star].pk]),
     "invitation_accept": (200, _first_only(lambda world, star: [world.invitation.token])),
     "apply": (302, _public_cohort),
@@ -135,7 +136,7 @@ STARTUP_PAGES = {
     "notifications:unsubscribe": (200, lambda world, star: [unsubscribe_token(
         user_id=world.founders[star].pk, kind=EmailKind.DEADLINE_REMINDER)]),
     "notifications:settings": (200, lambda world, star: []),
-    "profile_settings": (200, lambda world, star: []),
+    "profile_settings": (200, _first_only(lambda world, star: [])),
     "my_data": (200, lambda world, star: []),
     "my_data_download": (200, lambda world, star: []),
 }  # fmt: skip
