@@ -131,7 +131,7 @@ def email_render(name: str, context: dict) -> dict[str, str]:
     language: its _subject.txt, its .txt and its .html (the site's look, extending
     emails/base.html); an email without an .html of its own gets its text in that layout."""
     subject = render_to_string(f"emails/{name}_subject.txt", context).strip()
-    body_text = render_to_string(f"emails/{name}.txt", context)
+    body_text = as_text(render_to_string(f"emails/{name}.txt", context))
     try:
         body_html = render_to_string(
             f"emails/{name}.html",
@@ -142,11 +142,19 @@ def email_render(name: str, context: dict) -> dict[str, str]:
     return {"subject": subject, "body_text": body_text, "body_html": body_html}
 
 
+def as_text(rendered: str) -> str:
+    """What a text template rendered, as text: render_to_string marks its result safe, so an
+    HTML page or email printing it (a preview, the HTML version of a text email) would take
+    what a founder typed there for markup."""
+    return str.__str__(rendered)
+
+
 def email_html_from_text(subject: str, body_text: str) -> str:
-    """A text body in the site's look, in the active language: paragraphs and links kept."""
-    return render_to_string(
-        "emails/base.html", {"subject": subject, "text": body_text, "site_name": settings.SITE_NAME}
-    )
+    """A text body in the site's look, in the active language: paragraphs and links kept,
+    everything else escaped (even text marked safe)."""
+    context = {"subject": as_text(subject), "text": as_text(body_text),
+               "site_name": settings.SITE_NAME}  # fmt: skip
+    return render_to_string("emails/base.html", context)
 
 
 def email_queue_message(

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.views.decorators.csrf import ensure_csrf_cookie
@@ -47,6 +48,16 @@ def _shortlisted_in_scope(request, cohort, application_id) -> Application:
     )
 
 
+def _back_on_this_site(request: HttpRequest, cohort) -> str:
+    """The page the form came from (`back`), if it is on this site; else the ranking."""
+    back = request.POST.get("back", "")
+    if url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return back
+    return reverse("staff:ranking", args=[cohort.pk])
+
+
 @staff_page
 @require_POST
 def shortlist(request: HttpRequest, cohort_id: int) -> HttpResponse:
@@ -59,9 +70,7 @@ def shortlist(request: HttpRequest, cohort_id: int) -> HttpResponse:
     ids = [int(value) for value in ids if int(value) not in conflicted]
     if not ids:
         messages.error(request, gettext("Tick at least one application to shortlist."))
-        return HttpResponseRedirect(
-            request.POST.get("back") or reverse("staff:ranking", args=[cohort.pk])
-        )
+        return HttpResponseRedirect(_back_on_this_site(request, cohort))
     done = interviews.shortlist_add(
         cohort=cohort,
         application_ids=ids,

@@ -193,8 +193,8 @@ def _promote(freed: Offer, *, now: datetime) -> Application | None:
         return None
     application = application_transition(
         application=first.application, to_status=ApplicationStatus.WINNER, actor=None,
-        note=gettext("Promoted from the waitlist: a place was freed (%(startup)s)")
-        % {"startup": freed.application.startup.name},
+        # The startup reads this note on its dashboard: it never names the one that left.
+        note=gettext("Promoted from the waitlist: a place was freed"),
     )  # fmt: skip
     Decision.objects.filter(pk=first.pk).update(
         outcome=DecisionOutcome.WINNER, waitlist_position=None

@@ -3,10 +3,11 @@ in the recipient's language."""
 
 import pytest
 from django.core import mail
+from django.utils.safestring import SafeData, SafeString
 
 from applications import services
 from notifications.models import EmailKind, OutgoingEmail
-from notifications.services import email_deliver
+from notifications.services import email_deliver, email_html_from_text, email_render
 from tests.factories import UserFactory
 from tests.factories.applications import StartupFactory, submitted_application
 
@@ -62,3 +63,16 @@ def test_allauths_emails_get_the_same_look_in_the_recipients_language(client):
     assert '<html lang="fr">' in email.body_html
     assert BRAND in email.body_html
     assert message.alternatives[0].mimetype == "text/html"
+
+
+def test_a_text_email_is_text_and_its_html_version_escapes_what_a_founder_typed():
+    name = '<meta http-equiv=refresh content=0;url=//evil.test>"'
+
+    rendered = email_render("offer_reminder", {"startup": name, "cohort": "Cohort 2027"})
+    html = email_html_from_text("Offer", SafeString(f"Dear {name}"))
+
+    assert (isinstance(rendered["body_text"], SafeData), name in rendered["body_text"]) == (
+        False, True,
+    )  # fmt: skip
+    assert "&lt;meta http-equiv=refresh content=0;url=//evil.test&gt;&quot;" in html
+    assert "<meta http-equiv=refresh" not in html + rendered["body_html"]

@@ -24,7 +24,7 @@ from selection.interviews import InterviewError
 from selection.models import InterviewBooking, InterviewSlot
 from tests.clock import clock_pinned
 from tests.factories import UserFactory, staff_member
-from tests.factories.reviews import close_call
+from tests.factories.reviews import close_call, reviewing_cohort
 
 from .world import declare_conflict, reviewed_cohort
 
@@ -108,6 +108,24 @@ def test_the_threshold_preview_lists_who_would_be_shortlisted_and_the_form_short
     assert ids
     assert shortlisted == set(ids)
     assert world.applications[0].pk in shortlisted  # the clear first
+
+
+@pytest.mark.parametrize(
+    ("back", "expected"),
+    [
+        ("https://evil.example/phish", None),
+        ("//evil.example/phish", None),
+        ("/staff/?from=shortlist", "/staff/?from=shortlist"),
+    ],
+)
+def test_an_empty_shortlist_goes_back_only_to_a_page_of_this_site(client, back, expected):
+    cohort = reviewing_cohort()  # nothing ticked: the form goes back with its message
+    client.force_login(staff_member(programs=[cohort.program]))
+
+    response = client.post(reverse("staff:interview_shortlist", args=[cohort.pk]), {"back": back})
+
+    ranking = reverse("staff:ranking", args=[cohort.pk])
+    assert (response.status_code, response["Location"]) == (302, expected or ranking)
 
 
 # --- Slots and panels ------------------------------------------------------------------------

@@ -2,9 +2,11 @@
 
 import threading
 from datetime import UTC, datetime, timedelta
+from importlib import import_module
 
 import pytest
 import time_machine
+from django.apps import apps as django_apps
 from django.db import connection
 from django.urls import reverse
 
@@ -364,3 +366,25 @@ def test_a_manager_in_conflict_with_the_promoted_startup_is_not_told_its_name(cl
     assert page.count("Conflict of interest") == 1  # its new pending offer, without actions
     assert f"offer-{applications[2].offer.pk}" in page
     assert reverse("staff:offer_withdraw", args=[cohort.pk, applications[2].offer.pk]) not in page
+
+
+def test_the_migration_takes_the_freed_startups_name_out_of_past_promotion_notes():
+    _, _, applications = _published()
+    forget = import_module("selection.migrations.0006_promotion_notes_name_no_startup")
+    notes = [
+        "Promoted from the waitlist: a place was freed (Lumière (Santé))",
+        "Promue depuis la liste d'attente : une place s'est libérée (Lumière Santé)",
+        "Decision published",
+    ]
+    events = [
+        ApplicationEvent.objects.create(application=application, to_status="winner", note=note)
+        for note, application in zip(notes, applications[2:], strict=True)
+    ]
+
+    forget.forget_the_freed_startup(django_apps, None)
+
+    assert [ApplicationEvent.objects.get(pk=event.pk).note for event in events] == [
+        "Promoted from the waitlist: a place was freed",
+        "Promue depuis la liste d'attente : une place s'est libérée",
+        "Decision published",
+    ]
