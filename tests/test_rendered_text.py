@@ -91,7 +91,8 @@ REVIEWER_PAGES = {
     ),
     "reviewer_invitation": (0, lambda world: [[world.reviewers[0].token]]),
     "interview_panel": (0, lambda world: [[]]),
-    "interview_score": (0, lambda world: [[world.applications[star].pk] for star in STARS[:3]]),
+    # The first winner declined: its interview, still to come, was freed.
+    "interview_score": (0, lambda world: [[world.applications[star].pk] for star in STARS[1:3]]),
 }
 REVIEWER_ACTIONS = {"review:field", "review:submit", "review:conflict", "review:hand_back"}
 
