@@ -105,6 +105,23 @@ def _conflicted_user_ids(application_id: int) -> set[int]:
     )
 
 
+def _lock_slot(slot_id: int, cohort_id: int) -> InterviewSlot | None:
+    """The slot's row with its panel, locked for this transaction: its panel and its booking
+    change one at a time, so each is checked against what the other last committed (a
+    reviewer seated while a startup books would otherwise meet the startup they review)."""
+    return (
+        InterviewSlot.objects.select_for_update()
+        .filter(pk=slot_id, cohort_id=cohort_id)
+        .prefetch_related("panelists")
+        .first()
+    )
+
+
+def after_panel_check() -> None:
+    """A test hook between the panel's checks and the write (tests make it wait at a gate:
+    with the lock, only one request at a time ever gets there)."""
+
+
 def _blind_reviewers_problem(application, user_ids) -> str:
     """Why these people cannot sit on the application's panel ("" when they can): an
     interview names the startup, so a blind review of it that can still change must be ended
@@ -211,7 +228,9 @@ def slots_create_bulk(
 def slot_panel_set(*, slot, user_ids, by) -> None:
     """Replace the slot's panel. A person in conflict with the startup that holds the slot is
     refused. Side effects: a booked slot's new panel members get the calendar file."""
-    slot = InterviewSlot.objects.select_for_update().get(pk=slot.pk)
+    slot = _lock_slot(slot.pk, slot.cohort_id)
+    if slot is None:
+        raise InterviewError(gettext("This slot no longer exists: pick another one."))
     user_ids = _check_panel(slot.cohort, user_ids)
     booking = (
         InterviewBooking.objects.filter(slot=slot)
@@ -224,6 +243,7 @@ def slot_panel_set(*, slot, user_ids, by) -> None:
         )
     if booking is not None and (problem := _blind_reviewers_problem(booking.application, user_ids)):
         raise InterviewError(problem)
+    after_panel_check()
     before = set(slot.panelists.values_list("user_id", flat=True))
     slot.panelists.exclude(user_id__in=user_ids).delete()
     InterviewPanelist.objects.bulk_create(
@@ -336,11 +356,7 @@ def interview_book(
     invitation = InterviewInvitation.objects.filter(application_id=application.pk).first()
     if invitation is None or application.status != ApplicationStatus.SHORTLISTED:
         raise InterviewError(gettext("This startup is not invited to interview."))
-    slot = (
-        InterviewSlot.objects.filter(pk=slot_id, cohort_id=application.cohort_id)
-        .prefetch_related("panelists")
-        .first()
-    )
+    slot = _lock_slot(slot_id, application.cohort_id)
     if slot is None:
         raise InterviewError(gettext("This slot no longer exists: pick another one."))
     if slot.starts_at <= now:
@@ -353,6 +369,7 @@ def interview_book(
         raise InterviewError(
             problem if by_staff else gettext("This slot's panel cannot interview this startup.")
         )
+    after_panel_check()
     current = (
         InterviewBooking.objects.filter(application_id=application.pk)
         .select_related("slot")
