@@ -4,8 +4,9 @@ every string that names the startup or its people replaced by "[redacted]".
 One module, used by every reviewer-facing page, fragment and email, and one way to build a
 redactor: redactors_for() (redactor_for() is its one-application form). It names the startup
 by every name and legal entity it has had since its first submission (each submitted version
-keeps the profile as it was), its people (members, past and present, invitees, people named as
-conflicts), their emails and links, and the startup's sites.
+keeps the profile as it was, and the names given up in between are kept as past names), its
+people (members, past and present, invitees, people named as conflicts), their emails and
+links, and the startup's sites.
 
 Matching is on folded text (compatibility-decomposed, accents stripped, casefolded: NFC and
 NFD alike) and on whole words; a name's words may be run together or joined by anything that
@@ -216,6 +217,7 @@ def _with_names(application_ids):
         .prefetch_related(
             Prefetch("startup__memberships", queryset=Membership.objects.select_related("user")),
             "startup__invitations",
+            "startup__past_names",
             "named_conflicts",
         )
     )
@@ -237,6 +239,7 @@ def _add_version(names: Names, profile, team) -> None:
 def _names(application, versions) -> Names:
     startup = application.startup
     names = Names(startup={startup.name, startup.legal_entity})
+    names.startup.update(past.name for past in startup.past_names.all())
     for url_field in ("website", "github_url", "hugging_face_url", "demo_url"):
         names.literals.update(_host_terms(getattr(startup, url_field, "")))
     for profile, team in versions:

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from applications import services as application_services
 from applications.enums import ApplicationStatus
+from applications.privacy import PRIVACY_NOTICE_VERSION
 from reviews.redaction import Names, build_redactor
 from tests.factories import UserFactory
 from tests.factories.applications import StartupFactory, make_application, submitted_application
@@ -23,16 +24,18 @@ from tests.shared_world import world_for_the_module
 
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
-# Submitted as "Lumen Legal AI" by Hélène Dubois, then renamed "Orbis Verita"; three other
-# applications of the cohort are named "Orbis …", so "Orbis" is common there.
+# Submitted as "Lumen Legal AI" by Hélène Dubois, renamed "Nimbus" (never submitted), then
+# "Kestrel" and submitted again, then renamed "Orbis Verita"; three other applications of the
+# cohort are named "Orbis …", so "Orbis" is common there.
 MENTIONS = (
     "Lumen Legal; Lumen; @lumen_legal_ai; medium.com/@lumenlegal; LUMEN; lumen-legal; Helene; "
-    "Verita; AI; Legal; Orbis"
+    "Verita; Nimbus; Kestrel; AI; Legal; Orbis"
 )
 REDACTED = (
     "[redacted]; [redacted]; @[redacted]; medium.com/@[redacted]; [redacted]; [redacted]; "
-    "[redacted]; [redacted]; AI; Legal; Orbis"
+    "[redacted]; [redacted]; [redacted]; [redacted]; AI; Legal; Orbis"
 )
+NAMES = ("lumen", "helene", "verita", "nimbus", "kestrel")
 
 
 def build():
@@ -43,6 +46,12 @@ def build():
     application = submitted_application(
         cohort=cohort, startup=startup, answers={question: MENTIONS}, deck_pages=None
     )
+    for name in ("Nimbus", "Kestrel"):
+        startup.name = name
+        application_services.startup_update(startup=startup)
+    application_services.application_submit(
+        application=application, user=founder, privacy_notice_version=PRIVACY_NOTICE_VERSION
+    )
     startup.name = "Orbis Verita"
     application_services.startup_update(startup=startup)
     for name in ("Orbis One", "Orbis Two", "Orbis Three"):
@@ -50,7 +59,8 @@ def build():
             status=ApplicationStatus.SUBMITTED, cohort=cohort, startup=StartupFactory(name=name)
         )
     # Drafts cost nothing to make: they do not make a word common.
-    make_application(cohort=cohort, startup=StartupFactory(name="Verita Draft"))
+    for number in range(3):
+        make_application(cohort=cohort, startup=StartupFactory(name=f"Verita Draft {number}"))
     close_call(cohort)
     me = accepted_reviewer(cohort)
     assign(me, application)
@@ -79,7 +89,7 @@ def test_the_queue_redacts_the_pitch_by_every_name_since_the_first_submission(cl
 
     page = text_of(client.get(reverse("review:queue")))
 
-    assert [word for word in ("lumen", "verita", "helene") if word in folded(page)] == []
+    assert [name for name in NAMES if name in folded(page)] == []
     assert REDACTED in page
 
 
@@ -88,7 +98,7 @@ def test_the_review_page_redacts_every_form_of_the_names(client, world):
 
     page = text_of(client.get(reverse("review:review", args=[world.application.pk])))
 
-    assert [word for word in ("lumen", "verita", "helene") if word in folded(page)] == []
+    assert [name for name in NAMES if name in folded(page)] == []
     assert page.count(REDACTED) == 2  # the pitch and the answer
 
 
