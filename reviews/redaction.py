@@ -45,9 +45,10 @@ COMMON_WORDS_FILE = Path(__file__).parent / "data" / "common_words.txt"
 # Letters and digits: "_" joins the words of a handle as "-" and "." do.
 WORD = re.compile(r"[^\W_]+")
 SEPARATOR = r"[\W_]*"
-# A link, an email or a handle, in folded text: a run without spaces holding "@", "/" or a dot
-# before a letter.
-LINK = re.compile(r"[^\s<>\"'()\[\]]*(?:@|/|\.[^\W\d_])[^\s<>\"'()\[\]]*")
+# A link, an email or a handle, in folded text: a run without spaces (TOKEN) holding "@", "/"
+# or a dot before a letter (LINK_MARK). Two steps, so that a long run without one stays linear.
+TOKEN = re.compile(r"[^\s<>\"'()\[\]]+")
+LINK_MARK = re.compile(r"@|/|\.[^\W\d_]")
 
 
 @cache
@@ -118,11 +119,12 @@ class Redactor:
         folded, positions = _fold_with_positions(text)
         found = [(m.start(), m.end()) for m in self.pattern.finditer(folded)]
         if self.in_links is not None:
-            for link in LINK.finditer(folded):
-                found += [
-                    (m.start(), m.end())
-                    for m in self.in_links.finditer(folded, link.start(), link.end())
-                ]
+            for token in TOKEN.finditer(folded):
+                if LINK_MARK.search(token.group()):
+                    found += [
+                        (m.start(), m.end())
+                        for m in self.in_links.finditer(folded, token.start(), token.end())
+                    ]
         spans: list[list[int]] = []
         for start, end in sorted(span for span in found if span[0] < span[1]):
             start, end = positions[start], positions[end - 1] + 1
