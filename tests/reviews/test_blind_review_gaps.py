@@ -9,10 +9,13 @@ from types import SimpleNamespace
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from applications import services as application_services
 from applications.enums import ApplicationStatus
+from applications.models import Application
 from applications.privacy import PRIVACY_NOTICE_VERSION
 from reviews.redaction import Names, build_redactor
 from tests.factories import UserFactory
@@ -128,3 +131,23 @@ def test_names_are_redacted_inside_links_and_handles_even_run_into_other_letters
     assert redact("Write to helene@lumen.example or Hélène, HELENE, Helène") == (
         "Write to [redacted] or [redacted], [redacted], [redacted]"
     )
+
+
+def test_the_blind_queue_takes_the_same_queries_at_1_and_4_applications(client, world):
+    client.force_login(world.me.user)
+    queue = reverse("review:queue")
+    with CaptureQueriesContext(connection) as one:
+        client.get(queue)
+    for application in Application.objects.filter(
+        cohort=world.application.cohort, status=ApplicationStatus.SUBMITTED
+    ).exclude(pk=world.application.pk):
+        assign(world.me, application)
+
+    with CaptureQueriesContext(connection) as four:
+        response = client.get(queue)
+
+    assert len(response.context["rows"]) == 4
+    # The five of any queue (tests/reviews/test_query_counts.py), then the names: the
+    # applications with their startups, memberships (and users), invitations, past names and
+    # named conflicts; every submitted version's profile and team; the cohort's names.
+    assert len(four) == len(one) == 12
