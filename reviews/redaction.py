@@ -147,7 +147,7 @@ class Redactor:
 class Names:
     """What identifies one application's startup and people."""
 
-    startup: set[str] = field(default_factory=set)  # every name and legal entity since
+    startup: set[str] = field(default_factory=set)  # names and legal entities since 1st submission
     people: set[str] = field(default_factory=set)
     literals: set[str] = field(default_factory=set)  # emails, links, hosts
 
