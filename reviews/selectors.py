@@ -95,6 +95,28 @@ def review_change_problem(cohort, now: datetime | None = None, *, assignment=Non
     return ""
 
 
+def open_blind_reviewers(application, user_ids, *, now: datetime | None = None) -> list[User]:
+    """The users among `user_ids` who hold a blind review of the application that can still
+    change (an active assignment on a blind cohort, before its reviews close): meeting the
+    startup, as an interview panel does, would unblind it."""
+    if not application.cohort.blind_review or not user_ids:
+        return []
+    assignments = Assignment.objects.filter(
+        application_id=application.pk,
+        ended_at__isnull=True,
+        reviewer__revoked_at__isnull=True,
+        reviewer__user_id__in=list(user_ids),
+    ).select_related("reviewer__user")
+    return sorted(
+        (
+            assignment.reviewer.user
+            for assignment in assignments
+            if not review_change_problem(application.cohort, now, assignment=assignment)
+        ),
+        key=lambda user: user.pk,
+    )
+
+
 def is_open_for_review(application: Application, now: datetime | None = None) -> bool:
     """Reviewers read an application once its own deadline (the cohort's plus grace, or its
     personal extension) has passed: until then the startup may still change it."""

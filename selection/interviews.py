@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from accounts.services import account_stand_in
 from applications.enums import ApplicationStatus
@@ -21,6 +21,7 @@ from notifications.reminders import site_url
 from notifications.services import email_queue, email_render
 from reviews.enums import ConflictState
 from reviews.models import Conflict
+from reviews.selectors import open_blind_reviewers
 
 from .ics import ics_attachment, interview_ics
 from .interview_selectors import panel_candidate_ids
@@ -103,6 +104,45 @@ def _conflicted_user_ids(application_id: int) -> set[int]:
             application_id=application_id, state=ConflictState.CONFIRMED
         ).values_list("user_id", flat=True)
     )
+
+
+def _lock_slot(slot_id: int, cohort_id: int) -> InterviewSlot | None:
+    """The slot's row with its panel, locked for this transaction: its panel and its booking
+    change one at a time, so each is checked against what the other last committed (a
+    reviewer seated while a startup books would otherwise meet the startup they review)."""
+    return (
+        InterviewSlot.objects.select_for_update()
+        .filter(pk=slot_id, cohort_id=cohort_id)
+        .prefetch_related("panelists")
+        .first()
+    )
+
+
+def after_panel_check() -> None:
+    """A test hook between the panel's checks and the write (tests make it wait at a gate:
+    with the lock, only one request at a time ever gets there)."""
+
+
+def _blind_reviewers_problem(application, user_ids) -> str:
+    """Why these people cannot sit on the application's panel ("" when they can): an
+    interview names the startup, so a blind review of it that can still change must be ended
+    first (staff unassign the reviewer; a submitted review is kept)."""
+    users = open_blind_reviewers(application, user_ids)
+    if not users:
+        return ""
+    message = ngettext(
+        "%(people)s has an open blind review of %(application)s, and an interview names the "
+        "startup: unassign that review on the cohort's Reviewers page (a submitted review is "
+        "kept) before seating them on its panel.",
+        "%(people)s have open blind reviews of %(application)s, and an interview names the "
+        "startup: unassign those reviews on the cohort's Reviewers page (a submitted review is "
+        "kept) before seating them on its panel.",
+        len(users),
+    )
+    return message % {
+        "people": ", ".join(user.get_full_name() for user in users),
+        "application": application.startup.name,
+    }
 
 
 @transaction.atomic
@@ -189,13 +229,22 @@ def slots_create_bulk(
 def slot_panel_set(*, slot, user_ids, by) -> None:
     """Replace the slot's panel. A person in conflict with the startup that holds the slot is
     refused. Side effects: a booked slot's new panel members get the calendar file."""
-    slot = InterviewSlot.objects.select_for_update().get(pk=slot.pk)
+    slot = _lock_slot(slot.pk, slot.cohort_id)
+    if slot is None:
+        raise InterviewError(gettext("This slot no longer exists: pick another one."))
     user_ids = _check_panel(slot.cohort, user_ids)
-    booking = InterviewBooking.objects.filter(slot=slot).first()
+    booking = (
+        InterviewBooking.objects.filter(slot=slot)
+        .select_related("application__startup", "application__cohort")
+        .first()
+    )
     if booking is not None and set(user_ids) & _conflicted_user_ids(booking.application_id):
         raise InterviewError(
             gettext("A person in conflict with this startup cannot sit on its panel.")
         )
+    if booking is not None and (problem := _blind_reviewers_problem(booking.application, user_ids)):
+        raise InterviewError(problem)
+    after_panel_check()
     before = set(slot.panelists.values_list("user_id", flat=True))
     slot.panelists.exclude(user_id__in=user_ids).delete()
     InterviewPanelist.objects.bulk_create(
@@ -336,17 +385,20 @@ def interview_book(
     invitation = InterviewInvitation.objects.filter(application_id=application.pk).first()
     if invitation is None or status != ApplicationStatus.SHORTLISTED:
         raise InterviewError(gettext("This startup is not invited to interview."))
-    slot = (
-        InterviewSlot.objects.filter(pk=slot_id, cohort_id=application.cohort_id)
-        .prefetch_related("panelists")
-        .first()
-    )
+    slot = _lock_slot(slot_id, application.cohort_id)
     if slot is None:
         raise InterviewError(gettext("This slot no longer exists: pick another one."))
     if slot.starts_at <= now:
         raise InterviewError(gettext("This slot has already started: pick another one."))
-    if {p.user_id for p in slot.panelists.all()} & _conflicted_user_ids(application.pk):
+    panel = {p.user_id for p in slot.panelists.all()}
+    if panel & _conflicted_user_ids(application.pk):
         raise InterviewError(gettext("This slot's panel cannot interview this startup."))
+    if problem := _blind_reviewers_problem(application, panel):
+        # The startup is not told who reviews it.
+        raise InterviewError(
+            problem if by_staff else gettext("This slot's panel cannot interview this startup.")
+        )
+    after_panel_check()
     current = (
         InterviewBooking.objects.filter(application_id=application.pk)
         .select_related("slot")

@@ -1,6 +1,6 @@
 from .applications import Answer, Application, ApplicationEvent, Extension, Submission
 from .conflicts import NamedConflict
-from .startups import Invitation, Membership, Startup
+from .startups import Invitation, Membership, Startup, StartupPastName
 
 __all__ = [
     "Answer",
@@ -11,5 +11,6 @@ __all__ = [
     "Membership",
     "NamedConflict",
     "Startup",
+    "StartupPastName",
     "Submission",
 ]

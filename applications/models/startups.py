@@ -154,6 +154,26 @@ class Startup(models.Model):
             raise ValidationError({"other_model_name": _("Name the other model you use.")})
 
 
+class StartupPastName(models.Model):
+    """A name or legal entity the startup gave up after its first submission: blind review
+    still redacts it (founders may write "formerly …" in a later version)."""
+
+    startup = models.ForeignKey(Startup, on_delete=models.CASCADE, related_name="past_names")
+    name = models.CharField(_("name"), max_length=200)
+    replaced_at = models.DateTimeField(_("replaced at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("past name")
+        verbose_name_plural = _("past names")
+        ordering = ["replaced_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["startup", "name"], name="startup_past_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Membership(models.Model):
     startup = models.ForeignKey(Startup, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(

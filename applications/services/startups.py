@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from notifications.models import EmailKind
 from notifications.services import email_queue, email_render
 
-from ..models import Invitation, Membership, Startup
+from ..models import Invitation, Membership, Startup, StartupPastName, Submission
 from ..selectors import cohort_countries_forget
 from .search import startup_search_refresh
 
@@ -37,7 +37,18 @@ def startup_create(*, user, role: str = "", **fields) -> Startup:
 @transaction.atomic
 def startup_update(*, startup: Startup, membership: Membership | None = None) -> Startup:
     """Save a startup's profile as edited (validated by its form), and the editing member's
-    own details. Side effects: staff search follows a new name, staff filters a new country."""
+    own details. Side effects: staff search follows a new name, staff filters a new country;
+    a name or legal entity given up after the first submission is kept as a past name (blind
+    review redacts it)."""
+    before = Startup.objects.filter(pk=startup.pk).values_list("name", "legal_entity").first()
+    given_up = {
+        old for old in before or () if old and old not in (startup.name, startup.legal_entity)
+    }
+    if given_up and Submission.objects.filter(application__startup=startup).exists():
+        StartupPastName.objects.bulk_create(
+            [StartupPastName(startup=startup, name=name) for name in sorted(given_up)],
+            ignore_conflicts=True,
+        )
     startup.save()
     if membership is not None:
         membership.save()

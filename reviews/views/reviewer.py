@@ -30,7 +30,7 @@ from ..enums import NOT_APPLICABLE, Confidence, ConflictKind, Recommendation
 from ..forms import ConflictForm, HandBackForm
 from ..models import Assignment, Reviewer
 from ..receivers import REVIEWER_SESSION_KEY
-from ..redaction import Redactor, blind_name, redactor_for, redactors_for_queue, withheld_note
+from ..redaction import Redactor, blind_name, redactor_for, redactors_for, withheld_note
 from ..scoring import criterion_scores, weighted_score
 
 
@@ -55,7 +55,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "not_started": gettext("Not started"),
     }
     stage_labels = {value: str(label) for value, label in Stage.choices}
-    redactors = redactors_for_queue([row.assignment.application for row in rows])
+    redactors = redactors_for([row.assignment.application for row in rows])
     for row in rows:
         row.url = f"{review_prefix}{row.assignment.application_id}/"
         row.conflict_url = conflict_url.format(row.assignment.application_id)
@@ -104,7 +104,7 @@ def reading_context(application, submission) -> dict:
     see" preview): on a blind cohort no startup name, team, email, website or link, names in
     the answers replaced by "[redacted]", the deck and files withheld with a note."""
     content = submission.content
-    redact = redactor_for(application, content)
+    redact = redactor_for(application)
     profile = content.get("profile") or {}
     team = content.get("team") or []
     return {

@@ -17,7 +17,7 @@ from applications import services as application_services
 from applications.models import NamedConflict
 from cohorts.enums import QuestionKind
 from notifications.models import OutgoingEmail
-from reviews.redaction import REDACTED, build_redactor
+from reviews.redaction import REDACTED, redactor_for
 from reviews.reminders import review_reminder_render
 from tests.factories import UserFactory, staff_member
 from tests.factories.applications import StartupFactory, submitted_application
@@ -199,8 +199,10 @@ def test_staff_preview_what_reviewers_see(client, world):
 
 def redact(text: str, **startup) -> str:
     fields = {"name": STARTUP, "website": "", "members": [UserFactory(full_name=FOUNDER)]}
-    application = submitted_application(startup=StartupFactory(**(fields | startup)))
-    return build_redactor(application)(text)
+    application = submitted_application(
+        cohort=reviewing_cohort(blind_review=True), startup=StartupFactory(**(fields | startup))
+    )
+    return redactor_for(application)(text)
 
 
 def test_redaction_takes_whole_words_any_case_accents_and_spacing():
@@ -219,7 +221,7 @@ def test_names_shorter_than_three_characters_are_left_and_listed_for_staff(clien
         cohort=cohort,
         startup=StartupFactory(name="Qi", members=[UserFactory(full_name="Li Wu")]),
     )
-    redactor = build_redactor(application)
+    redactor = redactor_for(application)
     client.force_login(staff_member(programs=[cohort.program]))
 
     page = client.get(reverse("staff:reviewer_view", args=[application.pk]))
