@@ -8,6 +8,7 @@ class SelectionConfig(AppConfig):
 
     def ready(self) -> None:
         from applications.registries import applicant_stages
+        from cohorts.registries import decision_record_hash
         from notifications.models import EmailKind
         from notifications.reminders import reminder_kind_register
 
@@ -18,8 +19,10 @@ class SelectionConfig(AppConfig):
         from .interview_selectors import invited_stages
         from .offer_reminders import offer_reminder_still_due, offer_reminders_sweep
         from .reminders import interview_reminder_still_due, interview_reminders_sweep
+        from .selectors import published_record_hash
 
         applicant_stages.register(invited_stages)
+        decision_record_hash.register(published_record_hash)
         reminder_kind_register(
             EmailKind.INTERVIEW_REMINDER,
             sweep=interview_reminders_sweep,

@@ -2,6 +2,7 @@ import logging
 from datetime import UTC, datetime
 
 import pytest
+from django.db.backends.postgresql.operations import DatabaseOperations
 from django.utils import translation
 
 from tests import services
@@ -11,6 +12,22 @@ pytest_plugins = ["tests.clock"]
 
 # aiosmtpd logs every SMTP command at INFO.
 logging.getLogger("mail.log").setLevel(logging.WARNING)
+
+_sql_flush = DatabaseOperations.sql_flush
+
+
+def _sql_flush_past_the_record_trigger(self, style, tables, **kwargs):
+    """A transactional test ends by TRUNCATE-ing every table, which the decision record's
+    trigger refuses: the tests connect as the tables' owner, who may disable it for the flush
+    (what production's app role may not do: deploy/app_role.sql)."""
+    sql = _sql_flush(self, style, tables, **kwargs)
+    if "selection_decisionrecord" not in tables or not sql:
+        return sql
+    trigger = "ALTER TABLE selection_decisionrecord {} TRIGGER selection_decisionrecord_no_truncate"
+    return [trigger.format("DISABLE"), *sql, trigger.format("ENABLE")]
+
+
+DatabaseOperations.sql_flush = _sql_flush_past_the_record_trigger
 
 
 @pytest.fixture
