@@ -4,7 +4,9 @@ PostgreSQL out of reach of the role the app runs as."""
 
 import hashlib
 import json
+import re
 from io import StringIO
+from pathlib import Path
 from types import SimpleNamespace
 from uuid import uuid4
 
@@ -91,7 +93,11 @@ def _verify(*paths, sha256=""):
 
 
 def _rewritten(record: DecisionRecord, change) -> bytes:
-    content = json.loads(record.content)
+    return _rewritten_bytes(record.content.encode(), change)
+
+
+def _rewritten_bytes(data: bytes, change) -> bytes:
+    content = json.loads(data)
     change(content)
     return canonical_json(content)
 
@@ -170,7 +176,7 @@ def test_verify_record_fails_on_a_tampered_record_naming_the_hash(world, tmp_pat
     path = tmp_path / "record.json"
     path.write_bytes(_rewritten(world.first, change))
 
-    with pytest.raises(CommandError, match=f"record.json: {which}: recomputed"):
+    with pytest.raises(CommandError, match=re.escape(f"record.json: {which}: recomputed")):
         _verify(path)
 
 
@@ -309,3 +315,27 @@ def test_the_app_role_may_only_insert_and_select_records(world):
         "DISABLE TRIGGER": f"must be owner of table {TABLE}",
     }
     assert count == 3
+
+
+def test_a_version_1_record_still_verifies(tmp_path):
+    """Published before the chain (main at 34c07b3): no previous record, only the decided
+    applications' estimates, no lottery estimates; its seed and draw still check."""
+    path = Path(__file__).parent / "records" / "version_1.json"
+    tampered = tmp_path / "version_1.json"
+    tampered.write_bytes(_rewritten_bytes(path.read_bytes(), _change_the_result))
+
+    output = _verify(path, sha256=sha256(path.read_bytes()))
+    failure = re.escape("version_1.json: lottery.result does not match")
+    with pytest.raises(CommandError, match=failure):
+        _verify(tampered)
+
+    assert output.splitlines()[2:] == [
+        "  OK  estimates.sha256: f6738d927224e2066f30b806afde6abd1665cd07cad71b2e07025e1788f088c8,"
+        " as stated.",
+        "  NOT CHECKED  lottery.estimates_hash is not checked: the lottery was recorded before it"
+        " kept its estimates.",
+        "  OK  lottery.seed: 7c61926abe72b566a900cbcd70cf7034054614805e31f523c749dc32435c417e,"
+        " as stated.",
+        "  OK  lottery.result: [2], as stated.",
+        "Every hash, the seed and the draw verify.",
+    ]
