@@ -5,7 +5,7 @@ import pytest
 from django.db.backends.postgresql.operations import DatabaseOperations
 from django.utils import translation
 
-from tests import services
+from tests import record_guard, services
 
 # TEST_CLOCK_SHIFT, --clock-readers and the run summary of scripts/test.sh.
 pytest_plugins = ["tests.clock"]
@@ -18,13 +18,11 @@ _sql_flush = DatabaseOperations.sql_flush
 
 def _sql_flush_past_the_record_trigger(self, style, tables, **kwargs):
     """A transactional test ends by TRUNCATE-ing every table, which the decision record's
-    trigger refuses: the tests connect as the tables' owner, who may disable it for the flush
-    (what production's app role may not do: deploy/app_role.sql)."""
+    trigger refuses (tests/record_guard.py)."""
     sql = _sql_flush(self, style, tables, **kwargs)
-    if "selection_decisionrecord" not in tables or not sql:
+    if record_guard.TABLE not in tables or not sql:
         return sql
-    trigger = "ALTER TABLE selection_decisionrecord {} TRIGGER selection_decisionrecord_no_truncate"
-    return [trigger.format("DISABLE"), *sql, trigger.format("ENABLE")]
+    return record_guard.past_the_truncate_guard(sql)
 
 
 DatabaseOperations.sql_flush = _sql_flush_past_the_record_trigger
