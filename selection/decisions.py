@@ -348,7 +348,7 @@ def decisions_publish(*, cohort: Cohort, actor, fingerprint: str, now: datetime 
         cohort=cohort, content=content.decode(), sha256=sha256(content), created_at=now,
         previous=previous,
     )  # fmt: skip
-    draft_record_emails(record)
+    email_record_hash(record)
     offers_create(cohort=cohort, applications=[d.application for d in state.winners], now=now)
     for decision in decisions:
         decision.published_at = now
@@ -381,7 +381,7 @@ def after_chain_read() -> None:
     """A test hook between reading the chain's last record and adding the next one."""
 
 
-def draft_record_emails(record: DecisionRecord) -> None:
+def email_record_hash(record: DecisionRecord) -> None:
     """Tell each active manager of the program the record's SHA-256 (and the previous one's),
     in their language: a copy out of the database's reach, so a rewrite shows."""
     cohort = record.cohort
@@ -392,7 +392,6 @@ def draft_record_emails(record: DecisionRecord) -> None:
             context = {
                 "cohort": cohort.name, "program": cohort.program.name, "sha256": record.sha256,
                 "previous": previous.sha256 if previous else "", "record_url": url,
-                "published_at": record.created_at,
             }  # fmt: skip
             email_queue(
                 kind=EmailKind.DECISIONS_PUBLISHED,
