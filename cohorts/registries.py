@@ -24,3 +24,5 @@ rubric_locks = Registry(default="")
 # user → the outbox emails they must not read (a Q on OutgoingEmail, or None): those about
 # applications they are in conflict with.
 outbox_hidden = Registry(default=None)
+# cohort → the SHA-256 of its published decision record, or "" (shown on its public page).
+decision_record_hash = Registry(default="")

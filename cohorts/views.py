@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 from . import selectors
 from .calendar import cohort_calendar
 from .models import Cohort, Partner
+from .registries import decision_record_hash
 from .timeline import cohort_timeline
 
 
@@ -22,7 +23,8 @@ def cohort_detail(request: HttpRequest, program_slug: str, slug: str) -> HttpRes
         raise Http404 from error
     now = timezone.now()
     cohort.current_phase = cohort.phase(now)
-    context = {"cohort": cohort, "timeline": cohort_timeline(cohort, now=now)}
+    context = {"cohort": cohort, "timeline": cohort_timeline(cohort, now=now),
+               "record_sha256": decision_record_hash(cohort)}  # fmt: skip
     return render(request, "cohorts/cohort_detail.html", context)
 
 

@@ -59,6 +59,7 @@ class EmailKind(models.TextChoices):
     INTERVIEW_BOOKED = "interview_booked", _("Interview booked")
     INTERVIEW_CHANGED = "interview_changed", _("Interview moved or cancelled")
     INTERVIEW_REMINDER = "interview_reminder", _("Interview reminder")
+    DECISIONS_PUBLISHED = "decisions_published", _("Decisions published (the record's hash)")
 
 
 # An attachment's content (a calendar file): at most this many bytes per email, all together.

@@ -27,7 +27,9 @@ case "$action" in
       exit 1
     fi
     psql=(psql --quiet --host=127.0.0.1 --port="$PG_PORT" --username=postgres -v ON_ERROR_STOP=1)
-    "${psql[@]}" -c "CREATE ROLE accelerator LOGIN CREATEDB PASSWORD 'accelerator'" postgres
+    # CREATEROLE: a test creates the role production's web, worker and beat run as
+    # (deploy/app_role.sql) and shows what it cannot do to the decision record.
+    "${psql[@]}" -c "CREATE ROLE accelerator LOGIN CREATEDB CREATEROLE PASSWORD 'accelerator'" postgres
     "${psql[@]}" -c "CREATE DATABASE accelerator OWNER accelerator" postgres
     redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --daemonize yes --dir "$dir/redis" \
       --pidfile "$dir/redis/redis.pid" --logfile "$dir/redis/redis.log" --save '' --appendonly no

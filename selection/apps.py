@@ -9,6 +9,7 @@ class SelectionConfig(AppConfig):
     def ready(self) -> None:
         from accounts.personal_data import personal_data_register
         from applications.registries import applicant_stages
+        from cohorts.registries import decision_record_hash
         from notifications.models import EmailKind
         from notifications.reminders import reminder_kind_register
 
@@ -20,11 +21,13 @@ class SelectionConfig(AppConfig):
         from .interviews import panelist_data_delete
         from .offer_reminders import offer_reminder_still_due, offer_reminders_sweep
         from .reminders import interview_reminder_still_due, interview_reminders_sweep
+        from .selectors import published_record_hash
 
         applicant_stages.register(invited_stages)
         personal_data_register(
             "interviews", export=panelist_data_export, delete=panelist_data_delete
         )
+        decision_record_hash.register(published_record_hash)
         reminder_kind_register(
             EmailKind.INTERVIEW_REMINDER,
             sweep=interview_reminders_sweep,

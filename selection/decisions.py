@@ -2,15 +2,13 @@
 the publication that applies them all at once, and the frozen record. Every write here is one
 function per state change; each docstring lists its side effects."""
 
-import hashlib
 import json
-import random
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -26,8 +24,16 @@ from notifications.services import email_queue, email_release, email_render
 from .interview_selectors import interview_summaries
 from .models import ApplicationEstimate, Decision, DecisionOutcome, DecisionRecord, Lottery, Ranking
 from .offers import offer_start_clock, offers_create
+from .record import (
+    LOTTERY_DRAW,
+    RECORD_VERSION,
+    canonical_json,
+    estimates_hash_of,
+    lottery_order,
+    lottery_seed,
+    sha256,
+)
 
-RECORD_VERSION = 1
 # Applications that need a decision before the cohort can be published.
 UNDECIDED_STATUSES = (ApplicationStatus.SUBMITTED, ApplicationStatus.SHORTLISTED)
 OUTCOME_STATUS = {
@@ -50,15 +56,6 @@ def _lock_cohort(cohort_id: int) -> Cohort:
 def after_capacity_check() -> None:
     """A test hook between the capacity check and the write (tests make it wait at a barrier:
     with the lock, only one request at a time ever gets there)."""
-
-
-def canonical_json(content) -> bytes:
-    """Sorted keys, no spaces, UTF-8: the same content always gives the same bytes."""
-    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def _refuse_if_published(cohort: Cohort) -> None:
@@ -235,10 +232,15 @@ def _estimates_identity(ranking: Ranking | None) -> list:
     return [ranking.computed_at.isoformat(), ranking.inputs_hash]
 
 
+def estimate_entries(cohort: Cohort) -> list[dict]:
+    """The cohort's stored estimates as the record lists them (selection/record.py)."""
+    rows = ApplicationEstimate.objects.filter(cohort=cohort).order_by("application_id")
+    return [_estimate_entry(e) for e in rows]
+
+
 def estimates_hash(cohort: Cohort) -> str:
     """SHA-256 of the cohort's stored estimates, as canonical JSON (what a lottery draws on)."""
-    rows = ApplicationEstimate.objects.filter(cohort=cohort).order_by("application_id")
-    return sha256(canonical_json([_estimate_entry(e) for e in rows]))
+    return estimates_hash_of(estimate_entries(cohort))
 
 
 def _estimate_entry(e: ApplicationEstimate) -> dict:
@@ -250,10 +252,13 @@ def _estimate_entry(e: ApplicationEstimate) -> dict:
     }  # fmt: skip
 
 
-def record_content(*, cohort: Cohort, decisions: list, actor, now: datetime) -> dict:
-    """The record's content: ids and figures only, never a name, note or feedback."""
+def record_content(*, cohort: Cohort, decisions: list, actor, now: datetime,
+                   previous: DecisionRecord | None = None) -> dict:  # fmt: skip
+    """The record's content: ids and figures only, never a name, note or feedback; its form
+    is written down in selection/record.py."""
     ranking = Ranking.objects.filter(cohort=cohort).first()
     estimates = {e.application_id: e for e in ApplicationEstimate.objects.filter(cohort=cohort)}
+    entries = [_estimate_entry(estimates[pk]) for pk in sorted(estimates)]
     lottery = Lottery.objects.filter(cohort=cohort, drawn_at__isnull=False).first()
     interviews = interview_summaries(cohort, [d.application_id for d in decisions])
     applications = []
@@ -272,13 +277,16 @@ def record_content(*, cohort: Cohort, decisions: list, actor, now: datetime) -> 
         applications.append(entry)
     return {
         "version": RECORD_VERSION,
+        "previous": None if previous is None else {"cohort": previous.cohort_id,
+                                                   "sha256": previous.sha256},
         "cohort": {"id": cohort.pk, "capacity": cohort.capacity,
                    "k": ranking.k if ranking else None},
         "estimates": {
             "computed_at": ranking.computed_at.isoformat() if ranking and ranking.computed_at
             else None,
             "inputs_hash": ranking.inputs_hash if ranking else "",
-            "sha256": estimates_hash(cohort),
+            "sha256": estimates_hash_of(entries),
+            "entries": entries,
         },
         "applications": applications,
         "lottery": None if lottery is None else {
@@ -286,7 +294,8 @@ def record_content(*, cohort: Cohort, decisions: list, actor, now: datetime) -> 
             "estimates_hash": lottery.estimates_hash,
             "recorded_at": lottery.recorded_at.isoformat(),
             "random_bytes": lottery.random_bytes, "seed": lottery.seed, "result": lottery.result,
-            "drawn_at": lottery.drawn_at.isoformat(),
+            "drawn_at": lottery.drawn_at.isoformat(), "draw": LOTTERY_DRAW,
+            "estimates": json.loads(lottery.estimates) if lottery.estimates else None,
         },
         "published_by": actor.pk if actor else None,
         "published_at": now.isoformat(),
@@ -302,8 +311,11 @@ def decisions_publish(*, cohort: Cohort, actor, fingerprint: str, now: datetime 
 
     Side effects: each application moves through application_transition() (an event each);
     the decisions get `published_at`; the cohort its `decisions_published_at` (its decided
-    phase starts); the frozen DecisionRecord; one decision email per member of each startup,
-    as an outbox draft in the member's language, that a person sends."""
+    phase starts); the frozen DecisionRecord, chained to the one published before it (under
+    a lock, so two cohorts publishing together never name the same one); one email to each
+    manager of the program with the record's SHA-256, queued at once; one decision email per
+    member of each startup, as an outbox draft in the member's language, that a person
+    sends."""
     now = now or timezone.now()
     cohort = _lock_cohort(cohort.pk)
     if cohort.decisions_published_at is not None:
@@ -329,16 +341,67 @@ def decisions_publish(*, cohort: Cohort, actor, fingerprint: str, now: datetime 
                                note=gettext("Decision published"))  # fmt: skip
     Decision.objects.filter(cohort=cohort).update(published_at=now)
     Cohort.objects.filter(pk=cohort.pk).update(decisions_published_at=now)
+    previous = _lock_record_chain()
     content = canonical_json(record_content(cohort=cohort, decisions=decisions, actor=actor,
-                                            now=now))  # fmt: skip
+                                            now=now, previous=previous))  # fmt: skip
     record = DecisionRecord.objects.create(
-        cohort=cohort, content=content.decode(), sha256=sha256(content), created_at=now
-    )
+        cohort=cohort, content=content.decode(), sha256=sha256(content), created_at=now,
+        previous=previous,
+    )  # fmt: skip
+    email_record_hash(record)
     offers_create(cohort=cohort, applications=[d.application for d in state.winners], now=now)
     for decision in decisions:
         decision.published_at = now
         draft_decision_emails(decision, cohort)
     return record
+
+
+# Any constant: the key of the transaction-level advisory lock that orders the records' chain.
+RECORD_CHAIN_LOCK = 0x5EC0DEC1
+
+
+def _lock_record_chain() -> DecisionRecord | None:
+    """The last record of the chain, read once no other publication can add one before this
+    transaction ends: an advisory lock on PostgreSQL (the app's role may not lock the table
+    itself); SQLite runs one writer at a time. The OneToOne on `previous` refuses a fork
+    whatever happens."""
+    _chain_lock()
+    previous = DecisionRecord.objects.order_by("-pk").first()
+    after_chain_read()
+    return previous
+
+
+def _chain_lock() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [RECORD_CHAIN_LOCK])
+
+
+def after_chain_read() -> None:
+    """A test hook between reading the chain's last record and adding the next one."""
+
+
+def email_record_hash(record: DecisionRecord) -> None:
+    """Tell each active manager of the program the record's SHA-256 (and the previous one's),
+    in their language: a copy out of the database's reach, so a rewrite shows."""
+    cohort = record.cohort
+    previous = record.previous
+    url = settings.SITE_URL.rstrip("/") + reverse("staff:decision_record", args=[cohort.pk])
+    for manager in cohort.program.managers.filter(is_active=True).order_by("pk"):
+        with translation.override(manager.language or settings.LANGUAGE_CODE):
+            context = {
+                "cohort": cohort.name, "program": cohort.program.name, "sha256": record.sha256,
+                "previous": previous.sha256 if previous else "", "record_url": url,
+            }  # fmt: skip
+            email_queue(
+                kind=EmailKind.DECISIONS_PUBLISHED,
+                to_address=manager.email,
+                recipient=manager,
+                language=manager.language or settings.LANGUAGE_CODE,
+                idempotency_key=f"decisions-published:{cohort.pk}:{manager.pk}",
+                cohort_id=cohort.pk,
+                **email_render("decisions_published", context),
+            )
 
 
 def draft_decision_emails(decision: Decision, cohort: Cohort, *, draft: bool = True,
@@ -410,14 +473,9 @@ def decision_emails_send_all(*, cohort: Cohort) -> int:
 
 
 def lottery_draw_from(*, seed: bytes, group: list[int], places: int) -> list[int]:
-    """The draw itself: `places` ids of `group`, from the seed alone (same seed, same draw)."""
-    return random.Random(int.from_bytes(seed, "big")).sample(sorted(group), places)
-
-
-def lottery_seed(*, estimates_hash: str, group: list[int], random_bytes: bytes) -> bytes:
-    return hashlib.sha256(
-        estimates_hash.encode() + canonical_json(sorted(group)) + random_bytes
-    ).digest()
+    """The draw itself: the first `places` ids of `group` in the draw's order, from the seed
+    alone (same seed, same draw; selection/record.py)."""
+    return lottery_order(seed=seed, group=group)[:places]
 
 
 def lottery_open_places(cohort: Cohort, group: list[int]) -> int:
@@ -432,8 +490,8 @@ def lottery_open_places(cohort: Cohort, group: list[int]) -> int:
 @transaction.atomic
 def lottery_record(*, cohort: Cohort, group: list[int], actor, now: datetime | None = None
                    ) -> Lottery:  # fmt: skip
-    """Step one: record the group staff confirmed and the estimates' hash, before any random
-    byte exists. Side effects: the Lottery row."""
+    """Step one: record the group staff confirmed, the estimates and their hash, before any
+    random byte exists. Side effects: the Lottery row."""
     cohort = _lock_cohort(cohort.pk)
     _refuse_if_published(cohort)
     if Lottery.objects.filter(cohort=cohort).exists():
@@ -451,9 +509,11 @@ def lottery_record(*, cohort: Cohort, group: list[int], actor, now: datetime | N
             gettext("A lottery needs more applications in its group than places left (%(places)d).")
             % {"places": places}
         )
+    entries = estimate_entries(cohort)
     return Lottery.objects.create(
-        cohort=cohort, group=group, places=places, estimates_hash=estimates_hash(cohort),
-        recorded_by=actor, recorded_at=now or timezone.now(),
+        cohort=cohort, group=group, places=places, estimates_hash=estimates_hash_of(entries),
+        estimates=canonical_json(entries).decode(), recorded_by=actor,
+        recorded_at=now or timezone.now(),
     )  # fmt: skip
 
 

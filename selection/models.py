@@ -7,7 +7,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 DEFAULT_DISAGREEMENT = 0.25
@@ -225,8 +226,15 @@ class DecisionRecord(models.Model):
     the cohort, the estimates, each application's scores and decision, the lottery, who
     published and when, with no names, notes or feedback (pages join those at display time,
     so anonymisation and deletion leave the record whole), and its SHA-256. It never changes:
-    save() of a stored row, update() and delete() raise, and a database trigger (migration
-    selection 0002) refuses UPDATE and DELETE on PostgreSQL and SQLite."""
+    save() of a stored row, update() and delete() raise, and database triggers refuse UPDATE
+    and DELETE (migration selection 0002), TRUNCATE on PostgreSQL and INSERT OR REPLACE on
+    SQLite (0005). In production the app's own role may only INSERT and SELECT it
+    (deploy/app_role.sql). The records are chained: each names the one before it (`previous`,
+    one next per record, so the chain never forks) and holds its hash, so rewriting one breaks
+    the next; selection/record.py says how to verify one.
+
+    A migration that alters this table on SQLite rebuilds it, which drops its triggers: it
+    must create them again, as 0005 does."""
 
     cohort = models.OneToOneField(
         "cohorts.Cohort", on_delete=models.PROTECT, related_name="decision_record"
@@ -234,12 +242,22 @@ class DecisionRecord(models.Model):
     content = models.TextField()
     sha256 = models.CharField(max_length=64)
     created_at = models.DateTimeField()
+    # The record published before this one (any cohort); NULL for the first. Version 1 records
+    # (made before the chain) were linked in their order by migration 0005, their content
+    # unchanged.
+    previous = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="next_record")  # fmt: skip
 
     objects = ImmutableQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("decision record")
         verbose_name_plural = _("decision records")
+        constraints = [
+            # One record starts the chain (NULL counts as 0), the OneToOne one next per record.
+            models.UniqueConstraint(Coalesce("previous", Value(0)),
+                                    name="decision_record_one_chain_start"),
+        ]  # fmt: skip
 
     def __str__(self) -> str:
         return f"{self.cohort_id}: {self.sha256}"
@@ -264,6 +282,10 @@ class Lottery(models.Model):
     group = models.JSONField()  # application ids, sorted
     places = models.PositiveSmallIntegerField()
     estimates_hash = models.CharField(max_length=64)
+    # The estimates it hashed, as their canonical JSON (selection/record.py): a later fit
+    # replaces the cohort's estimates, the record still shows what the draw stood on. Empty
+    # for a lottery recorded before it was kept.
+    estimates = models.TextField(blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                     null=True, related_name="+")  # fmt: skip
     recorded_at = models.DateTimeField()

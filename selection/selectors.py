@@ -19,7 +19,7 @@ from reviews.scoring import criterion_scores, weighted_score
 from reviews.selectors import scored_reviews
 
 from .model import UNCERTAIN_HIGH, UNCERTAIN_LOW
-from .models import ApplicationEstimate, Ranking, ReviewerLeniency
+from .models import ApplicationEstimate, DecisionRecord, Ranking, ReviewerLeniency
 
 # Submitted, whatever became of them since; drafts and withdrawals are not ranked.
 RANKED_STATUSES = (
@@ -305,4 +305,12 @@ def top_estimates(cohort, user, count: int) -> list[ApplicationEstimate]:
 def startup_names(application_ids) -> dict[int, str]:
     return dict(
         Application.objects.filter(pk__in=list(application_ids)).values_list("pk", "startup__name")
+    )
+
+
+def published_record_hash(cohort) -> str:
+    """cohorts.registries.decision_record_hash: the SHA-256 of the cohort's decision record,
+    "" before its decisions are published. Public: the record holds no name."""
+    return (
+        DecisionRecord.objects.filter(cohort=cohort).values_list("sha256", flat=True).first() or ""
     )

@@ -106,3 +106,19 @@ def test_the_image_installs_the_runtime_lock_only_and_checks_hashes():
     assert pins
     assert all(line.endswith("\\") for line in pins)
     assert all(pin.rstrip(" \\") in development for pin in pins)  # same versions in both
+
+
+def test_web_worker_and_beat_connect_as_the_app_role_that_migrate_makes():
+    """Only migrate owns the tables: the others may never truncate the decision record or
+    disable its triggers (deploy/app_role.sql; tests/selection/test_record_chain.py)."""
+    migrate = SERVICES["migrate"]
+    command = migrate["command"]
+
+    assert {
+        name: SERVICES[name]["environment"]["DATABASE_URL"].split(":")[1]
+        for name in APP_SERVICES
+    } == {"migrate": "//accelerator", "web": "//accelerator_app",
+          "worker": "//accelerator_app", "beat": "//accelerator_app"}  # fmt: skip
+    assert migrate["environment"]["APP_DB_USER"] == "accelerator_app"
+    assert command.index("migrate --noinput") < command.index("manage.py grant_app_role")
+    assert (ROOT / "deploy" / "app_role.sql").is_file()

@@ -75,3 +75,26 @@ def test_an_admin_post_is_refused(client, record):
 
     assert (change.status_code, delete.status_code) == (403, 403)
     assert DecisionRecord.objects.get(pk=record.pk).content == record.content
+
+
+def test_a_record_cannot_be_replaced_by_an_insert(record):
+    """SQLite's INSERT OR REPLACE deletes the row it meets without firing the DELETE trigger;
+    PostgreSQL's nearest, an upsert, is an UPDATE."""
+    table = DecisionRecord._meta.db_table
+    columns = "(id, cohort_id, content, sha256, created_at)"
+    values = f"VALUES (%s, %s, '{{}}', '{'0' * 64}', %s)"
+    statement = {
+        "sqlite": f"INSERT OR REPLACE INTO {table} {columns} {values}",
+        "postgresql": f"INSERT INTO {table} {columns} {values} ON CONFLICT (id) DO UPDATE"
+        " SET content = EXCLUDED.content, sha256 = EXCLUDED.sha256",
+    }[connection.vendor]
+
+    with (
+        pytest.raises(DatabaseError, match="A decision record never changes"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(statement, [record.pk, record.cohort_id, record.created_at])
+
+    stored = DecisionRecord.objects.get(pk=record.pk)
+    assert (stored.content, stored.sha256) == (record.content, record.sha256)
