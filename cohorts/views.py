@@ -23,8 +23,10 @@ def cohort_detail(request: HttpRequest, program_slug: str, slug: str) -> HttpRes
         raise Http404 from error
     now = timezone.now()
     cohort.current_phase = cohort.phase(now)
+    # The record exists once decisions are published: no query for it before.
+    record_sha256 = decision_record_hash(cohort) if cohort.decisions_published_at else ""
     context = {"cohort": cohort, "timeline": cohort_timeline(cohort, now=now),
-               "record_sha256": decision_record_hash(cohort)}  # fmt: skip
+               "record_sha256": record_sha256}  # fmt: skip
     return render(request, "cohorts/cohort_detail.html", context)
 
 
