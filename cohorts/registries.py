@@ -24,3 +24,6 @@ rubric_locks = Registry(default="")
 # user → the outbox emails they must not read (a Q on OutgoingEmail, or None): those about
 # applications they are in conflict with.
 outbox_hidden = Registry(default=None)
+# cohort id → how many winners it holds, pending or published (a freed place not counted):
+# its capacity cannot go below.
+winners_chosen = Registry(default=0)

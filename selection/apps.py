@@ -8,6 +8,7 @@ class SelectionConfig(AppConfig):
 
     def ready(self) -> None:
         from applications.registries import applicant_stages
+        from cohorts.registries import winners_chosen
         from notifications.models import EmailKind
         from notifications.reminders import reminder_kind_register
 
@@ -15,11 +16,13 @@ class SelectionConfig(AppConfig):
             demo,  # noqa: F401 (the demo cohort in review is ranked once its reviews are in)
             receivers,  # noqa: F401 (reviews and withdrawals ask for a new fit)
         )
+        from .decisions import winners_chosen as decisions_winners_chosen
         from .interview_selectors import invited_stages
         from .offer_reminders import offer_reminder_still_due, offer_reminders_sweep
         from .reminders import interview_reminder_still_due, interview_reminders_sweep
 
         applicant_stages.register(invited_stages)
+        winners_chosen.register(decisions_winners_chosen)
         reminder_kind_register(
             EmailKind.INTERVIEW_REMINDER,
             sweep=interview_reminders_sweep,

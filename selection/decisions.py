@@ -188,7 +188,25 @@ class PublicationState:
 
     @property
     def ready(self) -> bool:
-        return not self.undecided and self.cohort.decisions_published_at is None
+        return (
+            not self.undecided and not self.over_capacity
+            and self.cohort.decisions_published_at is None
+        )  # fmt: skip
+
+    @property
+    def over_capacity(self) -> str:
+        """Why the winners cannot all be published ("" when they can): more than the cohort's
+        capacity (set lower before the capacity had a floor)."""
+        capacity = self.cohort.capacity
+        if capacity is None or len(self.winners) <= capacity:
+            return ""
+        return ngettext(
+            "This cohort takes %(capacity)d winner and %(winners)d are chosen: change winners "
+            "to the waitlist, or raise the capacity, before publishing.",
+            "This cohort takes %(capacity)d winners and %(winners)d are chosen: change winners "
+            "to the waitlist, or raise the capacity, before publishing.",
+            capacity,
+        ) % {"capacity": capacity, "winners": len(self.winners)}
 
 
 def publication_state(cohort: Cohort) -> PublicationState:
@@ -320,6 +338,8 @@ def decisions_publish(*, cohort: Cohort, actor, fingerprint: str, now: datetime 
         raise DecisionError(
             gettext("Every application under review needs a decision before publishing.")
         )
+    if state.over_capacity:
+        raise DecisionError(state.over_capacity)
     decisions = [*state.winners, *state.waitlist]
     decisions += list(Decision.objects.filter(cohort=cohort, outcome=DecisionOutcome.REJECTED)
                       .select_related("application__startup"))  # fmt: skip
@@ -365,6 +385,16 @@ def draft_decision_emails(decision: Decision, cohort: Cohort, *, draft: bool = T
                 draft=draft,
                 **email_render(f"decision_{decision.outcome}", context),
             )
+
+
+def winners_chosen(cohort_id: int) -> int:
+    """The winners a cohort holds: pending ones before publication, then those whose place
+    stands (a declined, expired or withdrawn offer frees it). Its capacity cannot go below."""
+    return (
+        Decision.objects.filter(cohort_id=cohort_id, outcome=DecisionOutcome.WINNER)
+        .filter(application__status__in=[*UNDECIDED_STATUSES, ApplicationStatus.WINNER])
+        .count()
+    )
 
 
 def decision_emails(cohort: Cohort):
