@@ -11,17 +11,19 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _lazy
 
 from applications.enums import ApplicationStatus
 from applications.models import Application, Membership
 from applications.services import application_transition
 from cohorts.models import Cohort
+from cohorts.registries import outbox_hidden
 from notifications.models import EmailKind, EmailState, OutgoingEmail
-from notifications.services import email_queue, email_release, email_render
+from notifications.services import email_queue, email_release, email_render, emails_void
 
 from .interview_selectors import interview_summaries
 from .models import ApplicationEstimate, Decision, DecisionOutcome, DecisionRecord, Lottery, Ranking
@@ -30,6 +32,8 @@ from .offers import offer_start_clock, offers_create
 RECORD_VERSION = 1
 # Applications that need a decision before the cohort can be published.
 UNDECIDED_STATUSES = (ApplicationStatus.SUBMITTED, ApplicationStatus.SHORTLISTED)
+# The key of a promoted startup's decision email ends so (its waitlist email has none).
+PROMOTION_KEY_SUFFIX = ":promotion"
 OUTCOME_STATUS = {
     DecisionOutcome.WINNER: ApplicationStatus.WINNER,
     DecisionOutcome.WAITLISTED: ApplicationStatus.WAITLISTED,
@@ -401,6 +405,57 @@ def decision_emails(cohort: Cohort):
     return OutgoingEmail.objects.filter(kind=EmailKind.DECISION, cohort_id=cohort.pk)
 
 
+def visible_decision_emails(cohort: Cohort, user):
+    """The cohort's decision emails a member of staff may read: not those about applications
+    they are in conflict with (the outbox's own rule)."""
+    emails = decision_emails(cohort)
+    hidden = outbox_hidden(user)
+    return emails if hidden is None else emails.exclude(hidden)
+
+
+def decision_emails_by_application(emails) -> dict[int, list[OutgoingEmail]]:
+    """{application id: its emails among `emails`, oldest first}."""
+    by_application = {}
+    for email in emails.order_by("pk"):
+        by_application.setdefault(int(email.idempotency_key.split(":")[1]), []).append(email)
+    return by_application
+
+
+def application_decision_emails(application_ids):
+    """The decision emails about these applications (their keys begin with the id)."""
+    about = Q(pk__in=[])
+    for application_id in application_ids:
+        about |= Q(idempotency_key__startswith=f"decision:{application_id}:")
+    return OutgoingEmail.objects.filter(about, kind=EmailKind.DECISION)
+
+
+# Once published, any change of an application's status makes its decision emails untrue.
+VOIDED_BECAUSE = {
+    ApplicationStatus.DECLINED: _lazy(
+        "Voided: the offer was declined, expired or withdrawn before this email was sent."
+    ),
+    ApplicationStatus.WINNER: _lazy(
+        "Voided: the startup was promoted from the waitlist; its promotion email replaces this one."
+    ),
+    ApplicationStatus.WITHDRAWN: _lazy(
+        "Voided: the startup withdrew its application before this email was sent."
+    ),
+}
+
+
+def decision_emails_void(*, application: Application, to_status: str) -> int:
+    """A published decision stopped being true (called in the transaction of the status
+    change, under the application's row lock): its emails not yet sent are cancelled, with
+    the reason shown on the decision emails page; an email already released stands, the
+    change came after it. Returns how many."""
+    reason = VOIDED_BECAUSE.get(to_status) or _lazy(
+        "Voided: the decision changed before this email was sent."
+    )
+    with translation.override(None):
+        reason = str(reason)  # the English text, shown translated on the page
+    return emails_void(emails=application_decision_emails([application.pk]), reason=reason)
+
+
 def decision_email_edit(*, email: OutgoingEmail, subject: str, body_text: str) -> None:
     """Staff rewrite a decision email before sending it: only a draft changes; its HTML
     version follows the new text. Side effects: none until it is sent."""
@@ -427,10 +482,16 @@ def decision_email_send(*, email: OutgoingEmail) -> None:
 
 
 @transaction.atomic
-def decision_emails_send_all(*, cohort: Cohort) -> int:
+def decision_emails_send_all(*, cohort: Cohort, excluding=()) -> int:
     """Release every decision draft of the cohort, as decision_email_send does for each.
-    Returns how many."""
-    drafts = list(decision_emails(cohort).filter(state=EmailState.DRAFT).order_by("pk"))
+    `excluding`: the applications the actor has a conflict of interest with, whose emails
+    another manager sends. The drafts are locked first: one voided meanwhile (a decline, a
+    promotion, a deleted account) is left out, never sent. Returns how many."""
+    drafts = decision_emails(cohort).filter(state=EmailState.DRAFT)
+    excluding = list(excluding)
+    if excluding:
+        drafts = drafts.exclude(pk__in=application_decision_emails(excluding).values("pk"))
+    drafts = list(drafts.select_for_update().order_by("pk"))
     for email in drafts:
         decision_email_send(email=email)
     return len(drafts)

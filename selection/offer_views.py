@@ -19,6 +19,11 @@ from applications.enums import ApplicationStatus
 from cohorts.staff import cohort_in_scope, staff_page
 
 from . import offers
+from .decisions import (
+    PROMOTION_KEY_SUFFIX,
+    decision_emails_by_application,
+    visible_decision_emails,
+)
 from .models import Decision, DecisionOutcome, Offer, OfferState
 
 
@@ -82,9 +87,15 @@ def offers_page(request: HttpRequest, cohort_id: int) -> HttpResponse:
     cohort = cohort_in_scope(request.staff_scope, cohort_id)
     now = timezone.now()
     by_state = {state: [] for state in OfferState.values}
+    promotion_emails = decision_emails_by_application(
+        visible_decision_emails(cohort, request.user).filter(
+            idempotency_key__endswith=PROMOTION_KEY_SUFFIX
+        )
+    )
     for offer in (Offer.objects.filter(cohort=cohort).select_related("application__startup")
                   .order_by("created_at", "pk")):  # fmt: skip
         offer.time_left = offer.reply_by - now if offer.reply_by and offer.reply_by > now else None
+        offer.promotion_emails = promotion_emails.get(offer.application_id, [])
         by_state[offer.state].append(offer)
     waitlist = (
         Decision.objects.filter(cohort=cohort, outcome=DecisionOutcome.WAITLISTED,
