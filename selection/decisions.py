@@ -26,7 +26,15 @@ from notifications.models import EmailKind, EmailState, OutgoingEmail
 from notifications.services import email_queue, email_release, email_render, emails_void
 
 from .interview_selectors import interview_summaries
-from .models import ApplicationEstimate, Decision, DecisionOutcome, DecisionRecord, Lottery, Ranking
+from .models import (
+    ApplicationEstimate,
+    Decision,
+    DecisionOutcome,
+    DecisionRecord,
+    Lottery,
+    Offer,
+    Ranking,
+)
 from .offers import offer_start_clock, offers_create
 
 RECORD_VERSION = 1
@@ -476,8 +484,10 @@ def decision_email_edit(*, email: OutgoingEmail, subject: str, body_text: str) -
 def decision_email_send(*, email: OutgoingEmail) -> None:
     """Release one decision draft a person has read. Side effects: queued and sent after
     commit; the first one sent to a startup fixes its offer's reply-by date."""
-    email_release(email=email)
     application_id = int(email.idempotency_key.split(":")[1])
+    # The offer before the email, as a decline locks them: the other order deadlocks.
+    list(Offer.objects.select_for_update().filter(application_id=application_id).values_list("pk"))
+    email_release(email=email)
     offer_start_clock(application_id=application_id)
 
 
@@ -491,10 +501,24 @@ def decision_emails_send_all(*, cohort: Cohort, excluding=()) -> int:
     excluding = list(excluding)
     if excluding:
         drafts = drafts.exclude(pk__in=application_decision_emails(excluding).values("pk"))
-    drafts = list(drafts.select_for_update().order_by("pk"))
+    drafts = _locked(cohort, drafts)
+    after_drafts_locked()
     for email in drafts:
         decision_email_send(email=email)
     return len(drafts)
+
+
+def _locked(cohort: Cohort, drafts) -> list[OutgoingEmail]:
+    """The drafts, locked until the send commits: a decline, a withdrawal or a deletion
+    meanwhile waits, then voids what this send queued, before any worker claims it. The
+    cohort's offers are locked first, in the order a decline takes them (offer, then emails):
+    the other order deadlocks."""
+    list(Offer.objects.select_for_update().filter(cohort=cohort).order_by("pk").values_list("pk"))
+    return list(drafts.select_for_update().order_by("pk"))
+
+
+def after_drafts_locked() -> None:
+    """A test hook between locking the drafts and releasing them (a decline comes then)."""
 
 
 # --- Lottery

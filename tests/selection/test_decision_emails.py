@@ -2,17 +2,19 @@
 withdrawal, a promotion or a deleted account voids the drafts it makes untrue, and a manager's
 "Send every draft" leaves the emails about their conflicted applications to another one."""
 
+import threading
+import time
 from datetime import timedelta
 from email.header import decode_header, make_header
 
 import pytest
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
 from django.urls import reverse
 
 from accounts.services import account_delete
 from applications import services as application_services
 from notifications.models import EmailKind, EmailState, OutgoingEmail
-from notifications.services import email_deliver
+from notifications.services import OutboxError, email_deliver
 from reviews import services as review_services
 from selection import decisions, offers
 from selection.models import Offer
@@ -167,3 +169,88 @@ def test_nothing_is_ever_pending_to_an_anonymised_address():
             kind=EmailKind.DECISION, to_address="deleted-user-7@invalid.invalid", subject="S",
             state=EmailState.DRAFT, language="en",
         )  # fmt: skip
+
+
+def _send_all_while_alpha_declines(cohort, alpha_offer, alpha):
+    """Send every draft; between locking the drafts and releasing them, Alpha AI declines in
+    another thread, and the send goes on once the decline either waits on a database lock or
+    is done."""
+    decline_result = []
+
+    def decline():
+        try:
+            decline_result.append(offers.offer_decline(offer=alpha_offer, user=alpha))
+        finally:
+            connection.close()
+
+    def others_waiting_on_a_lock() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute(
+                "SELECT count(DISTINCT l.pid) FROM pg_locks l JOIN pg_stat_activity a"
+                " ON a.pid = l.pid WHERE NOT l.granted AND a.datname = current_database()"
+            )
+            return cursor.fetchone()[0]
+
+    decliner = threading.Thread(target=decline)
+
+    def hook():
+        decliner.start()
+        deadline = time.monotonic() + 5  # a last resort, never reached when either happens
+        while decliner.is_alive() and not others_waiting_on_a_lock():
+            if time.monotonic() > deadline:
+                break
+            decliner.join(0.005)
+
+    original = decisions.after_drafts_locked
+    decisions.after_drafts_locked = hook
+    try:
+        sent = decisions.decision_emails_send_all(cohort=cohort)
+    except OutboxError as error:
+        sent = str(error)
+    finally:
+        decisions.after_drafts_locked = original
+        decliner.join()
+    return sent, decline_result
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_decline_during_send_all_voids_its_queued_email_and_the_others_go(smtp):
+    cohort, _, _, applications, people = _published()
+    alpha_offer = Offer.objects.get(application=applications["Alpha AI"])
+
+    sent, promoted = _send_all_while_alpha_declines(cohort, alpha_offer, people["Alpha AI"][0])
+
+    assert (sent, promoted) == (6, [applications["Gamma ML"]])
+    assert _sent(smtp) == [
+        ("beta-cto@startup.example", "Congratulations: Beta Labs is selected for Batch 2027"),
+        ("beta@startup.example", "Congratulations: Beta Labs is selected for Batch 2027"),
+        ("delta@startup.example", "Delta Data is on the waiting list for Batch 2027"),
+        ("epsilon@startup.example", "Your application to Batch 2027"),
+    ]
+    # Released by the send, then voided by the decline before any worker claimed them.
+    assert [(e.to_address, e.state) for e in _decision_emails(cohort)] == [
+        ("alpha@startup.example", EmailState.CANCELLED),
+        ("beta@startup.example", EmailState.SENT),
+        ("beta-cto@startup.example", EmailState.SENT),
+        ("gamma@startup.example", EmailState.CANCELLED),  # on the waiting list
+        ("delta@startup.example", EmailState.SENT),
+        ("epsilon@startup.example", EmailState.SENT),
+        ("gamma@startup.example", EmailState.DRAFT),  # promoted: a person sends it
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_the_lock_a_decline_during_send_all_makes_the_whole_send_fail(monkeypatch):
+    cohort, _, _, applications, people = _published()
+    alpha_offer = Offer.objects.get(application=applications["Alpha AI"])
+    monkeypatch.setattr(decisions, "_locked", lambda _, drafts: list(drafts.order_by("pk")))
+
+    sent, _ = _send_all_while_alpha_declines(cohort, alpha_offer, people["Alpha AI"][0])
+
+    assert sent == "Only a draft can be released."
+    assert not decisions.decision_emails(cohort).filter(state=EmailState.QUEUED).exists()
+
+
+def _decision_emails(cohort):
+    return list(decisions.decision_emails(cohort).order_by("pk"))
