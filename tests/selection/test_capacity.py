@@ -44,6 +44,7 @@ def test_publication_refuses_more_winners_than_the_capacity_and_the_page_says_so
     fingerprint = decisions.publication_state(Cohort.objects.get(pk=cohort.pk)).fingerprint
 
     page = client.get(url).content.decode()
+    decisions_page = client.get(reverse("staff:decisions", args=[cohort.pk])).content.decode()
     refused = client.post(url, {"fingerprint": fingerprint}, follow=True).content.decode()
 
     message = (
@@ -51,6 +52,7 @@ def test_publication_refuses_more_winners_than_the_capacity_and_the_page_says_so
         "the capacity, before publishing."
     )
     assert message in page
+    assert message in decisions_page
     assert 'name="fingerprint"' not in page
     assert message in refused
     assert Cohort.objects.get(pk=cohort.pk).decisions_published_at is None
