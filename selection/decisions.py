@@ -327,7 +327,8 @@ def record_content(*, cohort: Cohort, decisions: list, actor, now: datetime) -> 
 def decisions_publish(*, cohort: Cohort, actor, fingerprint: str, now: datetime | None = None
                       ) -> DecisionRecord:  # fmt: skip
     """Publish every pending decision of the cohort at once, if nothing changed since the
-    confirmation page (`fingerprint`) and none is missing. Under the cohort's row lock, so two
+    confirmation page (`fingerprint`), none is missing and the winners fit the capacity read
+    under the cohort's row lock, the lock every decision and capacity change takes; so two
     managers publishing together give one publication (the second is refused).
 
     Side effects: each application moves through application_transition() (an event each);
@@ -454,8 +455,9 @@ VOIDED_BECAUSE = {
 def decision_emails_void(*, application: Application, to_status: str) -> int:
     """A published decision stopped being true (called in the transaction of the status
     change, under the application's row lock): its emails not yet sent are cancelled, with
-    the reason shown on the decision emails page; an email already released stands, the
-    change came after it. Returns how many."""
+    the reason shown on the decision emails page, whether still a draft or queued and not yet
+    claimed by a worker; one claimed or sent stands, the change came after it. Returns how
+    many."""
     reason = VOIDED_BECAUSE.get(to_status) or _lazy(
         "Voided: the decision changed before this email was sent."
     )
