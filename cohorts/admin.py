@@ -169,6 +169,17 @@ class CohortAdminForm(ModelForm):
         model = Cohort
         fields = "__all__"
 
+    def clean(self):
+        cleaned = super().clean()
+        if "capacity" in self.changed_data and "capacity" in cleaned:
+            # The admin's change view is one transaction: the row stays locked until saved.
+            refusal = services.cohort_capacity_refusal(
+                cohort_id=self.instance.pk, capacity=cleaned["capacity"]
+            )
+            if refusal:
+                self.add_error("capacity", refusal)
+        return cleaned
+
 
 class InterviewCriterionInline(CohortPartInline):
     model = InterviewCriterion

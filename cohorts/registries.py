@@ -26,3 +26,7 @@ rubric_locks = Registry(default="")
 outbox_hidden = Registry(default=None)
 # cohort → the SHA-256 of its published decision record, or "" (shown on its public page).
 decision_record_hash = Registry(default="")
+
+# cohort id → how many winners it holds, pending or published (a freed place not counted):
+# its capacity cannot go below.
+winners_chosen = Registry(default=0)

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import ngettext
 from modeltranslation.utils import build_localized_fieldname
 
 from . import station_f
@@ -20,9 +21,40 @@ from .models import (
     Question,
     RubricCriterion,
 )
+from .registries import winners_chosen
 from .signals import demo_loaded
 from .station_f import closing as station_f_closing
 from .station_f import opening as station_f_opening
+
+
+def after_capacity_floor_check() -> None:
+    """A test hook between counting the winners and saving a new capacity (tests make it
+    wait at a barrier: with the lock, no winner can be added meanwhile)."""
+
+
+def _lock_cohort_row(cohort_id: int) -> None:
+    list(Cohort.objects.select_for_update().filter(pk=cohort_id).values_list("pk"))
+
+
+def cohort_capacity_refusal(*, cohort_id: int | None, capacity: int | None) -> str:
+    """Why the cohort cannot take `capacity` ("" when it can): fewer places than the winners
+    it holds, pending or published. Locks the cohort's row first, as every change to its
+    decisions does before counting: call it in the transaction that saves the capacity (the
+    admin's change view is one), so no winner is added between this count and the save."""
+    if cohort_id is None or capacity is None:
+        return ""
+    _lock_cohort_row(cohort_id)
+    chosen = winners_chosen(cohort_id)
+    after_capacity_floor_check()
+    if capacity >= chosen:
+        return ""
+    return ngettext(
+        "The capacity cannot be below the %(winners)d winner this cohort already holds "
+        "(pending or published).",
+        "The capacity cannot be below the %(winners)d winners this cohort already holds "
+        "(pending or published).",
+        chosen,
+    ) % {"winners": chosen}
 
 
 def _one_year_later(value: date | datetime | None):

@@ -62,6 +62,21 @@ class EmailKind(models.TextChoices):
     DECISIONS_PUBLISHED = "decisions_published", _("Decisions published (the record's hash)")
 
 
+# Not sent yet: a person may still release a draft, a worker still claim a queued one.
+PENDING_EMAIL_STATES = (EmailState.DRAFT, EmailState.QUEUED)
+# What a deleted account's address becomes on the emails kept as a record (RFC 2606: the
+# .invalid domain never resolves). An email to it is never pending (a constraint).
+ANONYMISED_DOMAIN = "@invalid.invalid"
+
+
+def anonymised_address(user_id: int) -> str:
+    return f"deleted-user-{user_id}{ANONYMISED_DOMAIN}"
+
+
+def is_anonymised_address(address: str) -> bool:
+    return address.endswith(ANONYMISED_DOMAIN)
+
+
 # An attachment's content (a calendar file): at most this many bytes per email, all together.
 MAX_ATTACHMENT_BYTES = 256 * 1024
 
@@ -168,6 +183,11 @@ class OutgoingEmail(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(kind__in=sorted(SECRET_EMAIL_KINDS)) | models.Q(attachments=[]),
                 name="outbox_no_attachment_on_secret_kinds",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state__in=PENDING_EMAIL_STATES)
+                | ~models.Q(to_address__endswith=ANONYMISED_DOMAIN),
+                name="outbox_nothing_pending_to_an_anonymised_address",
             ),
         ]
 

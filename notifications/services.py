@@ -18,13 +18,16 @@ from django.utils.translation import gettext
 from .models import (
     MAX_ATTACHMENT_BYTES,
     OPTIONAL_EMAIL_KINDS,
+    PENDING_EMAIL_STATES,
     SECRET_EMAIL_KINDS,
     EmailKind,
     EmailState,
     OutgoingEmail,
     Unsubscription,
+    anonymised_address,
     attachments_size,
     header_safe,
+    is_anonymised_address,
 )
 
 logger = logging.getLogger(__name__)
@@ -272,6 +275,8 @@ def _reason_not_to_send(email: OutgoingEmail, now: datetime) -> str:
 
     if email.send_before is not None and now >= email.send_before:
         return gettext("Its deadline had passed.")
+    if is_anonymised_address(email.to_address):
+        return gettext("Its recipient deleted their account.")
     if (
         email.kind in OPTIONAL_EMAIL_KINDS
         and email.recipient_id is not None
@@ -382,9 +387,21 @@ def email_resend(*, email: OutgoingEmail) -> None:
     _publish_delivery_after_commit(email.pk)
 
 
+def emails_void(*, emails, reason: str) -> int:
+    """Cancel, with `reason` for staff, every email of `emails` not yet sent (drafts and queued
+    ones a worker has not claimed): what they say stopped being true. A conditional UPDATE, so
+    against a release (draft → queued) or a worker's claim (queued → sending) of the same row,
+    exactly one wins: an email is either voided or on its way, never both. Returns how many."""
+    return emails.filter(state__in=PENDING_EMAIL_STATES).update(
+        state=EmailState.CANCELLED, next_attempt_at=None, last_error=reason,
+        updated_at=timezone.now(),
+    )  # fmt: skip
+
+
 def recipient_emails_erase(*, user) -> int:
-    """For a deleted account: clear the bodies of the emails sent to the user and replace
-    their address, keeping the rows (kind, subject, dates, state) as the record that they were
+    """For a deleted account: the emails not yet sent to the user are cancelled (nothing ever
+    goes to an anonymised address); then every email to them loses its body and its address
+    is replaced, keeping the rows (kind, subject, dates, state) as the record that they were
     sent. Selected by recipient only, never by address: a recycled address must not erase a
     previous owner's emails. Returns how many."""
     return _emails_erase(OutgoingEmail.objects.filter(recipient=user), user=user)
@@ -398,8 +415,11 @@ def addressed_emails_erase(*, email_ids, user) -> int:
 
 
 def _emails_erase(emails, *, user) -> int:
+    with translation.override(None):  # the English text, translated where it is shown
+        reason = gettext("Its recipient deleted their account.")
+    emails_void(emails=emails, reason=reason)
     return emails.update(
-        to_address=f"deleted-user-{user.pk}@invalid.invalid",
+        to_address=anonymised_address(user.pk),
         body_text="",
         body_html="",
         attachments=[],

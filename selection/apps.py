@@ -9,7 +9,7 @@ class SelectionConfig(AppConfig):
     def ready(self) -> None:
         from accounts.personal_data import personal_data_register
         from applications.registries import applicant_stages
-        from cohorts.registries import decision_record_hash
+        from cohorts.registries import decision_record_hash, winners_chosen
         from notifications.models import EmailKind
         from notifications.reminders import reminder_kind_register
 
@@ -17,6 +17,7 @@ class SelectionConfig(AppConfig):
             demo,  # noqa: F401 (the demo cohort in review is ranked once its reviews are in)
             receivers,  # noqa: F401 (reviews and withdrawals ask for a new fit)
         )
+        from .decisions import winners_chosen as decisions_winners_chosen
         from .interview_selectors import invited_stages, panelist_data_export
         from .interviews import panelist_data_delete
         from .offer_reminders import offer_reminder_still_due, offer_reminders_sweep
@@ -28,6 +29,7 @@ class SelectionConfig(AppConfig):
             "interviews", export=panelist_data_export, delete=panelist_data_delete
         )
         decision_record_hash.register(published_record_hash)
+        winners_chosen.register(decisions_winners_chosen)
         reminder_kind_register(
             EmailKind.INTERVIEW_REMINDER,
             sweep=interview_reminders_sweep,

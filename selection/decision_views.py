@@ -14,7 +14,6 @@ from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from applications.models import Application
-from cohorts.registries import outbox_hidden
 from cohorts.staff import cohort_in_scope, staff_page
 from notifications.models import EmailState
 from notifications.services import OutboxError
@@ -186,15 +185,17 @@ def decisions_publish(request: HttpRequest, cohort_id: int) -> HttpResponse:
 def decision_emails(request: HttpRequest, cohort_id: int) -> HttpResponse:
     """The decision emails: read, edit and send one, or send every draft."""
     cohort = cohort_in_scope(request.staff_scope, cohort_id)
-    emails = decisions.decision_emails(cohort).select_related("recipient").order_by("pk")
-    hidden = outbox_hidden(request.user)  # those to a startup the user is in conflict with
-    if hidden is not None:
-        emails = emails.exclude(hidden)
+    emails = (
+        decisions.visible_decision_emails(cohort, request.user)
+        .select_related("recipient").order_by("pk")
+    )  # fmt: skip
     if request.method == "POST":
         action = request.POST.get("action", "")
         try:
             if action == "send_all":
-                count = decisions.decision_emails_send_all(cohort=cohort)
+                count = decisions.decision_emails_send_all(
+                    cohort=cohort, excluding=_conflicted_ids(request, cohort)
+                )
                 messages.success(
                     request,
                     ngettext("%(count)d email sent to the outbox.",
@@ -217,7 +218,13 @@ def decision_emails(request: HttpRequest, cohort_id: int) -> HttpResponse:
     return render(
         request,
         "selection/decision_emails.html",
-        {"cohort": cohort, "emails": emails, "draft": EmailState.DRAFT, "section": "ranking"},
+        {
+            "cohort": cohort,
+            "emails": emails,
+            "draft": EmailState.DRAFT,
+            "cancelled": EmailState.CANCELLED,
+            "section": "ranking",
+        },
     )
 
 

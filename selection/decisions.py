@@ -9,20 +9,30 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _lazy
 
 from applications.enums import ApplicationStatus
 from applications.models import Application, Membership
 from applications.services import application_transition
 from cohorts.models import Cohort
+from cohorts.registries import outbox_hidden
 from notifications.models import EmailKind, EmailState, OutgoingEmail
-from notifications.services import email_queue, email_release, email_render
+from notifications.services import email_queue, email_release, email_render, emails_void
 
 from .interview_selectors import interview_summaries
-from .models import ApplicationEstimate, Decision, DecisionOutcome, DecisionRecord, Lottery, Ranking
+from .models import (
+    ApplicationEstimate,
+    Decision,
+    DecisionOutcome,
+    DecisionRecord,
+    Lottery,
+    Offer,
+    Ranking,
+)
 from .offers import offer_start_clock, offers_create
 from .record import (
     LOTTERY_DRAW,
@@ -36,6 +46,8 @@ from .record import (
 
 # Applications that need a decision before the cohort can be published.
 UNDECIDED_STATUSES = (ApplicationStatus.SUBMITTED, ApplicationStatus.SHORTLISTED)
+# The key of a promoted startup's decision email ends so (its waitlist email has none).
+PROMOTION_KEY_SUFFIX = ":promotion"
 OUTCOME_STATUS = {
     DecisionOutcome.WINNER: ApplicationStatus.WINNER,
     DecisionOutcome.WAITLISTED: ApplicationStatus.WAITLISTED,
@@ -185,7 +197,25 @@ class PublicationState:
 
     @property
     def ready(self) -> bool:
-        return not self.undecided and self.cohort.decisions_published_at is None
+        return (
+            not self.undecided and not self.over_capacity
+            and self.cohort.decisions_published_at is None
+        )  # fmt: skip
+
+    @property
+    def over_capacity(self) -> str:
+        """Why the winners cannot all be published ("" when they can): more than the cohort's
+        capacity (set lower before the capacity had a floor)."""
+        capacity = self.cohort.capacity
+        if capacity is None or len(self.winners) <= capacity:
+            return ""
+        return ngettext(
+            "This cohort takes %(capacity)d winner and %(winners)d are chosen: change winners "
+            "to the waitlist, or raise the capacity, before publishing.",
+            "This cohort takes %(capacity)d winners and %(winners)d are chosen: change winners "
+            "to the waitlist, or raise the capacity, before publishing.",
+            capacity,
+        ) % {"capacity": capacity, "winners": len(self.winners)}
 
 
 def publication_state(cohort: Cohort) -> PublicationState:
@@ -306,7 +336,8 @@ def record_content(*, cohort: Cohort, decisions: list, actor, now: datetime,
 def decisions_publish(*, cohort: Cohort, actor, fingerprint: str, now: datetime | None = None
                       ) -> DecisionRecord:  # fmt: skip
     """Publish every pending decision of the cohort at once, if nothing changed since the
-    confirmation page (`fingerprint`) and none is missing. Under the cohort's row lock, so two
+    confirmation page (`fingerprint`), none is missing and the winners fit the capacity read
+    under the cohort's row lock, the lock every decision and capacity change takes; so two
     managers publishing together give one publication (the second is refused).
 
     Side effects: each application moves through application_transition() (an event each);
@@ -332,6 +363,8 @@ def decisions_publish(*, cohort: Cohort, actor, fingerprint: str, now: datetime 
         raise DecisionError(
             gettext("Every application under review needs a decision before publishing.")
         )
+    if state.over_capacity:
+        raise DecisionError(state.over_capacity)
     decisions = [*state.winners, *state.waitlist]
     decisions += list(Decision.objects.filter(cohort=cohort, outcome=DecisionOutcome.REJECTED)
                       .select_related("application__startup"))  # fmt: skip
@@ -430,8 +463,70 @@ def draft_decision_emails(decision: Decision, cohort: Cohort, *, draft: bool = T
             )
 
 
+def winners_chosen(cohort_id: int) -> int:
+    """The winners a cohort holds: pending ones before publication, then those whose place
+    stands (a declined, expired or withdrawn offer frees it). Its capacity cannot go below."""
+    return (
+        Decision.objects.filter(cohort_id=cohort_id, outcome=DecisionOutcome.WINNER)
+        .filter(application__status__in=[*UNDECIDED_STATUSES, ApplicationStatus.WINNER])
+        .count()
+    )
+
+
 def decision_emails(cohort: Cohort):
     return OutgoingEmail.objects.filter(kind=EmailKind.DECISION, cohort_id=cohort.pk)
+
+
+def visible_decision_emails(cohort: Cohort, user):
+    """The cohort's decision emails a member of staff may read: not those about applications
+    they are in conflict with (the outbox's own rule)."""
+    emails = decision_emails(cohort)
+    hidden = outbox_hidden(user)
+    return emails if hidden is None else emails.exclude(hidden)
+
+
+def decision_emails_by_application(emails) -> dict[int, list[OutgoingEmail]]:
+    """{application id: its emails among `emails`, oldest first}."""
+    by_application = {}
+    for email in emails.order_by("pk"):
+        by_application.setdefault(int(email.idempotency_key.split(":")[1]), []).append(email)
+    return by_application
+
+
+def application_decision_emails(application_ids):
+    """The decision emails about these applications (their keys begin with the id)."""
+    about = Q(pk__in=[])
+    for application_id in application_ids:
+        about |= Q(idempotency_key__startswith=f"decision:{application_id}:")
+    return OutgoingEmail.objects.filter(about, kind=EmailKind.DECISION)
+
+
+# Once published, any change of an application's status makes its decision emails untrue.
+VOIDED_BECAUSE = {
+    ApplicationStatus.DECLINED: _lazy(
+        "Voided: the offer was declined, expired or withdrawn before this email was sent."
+    ),
+    ApplicationStatus.WINNER: _lazy(
+        "Voided: the startup was promoted from the waitlist; its promotion email replaces this one."
+    ),
+    ApplicationStatus.WITHDRAWN: _lazy(
+        "Voided: the startup withdrew its application before this email was sent."
+    ),
+}
+
+
+def decision_emails_void(*, application: Application, to_status: str) -> int:
+    """A published decision stopped being true (called in the transaction of the status
+    change, under the application's row lock): its emails not yet sent are cancelled, with
+    the reason shown on the decision emails page, whether still a draft or queued and not yet
+    claimed by a worker; one claimed or sent stands, the change came after it. Returns how
+    many."""
+    reason = VOIDED_BECAUSE.get(to_status) or _lazy(
+        "Voided: the decision changed before this email was sent."
+    )
+    with translation.override(None):
+        reason = str(reason)  # the English text, shown translated on the page
+    return emails_void(emails=application_decision_emails([application.pk]), reason=reason)
 
 
 def decision_email_edit(*, email: OutgoingEmail, subject: str, body_text: str) -> None:
@@ -454,19 +549,41 @@ def decision_email_edit(*, email: OutgoingEmail, subject: str, body_text: str) -
 def decision_email_send(*, email: OutgoingEmail) -> None:
     """Release one decision draft a person has read. Side effects: queued and sent after
     commit; the first one sent to a startup fixes its offer's reply-by date."""
-    email_release(email=email)
     application_id = int(email.idempotency_key.split(":")[1])
+    # The offer before the email, as a decline locks them: the other order deadlocks.
+    list(Offer.objects.select_for_update().filter(application_id=application_id).values_list("pk"))
+    email_release(email=email)
     offer_start_clock(application_id=application_id)
 
 
 @transaction.atomic
-def decision_emails_send_all(*, cohort: Cohort) -> int:
+def decision_emails_send_all(*, cohort: Cohort, excluding=()) -> int:
     """Release every decision draft of the cohort, as decision_email_send does for each.
-    Returns how many."""
-    drafts = list(decision_emails(cohort).filter(state=EmailState.DRAFT).order_by("pk"))
+    `excluding`: the applications the actor has a conflict of interest with, whose emails
+    another manager sends. The drafts are locked first: one voided meanwhile (a decline, a
+    promotion, a deleted account) is left out, never sent. Returns how many."""
+    drafts = decision_emails(cohort).filter(state=EmailState.DRAFT)
+    excluding = list(excluding)
+    if excluding:
+        drafts = drafts.exclude(pk__in=application_decision_emails(excluding).values("pk"))
+    drafts = _locked(cohort, drafts)
+    after_drafts_locked()
     for email in drafts:
         decision_email_send(email=email)
     return len(drafts)
+
+
+def _locked(cohort: Cohort, drafts) -> list[OutgoingEmail]:
+    """The drafts, locked until the send commits: a decline, a withdrawal or a deletion
+    meanwhile waits, then voids what this send queued, before any worker claims it. The
+    cohort's offers are locked first, in the order a decline takes them (offer, then emails):
+    the other order deadlocks."""
+    list(Offer.objects.select_for_update().filter(cohort=cohort).order_by("pk").values_list("pk"))
+    return list(drafts.select_for_update().order_by("pk"))
+
+
+def after_drafts_locked() -> None:
+    """A test hook between locking the drafts and releasing them (a decline comes then)."""
 
 
 # --- Lottery

@@ -21,6 +21,11 @@ from applications.selectors import conflicted_in_cohort, without_conflicts
 from cohorts.staff import cohort_in_scope, staff_page
 
 from . import offers
+from .decisions import (
+    PROMOTION_KEY_SUFFIX,
+    decision_emails_by_application,
+    visible_decision_emails,
+)
 from .models import Decision, DecisionOutcome, Offer, OfferState
 
 
@@ -86,10 +91,16 @@ def offers_page(request: HttpRequest, cohort_id: int) -> HttpResponse:
     now = timezone.now()
     conflicted = set(conflicted_in_cohort(cohort, request.user))
     by_state = {state: [] for state in OfferState.values}
+    promotion_emails = decision_emails_by_application(
+        visible_decision_emails(cohort, request.user).filter(
+            idempotency_key__endswith=PROMOTION_KEY_SUFFIX
+        )
+    )
     for offer in (Offer.objects.filter(cohort=cohort).select_related("application__startup")
                   .order_by("created_at", "pk")):  # fmt: skip
         offer.conflicted = offer.application_id in conflicted
         offer.time_left = offer.reply_by - now if offer.reply_by and offer.reply_by > now else None
+        offer.promotion_emails = promotion_emails.get(offer.application_id, [])
         by_state[offer.state].append(offer)
     waitlist = (
         Decision.objects.filter(cohort=cohort, outcome=DecisionOutcome.WAITLISTED,

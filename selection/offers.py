@@ -200,12 +200,12 @@ def _promote(freed: Offer, *, now: datetime) -> Application | None:
         outcome=DecisionOutcome.WINNER, waitlist_position=None
     )
     Offer.objects.create(application=application, cohort=cohort, created_at=now, replaces=freed)
-    from .decisions import draft_decision_emails
+    from .decisions import PROMOTION_KEY_SUFFIX, draft_decision_emails
 
     first.outcome = DecisionOutcome.WINNER
     with translation.override(settings.LANGUAGE_CODE):
         draft_decision_emails(first, cohort, draft=not cohort.promotion_email_queued,
-                              key_suffix=":promotion")  # fmt: skip
+                              key_suffix=PROMOTION_KEY_SUFFIX)  # fmt: skip
     return application
 
 

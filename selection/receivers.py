@@ -46,6 +46,14 @@ def free_the_interview_slot(sender, application, to_status, actor, **kwargs):
         interviews.interview_release(application=application, by=actor)
 
 
+@receiver(status_changed, dispatch_uid="selection_status_change_voids_decision_emails")
+def void_untrue_decision_emails(sender, application, from_status, to_status, **kwargs):
+    # Only a published decision (winner, waitlisted, rejected) has emails; drafting them at
+    # publication comes after the transitions, a promotion's after its own.
+    if from_status in PUBLISHED:
+        decisions.decision_emails_void(application=application, to_status=to_status)
+
+
 PUBLISHED = {
     ApplicationStatus.WINNER: ApplicantStatus.SELECTED,
     ApplicationStatus.DECLINED: ApplicantStatus.DECLINED,
