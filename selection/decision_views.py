@@ -21,6 +21,7 @@ from notifications.services import OutboxError
 
 from . import decisions, selectors
 from .decisions import DecisionError
+from .forms import DecisionForm, first_error
 from .interview_selectors import interview_summaries
 from .models import ApplicationEstimate, Decision, DecisionOutcome, DecisionRecord, Lottery
 
@@ -100,20 +101,20 @@ def _application(request, cohort, application_id: int) -> Application:
 def decision_save(request: HttpRequest, cohort_id: int, application_id: int) -> HttpResponse:
     cohort = cohort_in_scope(request.staff_scope, cohort_id)
     application = _application(request, cohort, application_id)
-    outcome = request.POST.get("outcome", "")
-    position = request.POST.get("waitlist_position", "").strip()
+    form = DecisionForm(request.POST)
     try:
+        if not form.is_valid():
+            raise DecisionError(first_error(form))
+        outcome = form.cleaned_data["outcome"]
         if outcome == "":
             decisions.decision_clear(application=application)
         elif outcome not in DecisionOutcome.values:
             raise DecisionError(gettext("Choose winner, waitlisted or rejected."))
         else:
-            if position and not position.isdigit():
-                raise DecisionError(gettext("A waitlist position is a whole number."))
             decisions.decision_set(
                 application=application, outcome=outcome, actor=request.user,
-                note=request.POST.get("note", ""), feedback=request.POST.get("feedback", ""),
-                waitlist_position=int(position) if position else None,
+                note=form.cleaned_data["note"], feedback=form.cleaned_data["feedback"],
+                waitlist_position=form.cleaned_data["waitlist_position"],
             )  # fmt: skip
     except DecisionError as error:
         messages.error(request, str(error))
@@ -226,7 +227,7 @@ def decision_emails(request: HttpRequest, cohort_id: int) -> HttpResponse:
 def lottery_record(request: HttpRequest, cohort_id: int) -> HttpResponse:
     cohort = cohort_in_scope(request.staff_scope, cohort_id)
     conflicted = _conflicted_ids(request, cohort)
-    group = [int(v) for v in request.POST.getlist("group") if v.isdigit()]
+    group = [int(v) for v in request.POST.getlist("group") if v.isascii() and v.isdigit()]
     try:
         if conflicted & set(group):
             raise Http404

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accelerator.forms import Form
+
 
 class ThresholdForm(forms.Form):
     disagreement_threshold = forms.FloatField(
@@ -10,3 +12,39 @@ class ThresholdForm(forms.Form):
         max_value=1,
         widget=forms.NumberInput(attrs={"step": "0.05"}),
     )
+
+
+# Posted from the decision and offer pages: every field bounded, NUL refused (the shared
+# check of accelerator.forms), so nothing reaches PostgreSQL that it cannot store (#26).
+TEXT_MAX_CHARACTERS = 5000
+
+
+class DecisionForm(Form):
+    outcome = forms.CharField(required=False, max_length=20)
+    waitlist_position = forms.IntegerField(label=_("waitlist position"), required=False,
+                                           min_value=1, max_value=32767)  # fmt: skip
+    note = forms.CharField(label=_("note (staff only)"), required=False, strip=False,
+                           max_length=TEXT_MAX_CHARACTERS)  # fmt: skip
+    feedback = forms.CharField(label=_("feedback for the startup"), required=False,
+                               strip=False, max_length=TEXT_MAX_CHARACTERS)  # fmt: skip
+
+
+class ReasonForm(Form):
+    reason = forms.CharField(label=_("reason"), required=False, max_length=2000)
+
+
+def first_error(form) -> str:
+    """The first refusal of a form as one line for messages: "label: what is wrong"."""
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        return f"{label}: {errors[0]}" if label else errors[0]
+    return ""
+
+
+class ShortlistNoteForm(Form):
+    note = forms.CharField(label=_("note (staff only)"), required=False, max_length=500)
+
+
+class InterviewNotesForm(Form):
+    notes = forms.CharField(label=_("notes"), required=False, strip=False,
+                            max_length=TEXT_MAX_CHARACTERS)  # fmt: skip

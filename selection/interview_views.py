@@ -24,6 +24,7 @@ from reviews.models import Conflict
 
 from . import interview_selectors as reads
 from . import interviews
+from .forms import InterviewNotesForm, ShortlistNoteForm, first_error
 from .ics import ICS_CONTENT_TYPE, ICS_FILENAME, interview_ics
 from .interview_forms import BulkSlotsForm, MoveForm, PanelForm, SlotForm
 from .interviews import InterviewError
@@ -51,7 +52,11 @@ def _shortlisted_in_scope(request, cohort, application_id) -> Application:
 @require_POST
 def shortlist(request: HttpRequest, cohort_id: int) -> HttpResponse:
     cohort = cohort_in_scope(request.staff_scope, cohort_id)
-    ids = [value for value in request.POST.getlist("application") if value.isdigit()]
+    ids = [
+        value
+        for value in request.POST.getlist("application")
+        if value.isascii() and value.isdigit()
+    ]
     conflicted = set(
         Conflict.objects.filter(user=request.user, state=ConflictState.CONFIRMED)
         .values_list("application_id", flat=True)
@@ -62,11 +67,15 @@ def shortlist(request: HttpRequest, cohort_id: int) -> HttpResponse:
         return HttpResponseRedirect(
             request.POST.get("back") or reverse("staff:ranking", args=[cohort.pk])
         )
+    form = ShortlistNoteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+        return HttpResponseRedirect(reverse("staff:ranking", args=[cohort.pk]))
     done = interviews.shortlist_add(
         cohort=cohort,
         application_ids=ids,
         actor=request.user,
-        note=request.POST.get("note", "")[:500],
+        note=form.cleaned_data["note"],
     )
     messages.success(
         request,
@@ -101,10 +110,13 @@ def shortlist_preview(request: HttpRequest, cohort_id: int) -> HttpResponse:
 def unshortlist(request: HttpRequest, cohort_id: int, application_id: int) -> HttpResponse:
     cohort = cohort_in_scope(request.staff_scope, cohort_id)
     application = _shortlisted_in_scope(request, cohort, application_id)
+    form = ShortlistNoteForm(request.POST)
     try:
+        if not form.is_valid():
+            raise InterviewError(first_error(form))
         with transaction.atomic():
             interviews.shortlist_remove(application=application, actor=request.user,
-                                        note=request.POST.get("note", "")[:500])  # fmt: skip
+                                        note=form.cleaned_data["note"])  # fmt: skip
     except InterviewError as error:
         messages.error(request, str(error))
     else:
@@ -316,9 +328,10 @@ def booking(request: HttpRequest, application_id: int) -> HttpResponse:
     application, _invitation = _invited_application(request, application_id)
     if request.method == "POST":
         slot_id = request.POST.get("slot", "")
+        # Only ASCII digits: int() reads "²" and other Unicode digits, or refuses them (#26).
+        slot_id = int(slot_id) if slot_id.isascii() and slot_id.isdigit() else 0
         try:
-            interviews.interview_book(application=application,
-                                      slot_id=int(slot_id) if slot_id.isdigit() else 0,
+            interviews.interview_book(application=application, slot_id=slot_id,
                                       user=request.user)  # fmt: skip
         except InterviewError as error:
             messages.error(request, str(error))
@@ -382,10 +395,13 @@ def score(request: HttpRequest, application_id: int) -> HttpResponse:
     if request.method == "POST":
         values = {f"c{c.pk}": request.POST.get(f"c{c.pk}", "") for c in criteria}
         context = {"slot": "interview", "user": request.user}
+        form = InterviewNotesForm(request.POST)
         try:
+            if not form.is_valid():
+                raise InterviewError(first_error(form))
             saved = interviews.interview_score_save(
                 application=application, user=request.user, scores=values,
-                notes=request.POST.get("notes", ""),
+                notes=form.cleaned_data["notes"],
             )  # fmt: skip
             context["saved_at"] = saved.updated_at
         except InterviewError as error:

@@ -19,6 +19,7 @@ from applications.enums import ApplicationStatus
 from cohorts.staff import cohort_in_scope, staff_page
 
 from . import offers
+from .forms import ReasonForm, first_error
 from .models import Decision, DecisionOutcome, Offer, OfferState
 
 
@@ -47,9 +48,12 @@ def offer_accept(request: HttpRequest, offer_id: int) -> HttpResponse:
 @require_POST
 def offer_decline(request: HttpRequest, offer_id: int) -> HttpResponse:
     offer = _offer(request, offer_id)
+    form = ReasonForm(request.POST)
     try:
+        if not form.is_valid():
+            raise offers.OfferError(first_error(form))
         offers.offer_decline(offer=offer, user=request.user,
-                             reason=request.POST.get("reason", "").strip())  # fmt: skip
+                             reason=form.cleaned_data["reason"])  # fmt: skip
     except offers.OfferError as error:
         messages.error(request, str(error))
     else:
@@ -126,9 +130,12 @@ def offer_extend(request: HttpRequest, cohort_id: int, offer_id: int) -> HttpRes
 @require_POST
 def offer_withdraw(request: HttpRequest, cohort_id: int, offer_id: int) -> HttpResponse:
     cohort, offer = _staff_offer(request, cohort_id, offer_id)
+    form = ReasonForm(request.POST)
     try:
+        if not form.is_valid():
+            raise offers.OfferError(first_error(form))
         promoted = offers.offer_withdraw(offer=offer, actor=request.user,
-                                         reason=request.POST.get("reason", "").strip())  # fmt: skip
+                                         reason=form.cleaned_data["reason"])  # fmt: skip
     except offers.OfferError as error:
         messages.error(request, str(error))
     else:
