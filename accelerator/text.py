@@ -23,3 +23,16 @@ def has_unstorable_characters(value) -> bool:
     if isinstance(value, dict):
         return any(has_unstorable_characters(item) for item in [*value.keys(), *value.values()])
     return False
+
+
+# PostgreSQL's integer column: a larger number in a query or a write is a DataError (a 500).
+INTEGER_MAX = 2**31 - 1
+
+
+def whole_number(value) -> int | None:
+    """A whole number written in ASCII digits that an integer column can hold, or None.
+    int() alone has no ceiling, raises on "²" and reads "٣" as 3."""
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        number = int(value)
+        return number if number <= INTEGER_MAX else None
+    return None

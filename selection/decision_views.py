@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from accelerator.text import whole_number
 from applications.models import Application
 from cohorts.registries import outbox_hidden
 from cohorts.staff import cohort_in_scope, staff_page
@@ -21,7 +22,7 @@ from notifications.services import OutboxError
 
 from . import decisions, selectors
 from .decisions import DecisionError
-from .forms import DecisionForm, first_error
+from .forms import DecisionEmailForm, DecisionForm, first_error
 from .interview_selectors import interview_summaries
 from .models import ApplicationEstimate, Decision, DecisionOutcome, DecisionRecord, Lottery
 
@@ -192,8 +193,11 @@ def decision_emails(request: HttpRequest, cohort_id: int) -> HttpResponse:
     if hidden is not None:
         emails = emails.exclude(hidden)
     if request.method == "POST":
-        action = request.POST.get("action", "")
+        form = DecisionEmailForm(request.POST)
+        action = form.data.get("action", "")
         try:
+            if not form.is_valid():
+                raise DecisionError(first_error(form))
             if action == "send_all":
                 count = decisions.decision_emails_send_all(cohort=cohort)
                 messages.success(
@@ -204,10 +208,13 @@ def decision_emails(request: HttpRequest, cohort_id: int) -> HttpResponse:
             elif action not in ("save", "send"):
                 raise DecisionError(gettext("Unknown action."))
             else:
-                email = get_object_or_404(emails, pk=request.POST.get("email") or 0)
+                email = get_object_or_404(emails, pk=form.cleaned_data["email"] or 0)
                 if action == "save":
-                    decisions.decision_email_edit(email=email, subject=request.POST.get(
-                        "subject", ""), body_text=request.POST.get("body_text", ""))  # fmt: skip
+                    decisions.decision_email_edit(
+                        email=email,
+                        subject=form.cleaned_data["subject"],
+                        body_text=form.cleaned_data["body_text"],
+                    )
                     messages.success(request, gettext("Email saved."))
                 else:
                     decisions.decision_email_send(email=email)
@@ -227,7 +234,8 @@ def decision_emails(request: HttpRequest, cohort_id: int) -> HttpResponse:
 def lottery_record(request: HttpRequest, cohort_id: int) -> HttpResponse:
     cohort = cohort_in_scope(request.staff_scope, cohort_id)
     conflicted = _conflicted_ids(request, cohort)
-    group = [int(v) for v in request.POST.getlist("group") if v.isascii() and v.isdigit()]
+    group = [whole_number(value) for value in request.POST.getlist("group")]
+    group = [pk for pk in group if pk is not None]
     try:
         if conflicted & set(group):
             raise Http404

@@ -17,6 +17,7 @@ class ThresholdForm(forms.Form):
 # Posted from the decision and offer pages: every field bounded, NUL refused (the shared
 # check of accelerator.forms), so nothing reaches PostgreSQL that it cannot store (#26).
 TEXT_MAX_CHARACTERS = 5000
+EMAIL_TEXT_MAX_CHARACTERS = 50_000
 
 
 class DecisionForm(Form):
@@ -48,3 +49,13 @@ class ShortlistNoteForm(Form):
 class InterviewNotesForm(Form):
     notes = forms.CharField(label=_("notes"), required=False, strip=False,
                             max_length=TEXT_MAX_CHARACTERS)  # fmt: skip
+
+
+class DecisionEmailForm(Form):
+    """A decision email's edit, or which email to send."""
+
+    action = forms.CharField(required=False, max_length=20)
+    email = forms.IntegerField(required=False, min_value=1)
+    subject = forms.CharField(label=_("Subject"), required=False, max_length=255)
+    body_text = forms.CharField(label=_("Text"), required=False, strip=False,
+                                max_length=EMAIL_TEXT_MAX_CHARACTERS)  # fmt: skip

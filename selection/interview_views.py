@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accelerator.text import whole_number
 from applications.enums import ApplicationStatus
 from applications.exports import to_csv, to_xlsx
 from applications.models import Application
@@ -52,16 +53,12 @@ def _shortlisted_in_scope(request, cohort, application_id) -> Application:
 @require_POST
 def shortlist(request: HttpRequest, cohort_id: int) -> HttpResponse:
     cohort = cohort_in_scope(request.staff_scope, cohort_id)
-    ids = [
-        value
-        for value in request.POST.getlist("application")
-        if value.isascii() and value.isdigit()
-    ]
+    ids = [whole_number(value) for value in request.POST.getlist("application")]
     conflicted = set(
         Conflict.objects.filter(user=request.user, state=ConflictState.CONFIRMED)
         .values_list("application_id", flat=True)
     )  # fmt: skip
-    ids = [int(value) for value in ids if int(value) not in conflicted]
+    ids = [value for value in ids if value is not None and value not in conflicted]
     if not ids:
         messages.error(request, gettext("Tick at least one application to shortlist."))
         return HttpResponseRedirect(
@@ -254,7 +251,7 @@ def slot_action(request: HttpRequest, cohort_id: int, slot_id: int) -> HttpRespo
                 messages.success(request, gettext("The panel is saved."))
             elif action == "book":
                 application = _shortlisted_in_scope(
-                    request, cohort, request.POST.get("application") or 0
+                    request, cohort, whole_number(request.POST.get("application", "")) or 0
                 )
                 interviews.interview_book(application=application, slot_id=slot.pk,
                                           user=request.user, by_staff=True)  # fmt: skip
@@ -328,8 +325,7 @@ def booking(request: HttpRequest, application_id: int) -> HttpResponse:
     application, _invitation = _invited_application(request, application_id)
     if request.method == "POST":
         slot_id = request.POST.get("slot", "")
-        # Only ASCII digits: int() reads "²" and other Unicode digits, or refuses them (#26).
-        slot_id = int(slot_id) if slot_id.isascii() and slot_id.isdigit() else 0
+        slot_id = whole_number(slot_id) or 0
         try:
             interviews.interview_book(application=application, slot_id=slot_id,
                                       user=request.user)  # fmt: skip

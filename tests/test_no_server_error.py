@@ -479,8 +479,6 @@ def _refusal(response) -> str:
 # Rows that still fail the sweep (#26 item 11, not done yet): each an expected failure, strict,
 # so a fix that makes one pass must take it off this list.
 NOT_YET_FIXED = {
-    "answer_autosave": "a version past the integer range is a 500",
-    "apply": "a startup id of Unicode digits is a 500",
     "my_data": "a 1 MB password is refused without a message about its length",
     "review:conflict": "a 1 MB note: refused, no message about its length",
     "review:field": "a NUL or 1 MB value: refused, nothing written, message not found",
@@ -488,8 +486,6 @@ NOT_YET_FIXED = {
     "staff:application_screening": "a 1 MB reason: message not found",
     "staff:cohort_message": "subjects and bodies: message not found, bodies unbounded",
     "staff:cohort_screen_out": "a 1 MB reason: message not found",
-    "staff:decision_emails": "a NUL in the subject or body is a 500",
-    "staff:interview_slot_action": "an application id of Unicode digits is a 500",
     "staff:interview_slot_create": "a 1 MB place: message not found",
     "staff:interview_slots_bulk": "a NUL or 1 MB list of days: message not found",
     "startup": "the pitch takes 1 MB",

@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_POST
 
+from accelerator.text import whole_number
 from cohorts.enums import QuestionKind
 from cohorts.models import Partner
 from cohorts.selectors import cohorts_for_home, cohorts_visible_to
@@ -226,7 +227,7 @@ def apply(request: HttpRequest, program_slug: str, cohort_slug: str) -> HttpResp
         messages.info(request, gettext("First, tell us about your startup."))
         return HttpResponseRedirect(f"{reverse('startup_create')}?next={request.path}")
     chosen = request.POST.get("startup") or request.GET.get("startup")
-    if chosen and not chosen.isdigit():
+    if chosen and whole_number(chosen) is None:
         raise Http404
     if len(startups) > 1 and not chosen:
         context = {"cohort": cohort, "startups": startups}
@@ -303,10 +304,8 @@ def answer_autosave(request: HttpRequest, application_id: int, question_id: int)
         value = request.POST.getlist("value")
     else:
         value = request.POST.get("value", "")
-    try:
-        base_version = int(request.POST.get("version", "0"))
-    except ValueError:
-        base_version = -1
+    base_version = whole_number(request.POST.get("version", "0"))
+    base_version = -1 if base_version is None else base_version
     context = {"question": question, "value": value}
     try:
         answer = services.answer_save(
