@@ -18,6 +18,7 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_POST
 
 from accelerator.text import whole_number
+from accelerator.uploads import upload_too_large
 from cohorts.enums import QuestionKind
 from cohorts.models import Partner
 from cohorts.selectors import cohorts_for_home, cohorts_visible_to
@@ -451,7 +452,9 @@ def pitch_deck_upload(request: HttpRequest, application_id: int) -> HttpResponse
     upload = request.FILES.get("pitch_deck")
     # Shown beside the deck's field, where the page lands, not at its top out of view.
     beside = BESIDE_FIELD + " pitch-deck"
-    if upload is None:
+    if too_large := upload_too_large(request):
+        messages.error(request, too_large, extra_tags=beside)
+    elif upload is None:
         messages.error(request, gettext("Choose a PDF file to upload."), extra_tags=beside)
     else:
         try:
@@ -479,7 +482,9 @@ def answer_file_upload(request: HttpRequest, application_id: int, question_id: i
         application.cohort.questions, pk=question_id, kind=QuestionKind.FILE
     )
     upload = request.FILES.get("file")
-    if upload is None:
+    if too_large := upload_too_large(request):
+        messages.error(request, too_large)
+    elif upload is None:
         messages.error(request, gettext("Choose a file to upload."))
     else:
         try:
