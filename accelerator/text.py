@@ -12,6 +12,10 @@ UNSTORABLE_MESSAGE = _(
     "a PDF). Remove it and try again."
 )
 
+# The longest text a form takes when its field names no length of its own (a pitch, a note, an
+# email's text): a page of prose; 1 MB pasted into one is refused, never stored.
+TEXT_MAX_CHARACTERS = 10_000
+
 
 def has_unstorable_characters(value) -> bool:
     """Whether a text, or any text inside a list or dict (an answer's value), holds a

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from accelerator.forms import form_problem
 from accelerator.text import whole_number
 from applications.models import Application
 from cohorts.registries import outbox_hidden
@@ -22,7 +23,7 @@ from notifications.services import OutboxError
 
 from . import decisions, selectors
 from .decisions import DecisionError
-from .forms import DecisionEmailForm, DecisionForm, first_error
+from .forms import DecisionEmailForm, DecisionForm
 from .interview_selectors import interview_summaries
 from .models import ApplicationEstimate, Decision, DecisionOutcome, DecisionRecord, Lottery
 
@@ -105,7 +106,7 @@ def decision_save(request: HttpRequest, cohort_id: int, application_id: int) -> 
     form = DecisionForm(request.POST)
     try:
         if not form.is_valid():
-            raise DecisionError(first_error(form))
+            raise DecisionError(form_problem(form, ""))
         outcome = form.cleaned_data["outcome"]
         if outcome == "":
             decisions.decision_clear(application=application)
@@ -197,7 +198,7 @@ def decision_emails(request: HttpRequest, cohort_id: int) -> HttpResponse:
         action = form.data.get("action", "")
         try:
             if not form.is_valid():
-                raise DecisionError(first_error(form))
+                raise DecisionError(form_problem(form, ""))
             if action == "send_all":
                 count = decisions.decision_emails_send_all(cohort=cohort)
                 messages.success(

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from accelerator.forms import Form
 
 
-class ThresholdForm(forms.Form):
+class ThresholdForm(Form):
     disagreement_threshold = forms.FloatField(
         label=_("Flag “reviewers disagree” above this spread"),
         help_text=_("The highest minus the lowest weighted score of an application, from 0 to 1."),
@@ -32,14 +32,6 @@ class DecisionForm(Form):
 
 class ReasonForm(Form):
     reason = forms.CharField(label=_("reason"), required=False, max_length=2000)
-
-
-def first_error(form) -> str:
-    """The first refusal of a form as one line for messages: "label: what is wrong"."""
-    for name, errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields else ""
-        return f"{label}: {errors[0]}" if label else errors[0]
-    return ""
 
 
 class ShortlistNoteForm(Form):

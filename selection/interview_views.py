@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accelerator.forms import form_problem
 from accelerator.text import whole_number
 from applications.enums import ApplicationStatus
 from applications.exports import to_csv, to_xlsx
@@ -25,7 +26,7 @@ from reviews.models import Conflict
 
 from . import interview_selectors as reads
 from . import interviews
-from .forms import InterviewNotesForm, ShortlistNoteForm, first_error
+from .forms import InterviewNotesForm, ShortlistNoteForm
 from .ics import ICS_CONTENT_TYPE, ICS_FILENAME, interview_ics
 from .interview_forms import BulkSlotsForm, MoveForm, PanelForm, SlotForm
 from .interviews import InterviewError
@@ -66,7 +67,7 @@ def shortlist(request: HttpRequest, cohort_id: int) -> HttpResponse:
         )
     form = ShortlistNoteForm(request.POST)
     if not form.is_valid():
-        messages.error(request, first_error(form))
+        messages.error(request, form_problem(form, ""))
         return HttpResponseRedirect(reverse("staff:ranking", args=[cohort.pk]))
     done = interviews.shortlist_add(
         cohort=cohort,
@@ -110,7 +111,7 @@ def unshortlist(request: HttpRequest, cohort_id: int, application_id: int) -> Ht
     form = ShortlistNoteForm(request.POST)
     try:
         if not form.is_valid():
-            raise InterviewError(first_error(form))
+            raise InterviewError(form_problem(form, ""))
         with transaction.atomic():
             interviews.shortlist_remove(application=application, actor=request.user,
                                         note=form.cleaned_data["note"])  # fmt: skip
@@ -394,7 +395,7 @@ def score(request: HttpRequest, application_id: int) -> HttpResponse:
         form = InterviewNotesForm(request.POST)
         try:
             if not form.is_valid():
-                raise InterviewError(first_error(form))
+                raise InterviewError(form_problem(form, ""))
             saved = interviews.interview_score_save(
                 application=application, user=request.user, scores=values,
                 notes=form.cleaned_data["notes"],

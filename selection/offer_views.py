@@ -15,11 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
+from accelerator.forms import form_problem
 from applications.enums import ApplicationStatus
 from cohorts.staff import cohort_in_scope, staff_page
 
 from . import offers
-from .forms import ReasonForm, first_error
+from .forms import ReasonForm
 from .models import Decision, DecisionOutcome, Offer, OfferState
 
 
@@ -51,7 +52,7 @@ def offer_decline(request: HttpRequest, offer_id: int) -> HttpResponse:
     form = ReasonForm(request.POST)
     try:
         if not form.is_valid():
-            raise offers.OfferError(first_error(form))
+            raise offers.OfferError(form_problem(form, ""))
         offers.offer_decline(offer=offer, user=request.user,
                              reason=form.cleaned_data["reason"])  # fmt: skip
     except offers.OfferError as error:
@@ -133,7 +134,7 @@ def offer_withdraw(request: HttpRequest, cohort_id: int, offer_id: int) -> HttpR
     form = ReasonForm(request.POST)
     try:
         if not form.is_valid():
-            raise offers.OfferError(first_error(form))
+            raise offers.OfferError(form_problem(form, ""))
         promoted = offers.offer_withdraw(offer=offer, actor=request.user,
                                          reason=form.cleaned_data["reason"])  # fmt: skip
     except offers.OfferError as error:
