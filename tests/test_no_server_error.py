@@ -524,3 +524,16 @@ def test_no_input_makes_a_server_error(client, world, name):
             if written or expected not in said:
                 failures.append((field, repr(payload)[:8], sorted(written), expected in said))
     assert failures == []
+
+
+def test_an_extension_past_its_horizon_is_refused_beside_its_date(client, world):
+    client.force_login(world.manager)
+    url = reverse("staff:application", args=[world.submitted.pk])
+
+    response = client.post(url, {"closes_at": "9999-12-31T23:59", "reason": "Typo in the year"})
+
+    assert response.status_code == 200
+    assert response.context["extension_form"].errors["closes_at"] == [
+        "An extension ends at most 60 days after the call closes."
+    ]
+    assert world.submitted.extensions.count() == 0
