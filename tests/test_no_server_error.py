@@ -1,9 +1,11 @@
 """No input makes a 500 on PostgreSQL (#26, item 11). Every URL of the URL conf that takes a
 POST has a row below: who may post it, its arguments from one world, and the fields it takes
-with a value it accepts. Each field in turn gets a NUL byte, invalid UTF-8, a 1 MB string and,
-for numbers, values out of range, the other fields staying valid: the answer is never a 5xx,
-and a refused text is refused whole, with its message, nothing written. A URL that takes a POST
-without a row here fails the test, so no new form goes out unswept.
+with a value it accepts. Each field in turn gets a NUL byte, invalid UTF-8 and a 1 MB string
+(a number: values out of range and Unicode digits; a date: the ends of the calendar), the other
+fields staying valid. The answer is never a 5xx, and a free text holding NUL or 1 MB is refused
+whole: its message is on the page or in the messages, and no table was written (PostgreSQL's
+own count of the rows this transaction touched, pg_stat_xact_user_tables). A URL that takes a
+POST without a row here fails the test, so no new form goes out unswept.
 
 Django's admin and allauth's pages are left out: their forms are Django's own fields, whose
 CharField refuses NUL and whose model fields bound their lengths."""
