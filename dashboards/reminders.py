@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accelerator.forms import Form
 from applications.messages import (
     Audience,
     CohortMessage,
@@ -87,7 +88,7 @@ def cohort_reminders(request: HttpRequest, cohort_id: int) -> HttpResponse:
     return render(request, "dashboards/cohort_reminders.html", context)
 
 
-class CohortMessageForm(forms.Form):
+class CohortMessageForm(Form):
     audience = forms.ChoiceField(label=gettext_lazy("To"), choices=Audience.choices,
                                  widget=forms.RadioSelect)  # fmt: skip
     subject_en = forms.CharField(label=gettext_lazy("Subject (English)"), max_length=200)

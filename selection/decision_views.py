@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from accelerator.forms import form_problem
+from accelerator.text import whole_number
 from applications.models import Application
 from cohorts.staff import cohort_in_scope, staff_page
 from notifications.models import EmailState
@@ -20,6 +22,7 @@ from notifications.services import OutboxError
 
 from . import decisions, selectors
 from .decisions import DecisionError
+from .forms import DecisionEmailForm, DecisionForm
 from .interview_selectors import interview_summaries
 from .models import ApplicationEstimate, Decision, DecisionOutcome, DecisionRecord, Lottery
 
@@ -99,20 +102,20 @@ def _application(request, cohort, application_id: int) -> Application:
 def decision_save(request: HttpRequest, cohort_id: int, application_id: int) -> HttpResponse:
     cohort = cohort_in_scope(request.staff_scope, cohort_id)
     application = _application(request, cohort, application_id)
-    outcome = request.POST.get("outcome", "")
-    position = request.POST.get("waitlist_position", "").strip()
+    form = DecisionForm(request.POST)
     try:
+        if not form.is_valid():
+            raise DecisionError(form_problem(form, ""))
+        outcome = form.cleaned_data["outcome"]
         if outcome == "":
             decisions.decision_clear(application=application)
         elif outcome not in DecisionOutcome.values:
             raise DecisionError(gettext("Choose winner, waitlisted or rejected."))
         else:
-            if position and not position.isdigit():
-                raise DecisionError(gettext("A waitlist position is a whole number."))
             decisions.decision_set(
                 application=application, outcome=outcome, actor=request.user,
-                note=request.POST.get("note", ""), feedback=request.POST.get("feedback", ""),
-                waitlist_position=int(position) if position else None,
+                note=form.cleaned_data["note"], feedback=form.cleaned_data["feedback"],
+                waitlist_position=form.cleaned_data["waitlist_position"],
             )  # fmt: skip
     except DecisionError as error:
         messages.error(request, str(error))
@@ -190,8 +193,11 @@ def decision_emails(request: HttpRequest, cohort_id: int) -> HttpResponse:
         .select_related("recipient").order_by("pk")
     )  # fmt: skip
     if request.method == "POST":
-        action = request.POST.get("action", "")
+        form = DecisionEmailForm(request.POST)
+        action = form.data.get("action", "")
         try:
+            if not form.is_valid():
+                raise DecisionError(form_problem(form, ""))
             if action == "send_all":
                 count = decisions.decision_emails_send_all(
                     cohort=cohort, excluding=_conflicted_ids(request, cohort)
@@ -204,10 +210,13 @@ def decision_emails(request: HttpRequest, cohort_id: int) -> HttpResponse:
             elif action not in ("save", "send"):
                 raise DecisionError(gettext("Unknown action."))
             else:
-                email = get_object_or_404(emails, pk=request.POST.get("email") or 0)
+                email = get_object_or_404(emails, pk=form.cleaned_data["email"] or 0)
                 if action == "save":
-                    decisions.decision_email_edit(email=email, subject=request.POST.get(
-                        "subject", ""), body_text=request.POST.get("body_text", ""))  # fmt: skip
+                    decisions.decision_email_edit(
+                        email=email,
+                        subject=form.cleaned_data["subject"],
+                        body_text=form.cleaned_data["body_text"],
+                    )
                     messages.success(request, gettext("Email saved."))
                 else:
                     decisions.decision_email_send(email=email)
@@ -233,7 +242,8 @@ def decision_emails(request: HttpRequest, cohort_id: int) -> HttpResponse:
 def lottery_record(request: HttpRequest, cohort_id: int) -> HttpResponse:
     cohort = cohort_in_scope(request.staff_scope, cohort_id)
     conflicted = _conflicted_ids(request, cohort)
-    group = [int(v) for v in request.POST.getlist("group") if v.isdigit()]
+    group = [whole_number(value) for value in request.POST.getlist("group")]
+    group = [pk for pk in group if pk is not None]
     try:
         if conflicted & set(group):
             raise Http404

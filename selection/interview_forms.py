@@ -3,6 +3,8 @@ from datetime import time
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accelerator.forms import Form
+
 
 class PanelField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, user) -> str:
@@ -10,7 +12,7 @@ class PanelField(forms.ModelMultipleChoiceField):
         return f"{name} ({user.email})" if name else user.email
 
 
-class SlotForm(forms.Form):
+class SlotForm(Form):
     starts_at = forms.DateTimeField(
         label=_("Start (Paris time)"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -26,7 +28,7 @@ class SlotForm(forms.Form):
         self.fields["panel"].queryset = candidates
 
 
-class BulkSlotsForm(forms.Form):
+class BulkSlotsForm(Form):
     days = forms.CharField(
         label=_("Days"),
         help_text=_("Dates separated by commas or spaces, like 2026-12-07, 2026-12-08."),
@@ -67,11 +69,11 @@ class BulkSlotsForm(forms.Form):
         return data
 
 
-class MoveForm(forms.Form):
+class MoveForm(Form):
     starts_at = SlotForm.base_fields["starts_at"]
 
 
-class PanelForm(forms.Form):
+class PanelForm(Form):
     panel = PanelField(label=_("Panel"), queryset=None, required=False,
                        widget=forms.CheckboxSelectMultiple)  # fmt: skip
 

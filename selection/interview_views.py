@@ -15,6 +15,8 @@ from django.utils.translation import gettext
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accelerator.forms import form_problem
+from accelerator.text import whole_number
 from applications.enums import ApplicationStatus
 from applications.exports import to_csv, to_xlsx
 from applications.models import Application
@@ -25,6 +27,7 @@ from reviews.models import Conflict
 
 from . import interview_selectors as reads
 from . import interviews
+from .forms import InterviewNotesForm, ShortlistNoteForm
 from .ics import ICS_CONTENT_TYPE, ICS_FILENAME, interview_ics
 from .interview_forms import BulkSlotsForm, MoveForm, PanelForm, SlotForm
 from .interviews import InterviewError
@@ -62,20 +65,24 @@ def _back_on_this_site(request: HttpRequest, cohort) -> str:
 @require_POST
 def shortlist(request: HttpRequest, cohort_id: int) -> HttpResponse:
     cohort = cohort_in_scope(request.staff_scope, cohort_id)
-    ids = [value for value in request.POST.getlist("application") if value.isdigit()]
+    ids = [whole_number(value) for value in request.POST.getlist("application")]
     conflicted = set(
         Conflict.objects.filter(user=request.user, state=ConflictState.CONFIRMED)
         .values_list("application_id", flat=True)
     )  # fmt: skip
-    ids = [int(value) for value in ids if int(value) not in conflicted]
+    ids = [value for value in ids if value is not None and value not in conflicted]
     if not ids:
         messages.error(request, gettext("Tick at least one application to shortlist."))
         return HttpResponseRedirect(_back_on_this_site(request, cohort))
+    form = ShortlistNoteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_problem(form, ""))
+        return HttpResponseRedirect(reverse("staff:ranking", args=[cohort.pk]))
     done = interviews.shortlist_add(
         cohort=cohort,
         application_ids=ids,
         actor=request.user,
-        note=request.POST.get("note", "")[:500],
+        note=form.cleaned_data["note"],
     )
     messages.success(
         request,
@@ -110,10 +117,13 @@ def shortlist_preview(request: HttpRequest, cohort_id: int) -> HttpResponse:
 def unshortlist(request: HttpRequest, cohort_id: int, application_id: int) -> HttpResponse:
     cohort = cohort_in_scope(request.staff_scope, cohort_id)
     application = _shortlisted_in_scope(request, cohort, application_id)
+    form = ShortlistNoteForm(request.POST)
     try:
+        if not form.is_valid():
+            raise InterviewError(form_problem(form, ""))
         with transaction.atomic():
             interviews.shortlist_remove(application=application, actor=request.user,
-                                        note=request.POST.get("note", "")[:500])  # fmt: skip
+                                        note=form.cleaned_data["note"])  # fmt: skip
     except InterviewError as error:
         messages.error(request, str(error))
     else:
@@ -251,7 +261,7 @@ def slot_action(request: HttpRequest, cohort_id: int, slot_id: int) -> HttpRespo
                 messages.success(request, gettext("The panel is saved."))
             elif action == "book":
                 application = _shortlisted_in_scope(
-                    request, cohort, request.POST.get("application") or 0
+                    request, cohort, whole_number(request.POST.get("application", "")) or 0
                 )
                 interviews.interview_book(application=application, slot_id=slot.pk,
                                           user=request.user, by_staff=True)  # fmt: skip
@@ -325,9 +335,9 @@ def booking(request: HttpRequest, application_id: int) -> HttpResponse:
     application, _invitation = _invited_application(request, application_id)
     if request.method == "POST":
         slot_id = request.POST.get("slot", "")
+        slot_id = whole_number(slot_id) or 0
         try:
-            interviews.interview_book(application=application,
-                                      slot_id=int(slot_id) if slot_id.isdigit() else 0,
+            interviews.interview_book(application=application, slot_id=slot_id,
                                       user=request.user)  # fmt: skip
         except InterviewError as error:
             messages.error(request, str(error))
@@ -391,10 +401,13 @@ def score(request: HttpRequest, application_id: int) -> HttpResponse:
     if request.method == "POST":
         values = {f"c{c.pk}": request.POST.get(f"c{c.pk}", "") for c in criteria}
         context = {"slot": "interview", "user": request.user}
+        form = InterviewNotesForm(request.POST)
         try:
+            if not form.is_valid():
+                raise InterviewError(form_problem(form, ""))
             saved = interviews.interview_score_save(
                 application=application, user=request.user, scores=values,
-                notes=request.POST.get("notes", ""),
+                notes=form.cleaned_data["notes"],
             )  # fmt: skip
             context["saved_at"] = saved.updated_at
         except InterviewError as error:

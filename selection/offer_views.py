@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
+from accelerator.forms import form_problem
 from applications.enums import ApplicationStatus
 from applications.models import Application
 from applications.selectors import conflicted_in_cohort, without_conflicts
@@ -26,6 +27,7 @@ from .decisions import (
     decision_emails_by_application,
     visible_decision_emails,
 )
+from .forms import ReasonForm
 from .models import Decision, DecisionOutcome, Offer, OfferState
 
 
@@ -54,9 +56,12 @@ def offer_accept(request: HttpRequest, offer_id: int) -> HttpResponse:
 @require_POST
 def offer_decline(request: HttpRequest, offer_id: int) -> HttpResponse:
     offer = _offer(request, offer_id)
+    form = ReasonForm(request.POST)
     try:
+        if not form.is_valid():
+            raise offers.OfferError(form_problem(form, ""))
         offers.offer_decline(offer=offer, user=request.user,
-                             reason=request.POST.get("reason", "").strip())  # fmt: skip
+                             reason=form.cleaned_data["reason"])  # fmt: skip
     except offers.OfferError as error:
         messages.error(request, str(error))
     else:
@@ -148,9 +153,12 @@ def offer_extend(request: HttpRequest, cohort_id: int, offer_id: int) -> HttpRes
 @require_POST
 def offer_withdraw(request: HttpRequest, cohort_id: int, offer_id: int) -> HttpResponse:
     cohort, offer = _staff_offer(request, cohort_id, offer_id)
+    form = ReasonForm(request.POST)
     try:
+        if not form.is_valid():
+            raise offers.OfferError(form_problem(form, ""))
         promoted = offers.offer_withdraw(offer=offer, actor=request.user,
-                                         reason=request.POST.get("reason", "").strip())  # fmt: skip
+                                         reason=form.cleaned_data["reason"])  # fmt: skip
     except offers.OfferError as error:
         messages.error(request, str(error))
     else:

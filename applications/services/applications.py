@@ -1,5 +1,7 @@
 """Applications: their status, their answers, their submission."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -353,6 +355,11 @@ def application_withdraw(*, application: Application, user) -> Application:
     )
 
 
+# A personal closing time is days or weeks, not years: a mistyped year (9999) would keep the
+# application open through review, decisions and every later step.
+EXTENSION_HORIZON = timedelta(days=60)
+
+
 @transaction.atomic
 def extension_grant(
     *, application: Application, closes_at, reason: str, message: str = "", granted_by
@@ -364,6 +371,11 @@ def extension_grant(
     the message if any."""
     if closes_at <= application.cohort.closes_at:
         raise ApplicationError(gettext("An extension must end after the call closes."))
+    if closes_at > application.cohort.closes_at + EXTENSION_HORIZON:
+        raise ApplicationError(
+            gettext("An extension ends at most %(days)d days after the call closes.")
+            % {"days": EXTENSION_HORIZON.days}
+        )
     if not reason.strip():
         raise ApplicationError(gettext("Say why the extension is granted."))
     extension = Extension.objects.create(

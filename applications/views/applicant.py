@@ -17,6 +17,8 @@ from django.utils.translation import gettext
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_POST
 
+from accelerator.text import whole_number
+from accelerator.uploads import upload_too_large
 from cohorts.enums import QuestionKind
 from cohorts.models import Partner
 from cohorts.selectors import cohorts_for_home, cohorts_visible_to
@@ -226,7 +228,7 @@ def apply(request: HttpRequest, program_slug: str, cohort_slug: str) -> HttpResp
         messages.info(request, gettext("First, tell us about your startup."))
         return HttpResponseRedirect(f"{reverse('startup_create')}?next={request.path}")
     chosen = request.POST.get("startup") or request.GET.get("startup")
-    if chosen and not chosen.isdigit():
+    if chosen and whole_number(chosen) is None:
         raise Http404
     if len(startups) > 1 and not chosen:
         context = {"cohort": cohort, "startups": startups}
@@ -303,10 +305,8 @@ def answer_autosave(request: HttpRequest, application_id: int, question_id: int)
         value = request.POST.getlist("value")
     else:
         value = request.POST.get("value", "")
-    try:
-        base_version = int(request.POST.get("version", "0"))
-    except ValueError:
-        base_version = -1
+    base_version = whole_number(request.POST.get("version", "0"))
+    base_version = -1 if base_version is None else base_version
     context = {"question": question, "value": value}
     try:
         answer = services.answer_save(
@@ -452,7 +452,9 @@ def pitch_deck_upload(request: HttpRequest, application_id: int) -> HttpResponse
     upload = request.FILES.get("pitch_deck")
     # Shown beside the deck's field, where the page lands, not at its top out of view.
     beside = BESIDE_FIELD + " pitch-deck"
-    if upload is None:
+    if too_large := upload_too_large(request):
+        messages.error(request, too_large, extra_tags=beside)
+    elif upload is None:
         messages.error(request, gettext("Choose a PDF file to upload."), extra_tags=beside)
     else:
         try:
@@ -480,7 +482,9 @@ def answer_file_upload(request: HttpRequest, application_id: int, question_id: i
         application.cohort.questions, pk=question_id, kind=QuestionKind.FILE
     )
     upload = request.FILES.get("file")
-    if upload is None:
+    if too_large := upload_too_large(request):
+        messages.error(request, too_large)
+    elif upload is None:
         messages.error(request, gettext("Choose a file to upload."))
     else:
         try:

@@ -15,6 +15,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from accelerator.forms import form_problem
+from accelerator.text import whole_number
 from cohorts.enums import QuestionKind
 from cohorts.staff import cohort_in_scope, staff_page
 
@@ -69,13 +71,15 @@ def cohort_screen_out(request: HttpRequest, cohort_id: int) -> HttpResponse:
     query = request.POST.get("query", "")
     if query:
         back += "?" + query
-    ids = [value for value in request.POST.getlist("application") if value.isdigit()]
+    ids = [whole_number(value) for value in request.POST.getlist("application")]
+    ids = [pk for pk in ids if pk is not None]
     form = ScreenOutForm(request.POST)
     if not ids:
         messages.error(request, gettext("Tick the applications to screen out."))
         return HttpResponseRedirect(back)
     if not form.is_valid():
-        messages.error(request, gettext("Say why these applications are screened out."))
+        problem = form_problem(form, gettext("Say why these applications are screened out."))
+        messages.error(request, problem)
         return HttpResponseRedirect(back)
     applications = Application.objects.filter(cohort=cohort, pk__in=ids).order_by("pk")
     done, refused = services.applications_screen_out(
@@ -109,7 +113,7 @@ def application_screening(request: HttpRequest, application_id: int) -> HttpResp
             form = ScreenOutForm(request.POST)
             if not form.is_valid():
                 raise services.ApplicationError(
-                    gettext("Say why this application is screened out.")
+                    form_problem(form, gettext("Say why this application is screened out."))
                 )
             services.application_screen_out(
                 application=application, by=request.user, reason=form.cleaned_data["reason"]

@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET, require_POST
 
+from accelerator.forms import form_problem
 from applications.answers import answer_display
 from applications.selectors import latest_submission
 from applications.views.applicant import login_required_401
@@ -338,7 +339,7 @@ def conflict(request: HttpRequest, application_id: int) -> HttpResponse:
     assignment = _assignment(request, application_id, must_be_open=False)
     form = ConflictForm(request.POST)
     if not form.is_valid():
-        messages.error(request, gettext("Choose the kind of conflict."))
+        messages.error(request, form_problem(form, gettext("Choose the kind of conflict.")))
         return HttpResponseRedirect(reverse("review:review", args=[application_id]))
     services.conflict_declare(
         user=request.user, application=assignment.application,
@@ -358,7 +359,7 @@ def hand_back(request: HttpRequest, application_id: int) -> HttpResponse:
     form = HandBackForm(request.POST)
     try:
         if not form.is_valid():
-            raise services.ReviewError(gettext("Say why you hand it back."))
+            raise services.ReviewError(form_problem(form, gettext("Say why you hand it back.")))
         services.assignment_hand_back(assignment=assignment, reason=form.cleaned_data["reason"])
     except services.ReviewError as error:
         messages.error(request, " ".join(error.problems))
