@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 
 from applications.enums import ApplicationStatus
 from applications.models import Application
+from applications.selectors import without_conflicts
 from applications.services import application_transition
 from cohorts.models import Cohort
 from notifications.models import EmailKind
@@ -211,10 +212,17 @@ def _promote(freed: Offer, *, now: datetime) -> Application | None:
 
 def _tell_managers(freed: Offer, cohort: Cohort, *, stopped: bool) -> None:
     """A freed place nobody was promoted to: each manager of the program gets an email, in
-    their language, once per freed offer."""
+    their language, once per freed offer; one in conflict with the startup is not told its
+    name."""
     path = reverse("staff:offers", args=[cohort.pk])
+    freed_application = Application.objects.filter(pk=freed.application_id)
     for manager in cohort.program.managers.order_by("pk"):
         with translation.override(manager.language or settings.LANGUAGE_CODE):
+            startup = (
+                freed.application.startup.name
+                if without_conflicts(freed_application, manager).exists()
+                else gettext("A startup you are in conflict with")
+            )
             subject = gettext("A place is free in %(cohort)s") % {"cohort": cohort.name}
             reason = (
                 gettext("The waitlist no longer moves by itself for this cohort.") if stopped
@@ -224,7 +232,7 @@ def _tell_managers(freed: Offer, cohort: Cohort, *, stopped: bool) -> None:
                 "%(startup)s will not take its place in %(cohort)s (offer %(state)s). %(reason)s "
                 "Nobody was promoted: the place is yours to fill.\n\n%(url)s"
             ) % {
-                "startup": freed.application.startup.name, "cohort": cohort.name,
+                "startup": startup, "cohort": cohort.name,
                 "state": freed.get_state_display().lower(), "reason": reason,
                 "url": settings.SITE_URL.rstrip("/") + path,
             }  # fmt: skip

@@ -236,6 +236,28 @@ def test_with_an_empty_waitlist_nobody_is_promoted_and_the_managers_are_told():
     assert "The waitlist is empty." in told.body_text
 
 
+def test_a_manager_in_conflict_with_the_freed_startup_is_told_of_the_place_not_its_name():
+    cohort, manager, applications = _published(capacity=2, waitlisted=0)
+    conflicted = staff_member(programs=[cohort.program])
+    freed = applications[0]
+    freed.startup.name = "Vigne Vision"
+    freed.startup.save(update_fields=["name"])
+    review_services.conflict_add(user=conflicted, application=freed, kind="investor",
+                                 created_by=manager)  # fmt: skip
+
+    offers.offer_decline(offer=Offer.objects.get(application=freed), user=_member(freed))
+
+    told = {
+        email.recipient_id: email.body_text.split(" (offer")[0]
+        for email in OutgoingEmail.objects.filter(kind=EmailKind.GENERIC)
+    }
+    assert told == {
+        manager.pk: f"Vigne Vision will not take its place in {cohort.name}",
+        conflicted.pk: "A startup you are in conflict with will not take its place in "
+        + cohort.name,
+    }
+
+
 def test_after_the_cohorts_date_the_waitlist_stops_moving():
     cohort, _, applications = _published(capacity=1, waitlisted=1)
     cohort.program_starts_on = (datetime.now(tz=UTC) + timedelta(days=10)).date()
