@@ -29,12 +29,15 @@ from notifications.reminders import unsubscribe_token
 from reviews import services as review_services
 from selection import decisions, interviews
 from selection.models import Offer
+from tests.clock import clock_pinned
 from tests.factories import UserFactory, staff_member
 from tests.factories.applications import make_application, open_cohort, submitted_application
 from tests.factories.cohorts import ProgramFactory, QuestionFactory
 from tests.factories.reviews import accepted_reviewer, assign, close_call
 from tests.selection.world import reviewed_cohort
 from tests.shared_world import world_for_the_module
+
+pinned_clock = clock_pinned()  # every date here is relative to the clock
 
 pytestmark = pytest.mark.django_db
 

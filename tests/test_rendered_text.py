@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from notifications.models import EmailKind
 from notifications.reminders import unsubscribe_token
+from tests.clock import clock_pinned
 from tests.factories.cohorts import CohortPartnerFactory, PartnerFactory
 from tests.fixtures.offers_world import (
     STARS,
@@ -23,6 +24,8 @@ from tests.fixtures.offers_world import (
 )
 from tests.shared_world import world_for_the_module
 from tests.test_staff_access import STAFF_ACTIONS
+
+pinned_clock = clock_pinned()  # every date here is relative to the clock
 
 pytestmark = pytest.mark.django_db
 

@@ -14,6 +14,7 @@ from applications.models import Application, ApplicationEvent
 from reviews import services as review_services
 from reviews.enums import AssignmentEnd
 from reviews.models import Assignment, Review
+from tests.clock import clock_pinned
 from tests.factories import staff_member
 from tests.factories.applications import make_application, submitted_application
 from tests.factories.reviews import (
@@ -23,6 +24,8 @@ from tests.factories.reviews import (
     complete_review,
     reviewing_cohort,
 )
+
+pinned_clock = clock_pinned()  # every date here is relative to the clock
 
 pytestmark = pytest.mark.django_db
 

@@ -15,6 +15,7 @@ from cohorts.enums import QuestionKind
 from notifications.models import OutgoingEmail
 from reviews import services
 from selection.models import Offer, OfferState
+from tests.clock import clock_pinned
 from tests.factories import UserFactory, staff_member
 from tests.factories.applications import StartupFactory, submitted_application
 from tests.factories.cohorts import QuestionFactory
@@ -28,6 +29,8 @@ from tests.factories.reviews import (
 )
 from tests.reviews.test_reviewer_access import body, reviewer_url_names
 from tests.shared_world import world_for_the_module
+
+pinned_clock = clock_pinned()  # every date here is relative to the clock
 
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 

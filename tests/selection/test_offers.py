@@ -16,9 +16,14 @@ from notifications.models import EmailKind, OutgoingEmail
 from reviews import services as review_services
 from selection import decisions, offer_reminders, offers
 from selection.models import Offer, OfferState
+from tests.clock import clock_pinned
 from tests.factories import staff_member
 from tests.factories.applications import submitted_application
 from tests.factories.reviews import reviewing_cohort
+
+# The offers of the tests with fixed dates are sent on 1 December 2026 at 10:00 UTC; the
+# others take every date from the clock.
+pinned_clock = clock_pinned(datetime(2026, 12, 1, 9, 0, tzinfo=UTC))
 
 pytestmark = pytest.mark.django_db
 
