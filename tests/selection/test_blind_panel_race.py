@@ -3,7 +3,6 @@ row lock lets one through, the other is refused (#26, item 5). Its own module: t
 `transaction=True`, which a module with a shared world cannot hold."""
 
 import threading
-import time
 
 import pytest
 from django.db import connection
@@ -11,6 +10,7 @@ from django.db import connection
 from selection import interviews
 from selection.interviews import InterviewError
 from selection.models import InterviewBooking, InterviewSlot
+from tests.races import LockGate
 
 from .test_blind_panel import REFUSAL, _blind_stage, _book, _panel
 
@@ -22,30 +22,7 @@ def _seat_while_booking(world) -> list[str]:
     not changed) or when the other is seen waiting on a database lock (with the lock, only one
     at a time ever gets there)."""
     start = threading.Barrier(2)
-    gate = threading.Condition()
-    arrived, opened = 0, False
-
-    def other_waiting_on_a_lock() -> bool:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_stat_clear_snapshot()")
-            cursor.execute(
-                "SELECT count(DISTINCT l.pid) FROM pg_locks l JOIN pg_stat_activity a"
-                " ON a.pid = l.pid WHERE NOT l.granted AND a.datname = current_database()"
-            )
-            return cursor.fetchone()[0] == 1
-
-    def hook():
-        nonlocal arrived, opened
-        deadline = time.monotonic() + 5  # a last resort, never reached when either happens
-        with gate:
-            arrived += 1
-            gate.notify_all()
-            while not opened:
-                if arrived == 2 or other_waiting_on_a_lock() or time.monotonic() > deadline:
-                    opened = True
-                    gate.notify_all()
-                else:
-                    gate.wait(0.005)
+    hook = LockGate(2)
 
     def seat():
         interviews.slot_panel_set(slot=world.slot, user_ids=[world.reviewer.user_id],

@@ -3,7 +3,6 @@
 under the same lock."""
 
 import threading
-import time
 
 import pytest
 from django.db import connection, transaction
@@ -18,6 +17,7 @@ from selection.models import Decision, DecisionOutcome, DecisionRecord, Offer
 from tests.factories import staff_member
 from tests.factories.applications import submitted_application
 from tests.factories.reviews import reviewing_cohort
+from tests.races import LockGate
 
 pytestmark = pytest.mark.django_db
 
@@ -126,34 +126,7 @@ def _race(cohort, manager, application):
     between its count and its write, at a gate that opens when both have counted (without the
     lock) or when the other is seen waiting on a database lock (with it)."""
     start = threading.Barrier(2)
-    gate = threading.Condition()
-    arrived, opened = 0, False
-
-    def others_waiting_on_a_lock() -> int:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_stat_clear_snapshot()")
-            cursor.execute(
-                "SELECT count(DISTINCT l.pid) FROM pg_locks l JOIN pg_stat_activity a"
-                " ON a.pid = l.pid WHERE NOT l.granted AND a.datname = current_database()"
-            )
-            return cursor.fetchone()[0]
-
-    def hook():
-        nonlocal arrived, opened
-        deadline = time.monotonic() + 5  # a last resort, never reached when either happens
-        with gate:
-            arrived += 1
-            gate.notify_all()
-            while not opened:
-                if (
-                    arrived == 2
-                    or others_waiting_on_a_lock() == 2 - arrived
-                    or time.monotonic() > deadline
-                ):
-                    opened = True
-                    gate.notify_all()
-                else:
-                    gate.wait(0.005)
+    hook = LockGate(2)
 
     def lower():
         with transaction.atomic():

@@ -21,6 +21,7 @@ from selection.models import Offer
 from tests.factories import UserFactory, staff_member
 from tests.factories.applications import StartupFactory, submitted_application
 from tests.factories.reviews import reviewing_cohort
+from tests.races import backends_waiting_on_a_lock
 
 pytestmark = pytest.mark.django_db
 
@@ -183,21 +184,12 @@ def _send_all_while_alpha_declines(cohort, alpha_offer, alpha):
         finally:
             connection.close()
 
-    def others_waiting_on_a_lock() -> int:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_stat_clear_snapshot()")
-            cursor.execute(
-                "SELECT count(DISTINCT l.pid) FROM pg_locks l JOIN pg_stat_activity a"
-                " ON a.pid = l.pid WHERE NOT l.granted AND a.datname = current_database()"
-            )
-            return cursor.fetchone()[0]
-
     decliner = threading.Thread(target=decline)
 
     def hook():
         decliner.start()
         deadline = time.monotonic() + 5  # a last resort, never reached when either happens
-        while decliner.is_alive() and not others_waiting_on_a_lock():
+        while decliner.is_alive() and not backends_waiting_on_a_lock():
             if time.monotonic() > deadline:
                 break
             decliner.join(0.005)

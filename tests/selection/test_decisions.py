@@ -3,7 +3,6 @@
 import hashlib
 import json
 import threading
-import time
 
 import pytest
 from django.db import connection
@@ -20,6 +19,7 @@ from tests.clock import clock_pinned
 from tests.factories import staff_member
 from tests.factories.applications import submitted_application
 from tests.factories.reviews import reviewing_cohort
+from tests.races import LockGate
 
 from .world import reviewed_cohort
 
@@ -46,34 +46,7 @@ def _race_for_winners(applications, manager):
     ever gets there: it goes on at once rather than waiting out a timeout)."""
     count = len(applications)
     start = threading.Barrier(count)
-    gate = threading.Condition()
-    arrived, opened = 0, False
-
-    def others_waiting_on_a_lock() -> int:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_stat_clear_snapshot()")
-            cursor.execute(
-                "SELECT count(DISTINCT l.pid) FROM pg_locks l JOIN pg_stat_activity a"
-                " ON a.pid = l.pid WHERE NOT l.granted AND a.datname = current_database()"
-            )
-            return cursor.fetchone()[0]
-
-    def hook():
-        nonlocal arrived, opened
-        deadline = time.monotonic() + 5  # a last resort, never reached when either happens
-        with gate:
-            arrived += 1
-            gate.notify_all()
-            while not opened:
-                if (
-                    arrived == count
-                    or others_waiting_on_a_lock() == count - arrived
-                    or time.monotonic() > deadline
-                ):
-                    opened = True
-                    gate.notify_all()
-                else:
-                    gate.wait(0.005)
+    hook = LockGate(count)
 
     def work(application):
         try:
