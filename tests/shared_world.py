@@ -15,6 +15,7 @@ database goes before the first test that asks for the world. No test of such a m
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+import pytest
 from django.db import transaction
 
 
@@ -25,3 +26,16 @@ def world_for_the_module(django_db_blocker, build: Callable[[], object]) -> Iter
     with django_db_blocker.unblock(), transaction.atomic():
         yield build()
         transaction.set_rollback(True)
+
+
+def module_world(build: Callable[[], object], name: str = "world"):
+    """The module-scoped fixture a module assigns to a name (`world = module_world(build)`):
+    `build()`'s world, built once for the module in a transaction rolled back after it, each
+    test of the module running in a savepoint of it."""
+
+    @pytest.fixture(scope="module", name=name)
+    def world(django_db_setup, django_db_blocker):
+        with world_for_the_module(django_db_blocker, build) as built:
+            yield built
+
+    return world

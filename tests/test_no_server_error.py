@@ -35,7 +35,7 @@ from tests.factories.applications import make_application, open_cohort, submitte
 from tests.factories.cohorts import ProgramFactory, QuestionFactory
 from tests.factories.reviews import accepted_reviewer, assign, close_call
 from tests.selection.world import reviewed_cohort
-from tests.shared_world import world_for_the_module
+from tests.shared_world import module_world
 
 pinned_clock = clock_pinned()  # every date here is relative to the clock
 
@@ -360,13 +360,6 @@ def test_every_url_that_takes_a_post_has_a_row():
     assert posted_url_names() == set(ROWS)
 
 
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    # Built once; each case runs in a savepoint rolled back after it (tests/shared_world.py).
-    with world_for_the_module(django_db_blocker, build_world) as world:
-        yield world
-
-
 class World:
     pass
 
@@ -455,6 +448,9 @@ def build_world() -> World:
         "reviewer": w.reviewer.user, "manager": w.manager,
     }  # fmt: skip
     return w
+
+
+world = module_world(build_world)
 
 
 def _cases(fields: dict) -> list[tuple[str, object]]:

@@ -22,7 +22,7 @@ from tests.fixtures.offers_world import (
     missing_email_templates,
     unescaped_markup,
 )
-from tests.shared_world import world_for_the_module
+from tests.shared_world import module_world
 from tests.test_staff_access import STAFF_ACTIONS
 
 pinned_clock = clock_pinned()  # every date here is relative to the clock
@@ -177,13 +177,6 @@ def test_every_page_is_swept_or_is_an_action():
     )  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    # Built once; each case runs in a savepoint rolled back after it (tests/shared_world.py).
-    with world_for_the_module(django_db_blocker, _build) as world:
-        yield world
-
-
 def _build():
     world = build_offers_world()
     for reviewer in world.reviewers:  # reviewer pages ask for two-factor authentication
@@ -191,6 +184,9 @@ def _build():
     world.partner = PartnerFactory(name="Partner Sirius")
     CohortPartnerFactory(cohort=world.cohort, partner=world.partner)
     return world
+
+
+world = module_world(_build)
 
 
 def body(response) -> str:

@@ -19,7 +19,7 @@ from tests.factories.applications import open_cohort, submitted_application
 from tests.factories.cohorts import ProgramFactory, QuestionFactory
 from tests.factories.files import pdf_upload
 from tests.factories.reviews import accepted_reviewer, assign
-from tests.shared_world import world_for_the_module
+from tests.shared_world import module_world
 
 pinned_clock = clock_pinned()  # every date here is relative to the clock
 
@@ -118,13 +118,6 @@ def test_every_staff_page_is_in_the_table():
     assert staff_url_names() == set(STAFF_PAGES) | set(STAFF_ACTIONS)
 
 
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    # Built once; each case runs in a savepoint rolled back after it (tests/shared_world.py).
-    with world_for_the_module(django_db_blocker, build_world) as world:
-        yield world
-
-
 def build_world():
     program = ProgramFactory()
     cohort = open_cohort(program=program)
@@ -166,6 +159,9 @@ def build_world():
         "superuser": staff_member(superuser=True),
     }
     return world
+
+
+world = module_world(build_world)
 
 
 def expected_status(persona: str, shows_an_object: bool, allowed: int = 200) -> int:

@@ -23,7 +23,7 @@ from tests.factories.applications import StartupFactory, make_application, submi
 from tests.factories.cohorts import QuestionFactory
 from tests.factories.reviews import accepted_reviewer, assign, close_call, reviewing_cohort
 from tests.reviews.test_reviewer_access import body
-from tests.shared_world import world_for_the_module
+from tests.shared_world import module_world
 
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
@@ -71,10 +71,7 @@ def build():
     return SimpleNamespace(application=application, me=me)
 
 
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    with world_for_the_module(django_db_blocker, build) as world:
-        yield world
+world = module_world(build)
 
 
 def text_of(response) -> str:

@@ -28,7 +28,7 @@ from tests.factories.reviews import (
     reviewing_cohort,
 )
 from tests.reviews.test_reviewer_access import body, reviewer_url_names
-from tests.shared_world import world_for_the_module
+from tests.shared_world import module_world
 
 pinned_clock = clock_pinned()  # every date here is relative to the clock
 
@@ -122,13 +122,6 @@ def test_every_staff_and_reviewer_url_is_walked():
     assert set(REVIEWER) == reviewer_url_names()
 
 
-@pytest.fixture(scope="module")
-def module_world(django_db_setup, django_db_blocker):
-    # Built once; each test runs in a savepoint rolled back after it (tests/shared_world.py).
-    with world_for_the_module(django_db_blocker, build_world) as world:
-        yield world
-
-
 @pytest.fixture
 def world(client, module_world):
     client.force_login(module_world.manager)
@@ -174,6 +167,9 @@ def build_world():
             idempotency_key__startswith=f"application-submitted:{hidden.pk}:"
         ).latest("pk"),
     )  # fmt: skip
+
+
+the_module_world = module_world(build_world, name="module_world")
 
 
 def _request(client, method, url, name=""):

@@ -25,7 +25,7 @@ from tests.factories.reviews import (
     complete_review,
     reviewing_cohort,
 )
-from tests.shared_world import world_for_the_module
+from tests.shared_world import module_world
 
 pinned_clock = clock_pinned()  # every date here is relative to the clock
 
@@ -148,13 +148,6 @@ def with_totp(user):
     return user
 
 
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    # Built once; each case runs in a savepoint rolled back after it (tests/shared_world.py).
-    with world_for_the_module(django_db_blocker, build_world) as world:
-        yield world
-
-
 def build_world():
     cohort = reviewing_cohort()
     question = QuestionFactory(cohort=cohort, label="What do you build?", required=False)
@@ -209,6 +202,9 @@ def build_world():
         "manager": manager,
     }  # fmt: skip
     return world
+
+
+world = module_world(build_world)
 
 
 def url_of(world, name: str) -> str:

@@ -27,7 +27,7 @@ from tests.factories import PASSWORD, UserFactory
 from tests.factories.applications import submitted_application
 from tests.factories.reviews import accepted_reviewer, assign
 from tests.selection.world import reviewed_cohort
-from tests.shared_world import world_for_the_module
+from tests.shared_world import module_world
 
 pytestmark = pytest.mark.django_db
 
@@ -58,10 +58,7 @@ def build_world():
     return world
 
 
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    with world_for_the_module(django_db_blocker, build_world) as world:
-        yield world
+world = module_world(build_world)
 
 
 def delete_account(client, user):

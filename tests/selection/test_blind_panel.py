@@ -11,7 +11,7 @@ from reviews.models import Assignment
 from selection import interviews
 from selection.interviews import InterviewError
 from tests.factories import staff_member
-from tests.shared_world import world_for_the_module
+from tests.shared_world import module_world
 
 from .test_interviews import NOW, _member, _stage
 
@@ -38,11 +38,7 @@ def _blind_stage():
     return world
 
 
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    """Built once; each test runs in a savepoint rolled back after it (tests/shared_world.py)."""
-    with world_for_the_module(django_db_blocker, _blind_stage) as world:
-        yield world
+world = module_world(_blind_stage)
 
 
 def _book(world):

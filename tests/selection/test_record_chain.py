@@ -21,7 +21,7 @@ from selection import decisions, services
 from selection.models import DecisionOutcome, DecisionRecord, Lottery
 from tests.factories import staff_member
 from tests.factories.applications import open_cohort, submitted_application
-from tests.shared_world import world_for_the_module
+from tests.shared_world import module_world
 
 from .world import reviewed_cohort
 
@@ -73,10 +73,7 @@ def build_world():
                            other=other, other_manager=manager, second=second)  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    with world_for_the_module(django_db_blocker, build_world) as world:
-        yield world
+world = module_world(build_world)
 
 
 def _download(client, record, manager, path):
