@@ -90,13 +90,16 @@ def worker_log(folder: str) -> str:
 def start_worker_process(broker_url: str, smtp_port: int, folder: str) -> subprocess.Popen:
     """`celery worker` in a process of its own, on the test database."""
     database = connection.settings_dict
+    # Over TCP, or over the server's Unix socket (make test's: HOST empty, its folder in OPTIONS).
+    socket = "" if database["HOST"] else database.get("OPTIONS", {}).get("host", "")
     log = open(f"{folder}/worker.log", "ab")  # noqa: SIM115 (the process keeps it)
     env = (
         os.environ
         | {
             "DJANGO_SETTINGS_MODULE": "accelerator.settings.dev",
             "DATABASE_URL": f"postgres://{database['USER']}:{database['PASSWORD']}@"
-            f"{database['HOST']}:{database['PORT']}/{database['NAME']}",
+            f"{database['HOST']}:{database['PORT']}/{database['NAME']}"
+            + (f"?host={socket}" if socket else ""),
             "CELERY_BROKER_URL": broker_url,
             "OUTBOX_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "EMAIL_HOST": "127.0.0.1",
