@@ -1,8 +1,13 @@
+import copy
 import logging
+import os
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.db.backends.postgresql.operations import DatabaseOperations
+from django.test import override_settings
 from django.utils import translation
 
 from tests import record_guard, services
@@ -26,6 +31,23 @@ def _sql_flush_past_the_record_trigger(self, style, tables, **kwargs):
 
 
 DatabaseOperations.sql_flush = _sql_flush_past_the_record_trigger
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_files_of_this_worker():
+    """Each pytest-xdist worker keeps its uploads in a folder of its own. An account deletion
+    sweeps the private files no row of *its* database refers to, older than two hours: in a
+    folder shared by workers, with the clock moved a year ahead, the other workers' fresh
+    uploads looked that old and were deleted under them."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker is None:  # one process: the folder is its own already
+        yield
+        return
+    storages = copy.deepcopy(django_settings.STORAGES)
+    private = storages["private"]["OPTIONS"]
+    private["location"] = str(Path(private["location"]) / worker)
+    with override_settings(STORAGES=storages):
+        yield
 
 
 @pytest.fixture
