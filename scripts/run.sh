@@ -6,6 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-accelerator.settings.dev}"
 PORT="${PORT:-8000}"
+# The links of emails the worker writes (reminders, decisions, offers) lead to this server.
+export SITE_URL="${SITE_URL:-http://127.0.0.1:$PORT}"
 PY=.venv/bin/python
 
 $PY manage.py migrate --noinput
@@ -34,6 +36,7 @@ beat_state="$($PY -c 'from django.conf import settings; import django; django.se
 worker_pid=$!
 
 echo "Serving on http://127.0.0.1:$PORT/ (Ctrl-C stops the web server, the worker and beat)"
+echo "Emails written by the worker link to $SITE_URL"
 $PY manage.py runserver "127.0.0.1:$PORT" &
 server_pid=$!
 wait "$server_pid"

@@ -46,4 +46,10 @@ if [ "$home_status" != 200 ]; then
   cat "$log"
   exit 1
 fi
-echo "Smoke test passed: make run serves the home page and /healthz is $body."
+# Emails the worker writes (reminders, decisions, offers) must link to this server, not :8000.
+if ! grep -qF "Emails written by the worker link to http://127.0.0.1:$port" "$log"; then
+  echo "Smoke test failed: make run does not point the worker's email links at port $port."
+  cat "$log"
+  exit 1
+fi
+echo "Smoke test passed: make run serves the home page, /healthz is $body, emails link to :$port."

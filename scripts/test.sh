@@ -33,7 +33,7 @@ DJANGO_SETTINGS_MODULE=accelerator.settings.test $BIN/python manage.py makemigra
 echo "== check --deploy (production settings)"
 DJANGO_SETTINGS_MODULE=accelerator.settings.production \
   SECRET_KEY="check-deploy-$(head -c 48 /dev/urandom | base64 | tr -d '/+=')" \
-  ALLOWED_HOSTS=accelerator.example \
+  ALLOWED_HOSTS=accelerator.example SITE_URL=https://accelerator.example \
   $BIN/python manage.py check --deploy --fail-level WARNING
 
 echo "== import layers"

@@ -25,6 +25,8 @@ def test_app_services_share_one_image_and_environment(name):
     assert service["environment"]["DJANGO_SETTINGS_MODULE"] == "accelerator.settings.production"
     assert service["environment"]["DATABASE_URL"].startswith("postgres://")
     assert service["environment"]["CELERY_BROKER_URL"] == "redis://redis:6379/0"
+    # Production refuses to start without it; compose says so before anything starts.
+    assert service["environment"]["SITE_URL"] == "${SITE_URL:?set SITE_URL in .env}"
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ PRODUCTION_ENV = {
     "DATABASE_URL": "postgres://accelerator:secret@db.internal:5432/accelerator",
     "CELERY_BROKER_URL": "redis://redis.internal:6379/0",
     "ALLOWED_HOSTS": "apply.accelerator.example",
+    "SITE_URL": "https://apply.accelerator.example",
     "DEBUG": "false",
 }
 
@@ -65,9 +66,19 @@ def test_production_settings_pass_check_deploy_with_no_warning():
             "CELERY_BROKER_URL must name Redis in production, not the embedded filesystem broker.",
         ),
         ({"DEBUG": "true"}, "DEBUG must be off in production."),
+        (
+            {"SITE_URL": None},
+            "SITE_URL must be set in production: the site's address (https://…), which the links "
+            "of emails sent by the worker use.",
+        ),
+        (
+            {"SITE_URL": "apply.accelerator.example"},
+            "SITE_URL must be set in production: the site's address (https://…), which the links "
+            "of emails sent by the worker use.",
+        ),
     ],
     ids=["no-secret-key", "empty-secret-key", "no-database-url", "sqlite", "filesystem-broker",
-         "debug"],
+         "debug", "no-site-url", "site-url-without-scheme"],
 )  # fmt: skip
 def test_production_settings_refuse_to_start(env_changes, message):
     result = manage("check", **env_changes)

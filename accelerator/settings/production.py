@@ -8,6 +8,12 @@ if DEBUG:
     raise ImproperlyConfigured("DEBUG must be off in production.")
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set in production.")
+if not env.str("SITE_URL", default="").startswith(("https://", "http://")):
+    # The worker writes reminders, decisions and offers without a request: their links use it.
+    raise ImproperlyConfigured(
+        "SITE_URL must be set in production: the site's address (https://…), which the links "
+        "of emails sent by the worker use."
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     raise ImproperlyConfigured(
         "DATABASE_URL must name PostgreSQL in production, not the embedded SQLite default."
