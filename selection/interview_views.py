@@ -324,7 +324,7 @@ def _invited_application(request, application_id) -> tuple[Application, Intervie
         pk=application_id,
     )
     invitation = InterviewInvitation.objects.filter(application=application).first()
-    if invitation is None or application.status != ApplicationStatus.SHORTLISTED:
+    if invitation is None:
         raise Http404
     return application, invitation
 
@@ -333,6 +333,10 @@ def _invited_application(request, application_id) -> tuple[Application, Intervie
 @require_http_methods(["GET", "POST"])
 def booking(request: HttpRequest, application_id: int) -> HttpResponse:
     application, _invitation = _invited_application(request, application_id)
+    if application.status != ApplicationStatus.SHORTLISTED:
+        # The invitation's and the booking's emails still link here after the decisions (or a
+        # withdrawal): say the stage is over and where the application stands, not a 404.
+        return render(request, "selection/interview_stage_over.html", {"application": application})
     if request.method == "POST":
         slot_id = request.POST.get("slot", "")
         slot_id = whole_number(slot_id) or 0
@@ -360,6 +364,8 @@ def booking(request: HttpRequest, application_id: int) -> HttpResponse:
 @require_GET
 def booking_ics(request: HttpRequest, application_id: int) -> HttpResponse:
     application, invitation = _invited_application(request, application_id)
+    if application.status != ApplicationStatus.SHORTLISTED:
+        raise Http404
     current = reads.booking_of(application)
     if current is None:
         raise Http404

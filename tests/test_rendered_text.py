@@ -17,6 +17,8 @@ from tests.clock import clock_pinned
 from tests.factories.cohorts import CohortPartnerFactory, PartnerFactory
 from tests.fixtures.offers_world import (
     STARS,
+    WAITLISTED,
+    WINNERS,
     build_offers_world,
     missing_email_kinds,
     missing_email_templates,
@@ -112,12 +114,17 @@ def _first_only(arguments_of):
     return lambda world, star: arguments_of(world, star) if star == STARS[0] else None
 
 
+def _interviewed_only(arguments_of):
+    """Asked by the startups invited to interview (the winners and the waitlisted)."""
+    return lambda world, star: arguments_of(world, star) if star in WINNERS + WAITLISTED else None
+
+
 # Startup-facing pages, asked by the founder of each startup: URL name → (the status each
 # gets, the arguments for that founder; None: not theirs to ask, e.g. a file only the first
 # startup uploaded or an invitation only it sent; the two slowest forms, which show no
 # startup's data, are asked once). After the decisions, no startup is
-# shortlisted any more: the booking page is gone (404) for all; the call is closed (apply
-# redirects); the partner has no logo.
+# shortlisted any more: the booking page says the interview stage is over to those invited;
+# the call is closed (apply redirects); the partner has no logo.
 STARTUP_PAGES = {
     "home": (200, lambda world, star: []),
     "partner_detail": (200, lambda world, star: [world.partner.slug]),
@@ -135,7 +142,7 @@ STARTUP_PAGES = {
     "pitch_deck_download": (200, _first_only(_own_application)),
     "answer_file_download": (200, _first_only(lambda world, star: [world.applications[star].pk,
                                                                    world.file_question.pk])),
-    "interview_booking": (404, _own_application),
+    "interview_booking": (200, _interviewed_only(_own_application)),
     "interview_booking_ics": (404, _own_application),
     "notifications:unsubscribe": (200, lambda world, star: [unsubscribe_token(
         user_id=world.founders[star].pk, kind=EmailKind.DEADLINE_REMINDER)]),
