@@ -11,6 +11,7 @@ from selection import decisions
 from selection.models import DecisionOutcome, DecisionRecord
 from tests.factories import staff_member
 from tests.factories.applications import open_cohort, submitted_application
+from tests.races import LockGate
 
 
 def _decided_cohort():
@@ -21,16 +22,6 @@ def _decided_cohort():
     return cohort, manager, decisions.publication_state(cohort).fingerprint
 
 
-def _others_waiting_on_the_chain_lock() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_stat_clear_snapshot()")
-        cursor.execute(
-            "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
-            " WHERE NOT l.granted AND l.locktype = 'advisory' AND a.datname = current_database()"
-        )
-        return cursor.fetchone()[0]
-
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("locked", [True, False])
 def test_two_publications_at_once_make_one_chain(monkeypatch, locked):
@@ -38,19 +29,10 @@ def test_two_publications_at_once_make_one_chain(monkeypatch, locked):
     if not locked:
         monkeypatch.setattr(decisions, "_chain_lock", lambda: None)
     start = threading.Barrier(2)
-    gate = threading.Condition()
-    arrived = 0
     results = []
-
-    def hook():
-        # Between reading the chain's last record and adding the next: wait until the other
-        # publication got here too (no lock) or waits on the lock.
-        nonlocal arrived
-        with gate:
-            arrived += 1
-            gate.notify_all()
-            while arrived < 2 and not _others_waiting_on_the_chain_lock():
-                gate.wait(0.005)
+    # Between reading the chain's last record and adding the next, each waits until the other
+    # publication got there too (no lock) or waits on the lock.
+    hook = LockGate(2)
 
     monkeypatch.setattr(decisions, "after_chain_read", hook)
 
