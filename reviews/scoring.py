@@ -4,6 +4,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from accelerator.text import whole_number
+
 from .enums import NOT_APPLICABLE
 
 
@@ -27,11 +29,8 @@ class CriterionScore:
 def parse_score(value: str, scale_max: int) -> int | None:
     """A stored score field as a whole number within 1..scale_max written in ASCII digits, as
     the form offers it, or None. int() alone would take "３", " 3", "+3" and "0_3"."""
-    value = str(value)
-    if not (value.isascii() and value.isdigit()):
-        return None
-    score = int(value)
-    return score if 1 <= score <= scale_max else None
+    score = whole_number(str(value))
+    return score if score is not None and 1 <= score <= scale_max else None
 
 
 def criterion_scores(criteria: Iterable, values: Mapping[str, str]) -> list[CriterionScore]:
